@@ -1,0 +1,25 @@
+// The process exit codes: a contract with scripts, documented in --help and the README.
+
+/** Exit codes, one per class of outcome; scripts branch on these numbers. */
+export const ExitCode = {
+  /** Connected (and, in a session, ended normally or closed by the peer). */
+  ok: 0,
+  /** A bug or an unexpected local failure. */
+  internal: 1,
+  /** Bad command line: a port, host, option or encoding that makes no sense. */
+  usage: 2,
+  /** The name did not resolve (does not exist, or the resolver did not answer). */
+  dns: 3,
+  /** The host answered with a reset: nothing listens, or a firewall REJECTs. */
+  refused: 4,
+  /** Nothing answered before the connect timer: filtered, or the host is down. */
+  timeout: 5,
+  /** An ICMP error or a missing route: the network path, not the service. */
+  unreachable: 6,
+  /** Accepted, then closed or reset by the peer straight away (probe). */
+  peerClosed: 7,
+  /** TLS handshake or certificate failure. */
+  tls: 8,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
