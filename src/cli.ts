@@ -1,1 +1,131 @@
-export {};
+#!/usr/bin/env node
+// The command line: parse, check, and hand over to one mode. Modes are imported lazily so probe
+// and pipe never pay for (or need) the TUI.
+
+import { createRequire } from 'node:module';
+import yargs from 'yargs';
+import { ExitCode } from './core/exit-codes.js';
+import { DEFAULTS, resolveOptions, type Options, type RawArgs } from './core/options.js';
+import { UsageError } from './core/target.js';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const EPILOG = `Modes:
+  porthole HOST [PORT]             interactive session on a terminal (PORT defaults to 23)
+  porthole HOST [PORT] <in >out    pipe mode when stdin is not a terminal, or with --pipe
+  porthole -z HOST PORT|A-B...     probe each port, print one line each, then exit
+
+Ports are numbers or service names (smtp, submission, http, https, pop3, imap, imaps, ssh...).
+Hosts are names, IPv4 or IPv6 addresses, with or without [brackets]; HOST:PORT works too.
+
+Exit codes:
+  0  connected (a session ended normally or the peer closed it)
+  1  internal error
+  2  usage error
+  3  name resolution failed
+  4  connection refused
+  5  timed out
+  6  unreachable or prohibited
+  7  closed or reset by the peer right after connecting (probe); reset mid-stream (pipe)
+  8  TLS failure
+With several ports, the code of the first port that was not open.`;
+
+function parser(argv: string[]) {
+  return yargs(argv)
+    .scriptName('porthole')
+    .usage('Usage: porthole [options] <host> [port]\n       porthole -z [options] <host> <port|a-b>...')
+    .command('$0 [host] [ports..]', false)
+    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
+    .option('probe', { alias: 'z', type: 'boolean', describe: 'Probe mode: report the outcome of each port, then exit' })
+    .option('pipe', { type: 'boolean', describe: 'Pipe mode even on a terminal: stdin to the socket, the socket to stdout' })
+    .option('ipv4', { alias: '4', type: 'boolean', describe: 'IPv4 addresses only' })
+    .option('ipv6', { alias: '6', type: 'boolean', describe: 'IPv6 addresses only' })
+    .option('connect-timeout', {
+      alias: 'w',
+      type: 'string',
+      describe: `Seconds to wait for each address to connect [default: ${DEFAULTS.connectTimeoutS}]`,
+    })
+    .option('banner-wait', {
+      type: 'string',
+      describe: `Probe: seconds to wait for a banner or an early close [default: ${DEFAULTS.bannerWaitS}]`,
+    })
+    .option('parallel', { type: 'string', describe: `Probe: ports probed at once [default: ${DEFAULTS.parallel}]` })
+    .option('json', { type: 'boolean', describe: 'Probe: one JSON object per port' })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'Report each address tried, on stderr' })
+    .option('crlf', { alias: 'C', type: 'boolean', describe: 'Send CRLF as the line ending (pipe: LF becomes CRLF)' })
+    .option('lf', { type: 'boolean', describe: 'Send a bare LF as the line ending' })
+    .option('encoding', { type: 'string', describe: 'Character set of the service (iconv-lite names) [default: utf-8]' })
+    .option('scrollback', { type: 'string', describe: 'Session: lines of scrollback to keep' })
+    .option('N', { type: 'boolean', hidden: true, describe: 'nc -N: half-close on EOF (always on)' })
+    .strict()
+    .help('help')
+    .alias('help', 'h')
+    .version(version)
+    .epilog(EPILOG)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError('PH_USAGE', msg.replace(/\n.*/s, ''));
+    });
+}
+
+async function run(opts: Options): Promise<number> {
+  const port = opts.ports[0]!;
+  switch (opts.mode) {
+    case 'probe': {
+      const { runProbe } = await import('./modes/probe.js');
+      return runProbe({
+        host: opts.host,
+        ports: opts.ports,
+        family: opts.family,
+        connectTimeoutMs: opts.connectTimeoutMs,
+        bannerWaitMs: opts.bannerWaitMs,
+        encoding: opts.encoding ?? 'utf-8',
+        json: opts.json,
+        verbose: opts.verbose,
+        parallel: opts.parallel,
+      });
+    }
+    case 'tui':
+    case 'pipe': {
+      if (opts.mode === 'tui') {
+        process.stderr.write('porthole: the interactive screen is not built yet; running as a pipe (Ctrl+D half-closes, Ctrl+C quits)\n');
+      }
+      const { runPipe } = await import('./modes/pipe.js');
+      return runPipe({
+        host: opts.host,
+        port,
+        family: opts.family,
+        connectTimeoutMs: opts.connectTimeoutMs,
+        crlf: opts.lineEnding === 'crlf',
+        encoding: opts.encoding,
+        verbose: opts.verbose,
+      });
+    }
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let raw: RawArgs & { help?: unknown; version?: unknown };
+  try {
+    raw = (await parser(argv).parseAsync()) as RawArgs;
+    // --help and --version have printed already.
+    if (raw.help || raw.version) return ExitCode.ok;
+    return await run(resolveOptions(raw, Boolean(process.stdin.isTTY)));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`porthole: ${err.message}. Try 'porthole --help'.\n`);
+      return ExitCode.usage;
+    }
+    const e = err as Error;
+    process.stderr.write(`porthole: internal error: ${e?.message ?? String(err)}\n`);
+    if (process.env.PORTHOLE_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    return ExitCode.internal;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  // Pipe and probe modes leave nothing pending; a lingering stdin (a terminal) must not keep us.
+  setImmediate(() => process.exit(code));
+});

@@ -1,0 +1,88 @@
+// The lines porthole prints outside the TUI: verbose attempt lines, one human line per probed
+// port, and JSON records. Everything that came from the wire is made visible before it is shown.
+
+import { formatMs, roundMs } from './clock.js';
+import type { Attempt, Outcome } from './outcome.js';
+import { toVisible } from './sanitize.js';
+import { formatHostPort, serviceName } from './target.js';
+
+/** What probing one port found. */
+export interface ProbeResult {
+  host: string;
+  port: number;
+  /** The address the outcome belongs to; null when no address was tried (DNS). */
+  address: string | null;
+  family: 4 | 6 | null;
+  outcome: Outcome;
+  /** Time to the connection's verdict (connect, refusal, timeout), from the first SYN. */
+  ms: number | null;
+  /** Decoded text the service sent within the banner wait; null when it sent nothing. */
+  banner: string | null;
+  attempts: Attempt[];
+  resolveMs: number;
+}
+
+/** telnet's "Trying 127.0.0.1..." line, finished with the verdict. */
+export function attemptLine(a: Attempt): string {
+  const verdict = a.outcome.kind === 'open' ? 'connected' : a.outcome.label.toLowerCase();
+  return `Trying ${a.address}... ${verdict} in ${formatMs(a.ms)}`;
+}
+
+/** The banner's first line, safe for a terminal and short enough for one line. */
+export function bannerFirstLine(banner: string, max = 160): string {
+  const first = banner.split(/\r?\n|\r/).find((l) => l.trim() !== '') ?? '';
+  const shown = toVisible(first.trimEnd());
+  return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
+}
+
+/** One human line per port: where, what, how fast, and the banner or the next step. */
+export function probeLine(r: ProbeResult): string {
+  const svc = serviceName(r.port);
+  const where = formatHostPort(r.host, r.port) + (svc ? ` (${svc})` : '');
+  const addr = r.address && r.address !== r.host ? ` [${r.address}]` : '';
+  const time = r.ms === null ? '' : ` in ${formatMs(r.ms)}`;
+  const head = `${where}${addr}: ${r.outcome.kind === 'open' ? 'open' : r.outcome.label}${time}`;
+  if (r.banner !== null) return `${head}: ${bannerFirstLine(r.banner)}`;
+  if (r.outcome.kind === 'open') return `${head} (no banner: the service waits for the client to speak)`;
+  return `${head}: ${hint(r.outcome)}`;
+}
+
+export function hint(o: Outcome): string {
+  return o.next ? `${o.meaning} ${o.next}` : o.meaning;
+}
+
+/** The JSON record of one probe, as documented for `--json`. */
+export function probeRecord(r: ProbeResult): Record<string, unknown> {
+  return {
+    host: r.host,
+    port: r.port,
+    address: r.address,
+    family: r.family === null ? null : `IPv${r.family}`,
+    outcome: r.outcome.kind,
+    code: r.outcome.code,
+    label: r.outcome.label,
+    ms: r.ms === null ? null : roundMs(r.ms),
+    resolveMs: roundMs(r.resolveMs),
+    banner: r.banner,
+    attempts: r.attempts.map((a) => ({
+      address: a.address,
+      family: `IPv${a.family}`,
+      outcome: a.outcome.kind,
+      code: a.outcome.code,
+      ms: roundMs(a.ms),
+    })),
+    hint: hint(r.outcome),
+    exit: r.outcome.exit,
+  };
+}
+
+/**
+ * JSON.stringify leaves C1 controls, DEL, bidi overrides and line separators raw; a peer's banner
+ * could use them to act on the terminal that shows the JSON. Escaping them keeps the JSON equal.
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

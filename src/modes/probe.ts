@@ -1,0 +1,149 @@
+// Probe mode (-z): is this port open, and if not, why not. Ports are probed in parallel up to a
+// bound and reported in the order given. Never loads React or Ink.
+
+import type { Clock } from '../core/clock.js';
+import { createDecoder } from '../core/codec.js';
+import { exitCodeFor, makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
+import { attemptLine, probeLine, probeRecord, safeJson, type ProbeResult } from '../core/report.js';
+import { realClock } from '../io/clock.js';
+import type { Family, ResolvedAddress, Resolver } from '../io/resolver.js';
+import { systemResolver } from '../io/resolver.js';
+import { connect, type Connection } from '../io/session.js';
+
+export interface ProbeOptions {
+  host: string;
+  ports: number[];
+  family: 0 | Family;
+  connectTimeoutMs: number;
+  /** How long to wait after connecting for a banner or an early close; 0 reports at connect. */
+  bannerWaitMs: number;
+  encoding: string;
+  json: boolean;
+  verbose: boolean;
+  /** How many ports are probed at once. */
+  parallel: number;
+  resolver?: Resolver;
+  clock?: Clock;
+  out?: (line: string) => void;
+  err?: (line: string) => void;
+}
+
+/** A banner's first line rarely needs more; a flood must not grow the probe. */
+const BANNER_MAX_BYTES = 4096;
+/**
+ * After the banner's first line, how long to wait for a close that follows it ("421 too many
+ * connections" then FIN) before calling the port open; such a FIN trails the banner by one RTT.
+ */
+const AFTER_BANNER_GRACE_MS = 150;
+
+/** Probe every port and print one line (or JSON record) each; resolves to the exit code. */
+export async function runProbe(opts: ProbeOptions): Promise<number> {
+  const out = opts.out ?? ((l: string) => process.stdout.write(l + '\n'));
+  const err = opts.err ?? ((l: string) => process.stderr.write(l + '\n'));
+  const resolver = memoResolver(opts.resolver ?? systemResolver);
+  const results: (ProbeResult | undefined)[] = new Array(opts.ports.length);
+  let printed = 0;
+  const flush = () => {
+    // Results print in the order given, each as soon as every earlier one is known.
+    while (printed < results.length && results[printed]) {
+      const r = results[printed++]!;
+      if (opts.verbose) for (const a of r.attempts) err(`${opts.host}:${r.port}: ${attemptLine(a)}`);
+      out(opts.json ? safeJson(probeRecord(r)) : probeLine(r));
+    }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < opts.ports.length) {
+      const i = next++;
+      results[i] = await probeOne(opts, opts.ports[i]!, resolver);
+      flush();
+    }
+  };
+  const n = Math.max(1, Math.min(opts.parallel, opts.ports.length));
+  await Promise.all(Array.from({ length: n }, worker));
+  return exitCodeFor(results.map((r) => r!.outcome));
+}
+
+/** One lookup per host, however many ports: a range must not become a thousand DNS queries. */
+function memoResolver(resolver: Resolver): Resolver {
+  const cache = new Map<string, Promise<ResolvedAddress[]>>();
+  return (host, family) => {
+    const key = `${family}/${host}`;
+    let p = cache.get(key);
+    if (!p) cache.set(key, (p = resolver(host, family)));
+    return p;
+  };
+}
+
+export async function probeOne(opts: ProbeOptions, port: number, resolver: Resolver): Promise<ProbeResult> {
+  const clock = opts.clock ?? realClock;
+  const r = await connect({
+    host: opts.host,
+    port,
+    family: opts.family,
+    connectTimeoutMs: opts.connectTimeoutMs,
+    resolver,
+    clock,
+  });
+  const base = { host: opts.host, port, attempts: r.attempts, resolveMs: r.resolveMs };
+  if (!r.ok) {
+    const last = r.attempts.at(-1);
+    const reported = r.attempts.find((a) => a.address === r.address) ?? last;
+    return {
+      ...base,
+      address: r.address ?? null,
+      family: r.family ?? null,
+      outcome: r.outcome,
+      ms: reported ? reported.ms : null,
+      banner: null,
+    };
+  }
+  const c = r.connection;
+  const { outcome, banner } = await watchBanner(c, opts.bannerWaitMs, opts.encoding, clock);
+  return { ...base, address: c.address, family: c.family, outcome, ms: c.connectMs, banner };
+}
+
+/** Listen for the first words of the service, or for it closing on us, then hang up. */
+function watchBanner(
+  c: Connection,
+  waitMs: number,
+  encoding: string,
+  clock: Clock,
+): Promise<{ outcome: Outcome; banner: string | null }> {
+  const open = makeOutcome('open', PortholeCode.open);
+  if (waitMs <= 0) {
+    c.close();
+    return Promise.resolve({ outcome: open, banner: null });
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let cancelGrace: (() => void) | null = null;
+    const done = (ending: Outcome | null) => {
+      cancelWait();
+      cancelGrace?.();
+      off();
+      c.close();
+      let banner: string | null = null;
+      if (size > 0) {
+        const d = createDecoder(encoding);
+        banner = d.write(Buffer.concat(chunks)) + d.end();
+      }
+      resolve({ outcome: ending ?? open, banner });
+    };
+    const off = c.on((e) => {
+      if (e.type === 'data') {
+        const take = e.bytes.subarray(0, BANNER_MAX_BYTES - size);
+        chunks.push(take);
+        size += take.length;
+        if (size >= BANNER_MAX_BYTES) return done(null);
+        if (!cancelGrace && take.includes(0x0a)) {
+          cancelGrace = clock.setTimer(() => done(null), Math.min(AFTER_BANNER_GRACE_MS, waitMs));
+        }
+      } else if (e.type === 'peer-eof' || e.type === 'closed') {
+        done(e.outcome);
+      }
+    });
+    const cancelWait = clock.setTimer(() => done(null), waitMs);
+  });
+}
