@@ -1,0 +1,155 @@
+// Pipe mode as scripts use it: byte-exact both ways, half-close on stdin EOF, exit when the peer
+// closes, diagnostics on stderr only, and memory that does not grow when the peer stops reading.
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CLI, runCli } from '../helpers/cli.js';
+import { closedPort, readAll, serve, type Fixture } from '../helpers/servers.js';
+
+const fixtures: Fixture[] = [];
+afterEach(async () => Promise.all(fixtures.splice(0).map((f) => f.close())));
+const fixture = async (fn: Parameters<typeof serve>[0]) => {
+  const f = await serve(fn);
+  fixtures.push(f);
+  return f;
+};
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+test('random binary both ways, byte for byte, at the same time', async () => {
+  const up = randomBytes(6 * 1024 * 1024 + 7);
+  const down = randomBytes(5 * 1024 * 1024 + 3);
+  let received: Promise<Buffer> = Promise.resolve(Buffer.alloc(0));
+  const f = await fixture((s) => {
+    // Send while reading; close only after the client's EOF, as a well-behaved peer does.
+    s.write(down);
+    received = readAll(s).then((got) => {
+      s.end();
+      return got;
+    });
+  });
+  const r = await spawnPipe(['127.0.0.1', String(f.port)], up);
+  expect(r.code).toBe(0);
+  expect(r.stdout.length).toBe(down.length);
+  expect(sha(r.stdout)).toBe(sha(down));
+  const got = await received;
+  expect(got.length).toBe(up.length);
+  expect(sha(got)).toBe(sha(up));
+  expect(r.stderr).toBe('');
+});
+
+test('stdin EOF half-closes and the reply still arrives (nc -N)', async () => {
+  const f = await fixture((s) => {
+    readAll(s).then((got) => s.end(`got ${got.length} bytes\r\n`));
+  });
+  const r = await runCli(['127.0.0.1', String(f.port)], { input: 'GET / HTTP/1.0\r\n\r\n' });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe('got 18 bytes\r\n');
+});
+
+test('when the peer closes first, porthole exits though stdin is still open', async () => {
+  const f = await fixture((s) => s.end('bye\r\n'));
+  const child = spawn(process.execPath, [CLI, '--pipe', '127.0.0.1', String(f.port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  child.stdout.on('data', (d) => out.push(d));
+  const code = await new Promise((r) => child.on('exit', r));
+  child.stdin.destroy();
+  expect(code).toBe(0);
+  expect(Buffer.concat(out).toString()).toBe('bye\r\n');
+});
+
+test('no translation unless asked: CR, LF, NUL and 0xFF pass untouched; --crlf adds CR before bare LF', async () => {
+  const sample = Buffer.from([0x41, 0x0a, 0x0d, 0x0a, 0x00, 0xff, 0xff, 0x0d, 0x42, 0x0a]);
+  const echo = await fixture((s) => {
+    s.pipe(s);
+  });
+  const raw = await spawnPipe(['127.0.0.1', String(echo.port)], sample);
+  expect([...raw.stdout]).toEqual([...sample]);
+  const crlf = await spawnPipe(['--crlf', '127.0.0.1', String(echo.port)], sample);
+  expect(crlf.stdout.toString('latin1')).toBe('A\r\n\r\n\x00\xff\xff\rB\r\n');
+});
+
+test('--encoding transcodes both ways', async () => {
+  let got = Buffer.alloc(0);
+  const f = await fixture((s) => {
+    s.write(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a])); // "café\n" in latin1
+    readAll(s).then((b) => {
+      got = b;
+      s.end();
+    });
+  });
+  const r = await runCli(['--encoding', 'latin1', '127.0.0.1', String(f.port)], { input: 'naïve\n' });
+  expect(r.stdout).toBe('café\n');
+  expect([...got]).toEqual([0x6e, 0x61, 0xef, 0x76, 0x65, 0x0a]);
+});
+
+test('refused: nothing on stdout, one diagnostic on stderr, exit 4', async () => {
+  const port = await closedPort();
+  const r = await runCli(['127.0.0.1', String(port)]);
+  expect(r.code).toBe(4);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/^porthole: 127\.0\.0\.1:\d+: Connection refused\. .*nothing listens/);
+});
+
+test('reset mid-stream: what arrived is kept, the reset is reported, exit 7', async () => {
+  const f = await fixture((s) => s.write('partial\r\n', () => setTimeout(() => s.resetAndDestroy(), 30)));
+  const child = spawn(process.execPath, [CLI, '--pipe', '127.0.0.1', String(f.port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (d) => out.push(d));
+  child.stderr.on('data', (d) => err.push(d));
+  const code = await new Promise((r) => child.on('exit', r));
+  child.stdin.destroy();
+  expect(code).toBe(7);
+  expect(Buffer.concat(out).toString()).toBe('partial\r\n');
+  expect(Buffer.concat(err).toString()).toMatch(/reset by peer/i);
+});
+
+test('a peer that never reads: porthole stops reading stdin instead of buffering it', async () => {
+  const f = await fixture((s) => s.pause());
+  const child = spawn(process.execPath, [CLI, '--pipe', '127.0.0.1', String(f.port)], { stdio: ['pipe', 'ignore', 'pipe'] });
+  child.stdin.on('error', () => {});
+  const chunk = Buffer.alloc(1 << 20, 0x78);
+  let accepted = 0;
+  const offered = 256;
+  // Offer 256 MiB; count what the child actually took off its stdin pipe within a second.
+  await new Promise<void>((resolve) => {
+    const stop = setTimeout(resolve, 1500);
+    let i = 0;
+    const pump = () => {
+      while (i < offered) {
+        i++;
+        const more = child.stdin.write(chunk, () => (accepted += chunk.length));
+        if (!more) return void child.stdin.once('drain', pump);
+      }
+      clearTimeout(stop);
+      resolve();
+    };
+    pump();
+  });
+  const rssKb = readRssKb(child.pid!);
+  child.kill('SIGKILL');
+  expect(accepted).toBeLessThan(64 << 20);
+  if (rssKb !== null) expect(rssKb).toBeLessThan(200 * 1024);
+});
+
+function readRssKb(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmRSS:\s+(\d+) kB/.exec(status);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function spawnPipe(args: string[], input: Buffer): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, '--pipe', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (d) => out.push(d));
+  child.stderr.on('data', (d) => err.push(d));
+  child.stdin.end(input);
+  return new Promise((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() })),
+  );
+}

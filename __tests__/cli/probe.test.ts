@@ -1,0 +1,118 @@
+// Probe mode (-z) as scripts run it: a line or a JSON record per port, and the exit code.
+import { runCli } from '../helpers/cli.js';
+import { listenNeverAccept } from '../helpers/filtered.js';
+import { closedPort, serve, type Fixture } from '../helpers/servers.js';
+
+const fixtures: Fixture[] = [];
+afterAll(async () => Promise.all(fixtures.map((f) => f.close())));
+const fixture = async (fn: Parameters<typeof serve>[0]) => {
+  const f = await serve(fn);
+  fixtures.push(f);
+  return String(f.port);
+};
+
+let banner: string, silent: string, fin: string, rst: string, hostile: string, refused: string, closeAfterBanner: string;
+beforeAll(async () => {
+  banner = await fixture((s) => s.write('220 lab.test ESMTP ready\r\n'));
+  silent = await fixture(() => {});
+  fin = await fixture((s) => s.end());
+  rst = await fixture((s) => s.resetAndDestroy());
+  hostile = await fixture((s) => s.write('220 \x1b[2J\x1b]0;pwned\x07\x9b31m evil\u202e\r\n'));
+  closeAfterBanner = await fixture((s) => s.end('421 4.7.0 Too many connections\r\n'));
+  refused = String(await closedPort());
+});
+
+test('open with a banner: exit 0 and the banner on the line', async () => {
+  const r = await runCli(['-z', '127.0.0.1', banner]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(new RegExp(`^127\\.0\\.0\\.1:${banner}: open in [\\d.]+ ms: 220 lab\\.test ESMTP ready\\n$`));
+});
+
+test('open and silent (an HTTP server): still open, and says the service waits for the client', async () => {
+  const r = await runCli(['-z', '--banner-wait', '0.2', '127.0.0.1', silent]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/open in [\d.]+ ms \(no banner: the service waits for the client to speak\)/);
+});
+
+test('refused: exit 4 with the meaning and the next step', async () => {
+  const r = await runCli(['-z', '127.0.0.1', refused]);
+  expect(r.code).toBe(4);
+  expect(r.stdout).toMatch(/Connection refused in [\d.]+ ms: .*nothing listens.*Is the service running/);
+});
+
+test('closed by foreign host right after connecting: exit 7', async () => {
+  const r = await runCli(['-z', '127.0.0.1', fin]);
+  expect(r.code).toBe(7);
+  expect(r.stdout).toMatch(/Connection closed by foreign host.*access rule/);
+});
+
+test('a banner then a close is reported as closed, with the banner that says why', async () => {
+  const r = await runCli(['-z', '127.0.0.1', closeAfterBanner]);
+  expect(r.code).toBe(7);
+  expect(r.stdout).toMatch(/Connection closed by foreign host in .*: 421 4\.7\.0 Too many connections/);
+});
+
+test('reset by peer: exit 7, not "succeeded" as nc -z says', async () => {
+  const r = await runCli(['-z', '127.0.0.1', rst]);
+  expect(r.code).toBe(7);
+  expect(r.stdout).toMatch(/reset by peer/i);
+});
+
+test('timed out through a full accept queue: exit 5 after -w', async () => {
+  const filtered = await listenNeverAccept();
+  try {
+    const r = await runCli(['-z', '-w', '0.5', '127.0.0.1', String(filtered.port)]);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toMatch(/Timed out after 0\.5 s \(filtered\?\)/);
+    expect(r.stdout).toMatch(/firewall/);
+    expect(r.ms).toBeGreaterThanOrEqual(500);
+  } finally {
+    await filtered.close();
+  }
+});
+
+test('many ports in the order given, exit code of the first that was not open', async () => {
+  const r = await runCli(['-z', '--banner-wait', '0.2', '127.0.0.1', banner, refused, fin, silent]);
+  expect(r.code).toBe(4);
+  const lines = r.stdout.trimEnd().split('\n');
+  expect(lines.map((l) => l.split(':')[1])).toEqual([banner, refused, fin, silent]);
+});
+
+test('--json: one object per line with the documented fields', async () => {
+  const r = await runCli(['-z', '--json', '--banner-wait', '0.2', '127.0.0.1', banner, refused]);
+  const [a, b] = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+  expect(a).toMatchObject({
+    host: '127.0.0.1',
+    port: Number(banner),
+    address: '127.0.0.1',
+    family: 'IPv4',
+    outcome: 'open',
+    banner: '220 lab.test ESMTP ready\r\n',
+    hint: expect.any(String),
+  });
+  expect(a.ms).toEqual(expect.any(Number));
+  expect(a.attempts).toEqual([{ address: '127.0.0.1', family: 'IPv4', outcome: 'open', code: 'PH_OPEN', ms: expect.any(Number) }]);
+  expect(b).toMatchObject({ port: Number(refused), outcome: 'refused', code: 'ECONNREFUSED', banner: null });
+  expect(b.hint).toMatch(/nothing listens/);
+});
+
+test('a hostile banner never reaches the terminal as control sequences', async () => {
+  const human = await runCli(['-z', '127.0.0.1', hostile]);
+  const json = await runCli(['-z', '--json', '127.0.0.1', hostile]);
+  for (const out of [human.stdout, json.stdout]) {
+    expect(out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
+  }
+  expect(human.stdout).toContain('evil');
+  expect(JSON.parse(json.stdout).banner).toBe('220 \x1b[2J\x1b]0;pwned\x07\x9b31m evil\u202e\r\n');
+});
+
+test('-v reports each address tried on stderr, telnet-style', async () => {
+  const r = await runCli(['-z', '-v', '--banner-wait', '0', '127.0.0.1', banner]);
+  expect(r.stderr).toMatch(/Trying 127\.0\.0\.1\.\.\. connected in [\d.]+ ms/);
+});
+
+test('a port range', async () => {
+  const p = Number(refused);
+  const r = await runCli(['-z', '--parallel', '2', '127.0.0.1', `${p}-${p + 2}`]);
+  expect(r.stdout.trimEnd().split('\n')).toHaveLength(3);
+});

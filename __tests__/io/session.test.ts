@@ -1,0 +1,252 @@
+// The engine against real loopback listeners: every outcome that can be made unprivileged.
+import { connect, type Connection, type ConnectionEvent, type ProgressEvent } from '../../src/io/session.js';
+import type { Resolver } from '../../src/io/resolver.js';
+import { fakeClock } from '../helpers/fake-clock.js';
+import { closedPort, readAll, serve, type Fixture } from '../helpers/servers.js';
+
+const fixtures: Fixture[] = [];
+const live: Connection[] = [];
+afterEach(async () => {
+  for (const c of live.splice(0)) c.close();
+  await Promise.all(fixtures.splice(0).map((f) => f.close()));
+});
+
+async function fixture(onConnection: Parameters<typeof serve>[0], host?: string) {
+  const f = await serve(onConnection, host);
+  fixtures.push(f);
+  return f;
+}
+
+/** Resolve a name to fixed addresses, asynchronously as a real resolver does. */
+const resolveTo =
+  (...addresses: string[]): Resolver =>
+  async () =>
+    addresses.map((address) => ({ address, family: address.includes(':') ? (6 as const) : (4 as const) }));
+
+const dnsError = (code: string): Resolver => async () => {
+  throw Object.assign(new Error(`getaddrinfo ${code} nowhere`), { code, syscall: 'getaddrinfo', hostname: 'nowhere' });
+};
+
+async function open(port: number, extra: Partial<Parameters<typeof connect>[0]> = {}) {
+  const r = await connect({ host: '127.0.0.1', port, connectTimeoutMs: 5000, ...extra });
+  if (!r.ok) throw new Error(`expected to connect, got ${r.outcome.kind}`);
+  live.push(r.connection);
+  return r;
+}
+
+/** Events of a connection until it closes. */
+function eventsUntilClosed(c: Connection): Promise<ConnectionEvent[]> {
+  return new Promise((resolve) => {
+    const seen: ConnectionEvent[] = [];
+    c.on((e) => {
+      seen.push(e);
+      if (e.type === 'closed') resolve(seen);
+    });
+  });
+}
+
+test('connects, reports the attempt and counts the banner bytes', async () => {
+  const f = await fixture((s) => s.write('220 lab ESMTP\r\n'));
+  const progress: ProgressEvent['type'][] = [];
+  const r = await open(f.port, { onProgress: (e) => progress.push(e.type) });
+  const c = r.connection;
+  const banner = await new Promise<Buffer>((resolve) => c.on((e) => e.type === 'data' && resolve(e.bytes)));
+  expect(banner.toString()).toBe('220 lab ESMTP\r\n');
+  expect(c.bytesIn).toBe(15);
+  expect(c.firstByteAt).not.toBeNull();
+  expect(r.attempts).toHaveLength(1);
+  expect(r.attempts[0]).toMatchObject({ address: '127.0.0.1', family: 4, outcome: { kind: 'open' } });
+  expect(c.connectMs).toBeGreaterThanOrEqual(0);
+  expect(c.localAddress).toBe('127.0.0.1');
+  expect(c.localPort).toBeGreaterThan(0);
+  expect(progress).toEqual(['resolving', 'resolved', 'trying', 'attempt', 'connected']);
+});
+
+test('refused: nothing listens', async () => {
+  const port = await closedPort();
+  const r = await connect({ host: '127.0.0.1', port, connectTimeoutMs: 5000 });
+  expect(r.ok).toBe(false);
+  if (r.ok) return;
+  expect(r.outcome).toMatchObject({ kind: 'refused', code: 'ECONNREFUSED', exit: 4 });
+  expect(r.address).toBe('127.0.0.1');
+  expect(r.attempts.map((a) => a.outcome.kind)).toEqual(['refused']);
+});
+
+test('tries every address in turn, as telnet does, and says what happened to each', async () => {
+  const f = await fixture((s) => s.end('hi\r\n'));
+  // Nothing listens on ::1 at this port, so the first address is refused and the second connects.
+  const r = await open(f.port, { host: 'dual.test', resolver: resolveTo('::1', '127.0.0.1') });
+  expect(r.attempts.map((a) => [a.address, a.outcome.kind])).toEqual([
+    ['::1', 'refused'],
+    ['127.0.0.1', 'open'],
+  ]);
+});
+
+test('when every address fails, the most telling failure is reported', async () => {
+  const port = await closedPort();
+  const r = await connect({ host: 'x.test', port, connectTimeoutMs: 5000, resolver: resolveTo('::1', '127.0.0.1') });
+  expect(r.ok).toBe(false);
+  if (r.ok) return;
+  expect(r.outcome.kind).toBe('refused');
+  expect(r.attempts).toHaveLength(2);
+});
+
+test('-4 and -6 restrict the addresses tried', async () => {
+  const f = await fixture(() => {});
+  const r = await open(f.port, { host: 'dual.test', family: 4, resolver: resolveTo('::1', '127.0.0.1') });
+  expect(r.attempts.map((a) => a.address)).toEqual(['127.0.0.1']);
+  const none = await connect({ host: 'v4only.test', port: f.port, family: 6, connectTimeoutMs: 1000, resolver: resolveTo('127.0.0.1') });
+  expect(none.ok).toBe(false);
+  if (!none.ok) expect(none.outcome).toMatchObject({ kind: 'dns-not-found', code: 'PH_NO_ADDRESS', label: 'No IPv6 address' });
+});
+
+test('IPv6 loopback works with a bracketless literal', async () => {
+  const f = await fixture((s) => s.write('v6\n'), '::1');
+  const r = await open(f.port, { host: '::1' });
+  expect(r.connection.family).toBe(6);
+  expect(r.connection.address).toBe('::1');
+});
+
+test('a name that does not exist and a resolver that does not answer are different outcomes', async () => {
+  const a = await connect({ host: 'nowhere', port: 25, connectTimeoutMs: 1000, resolver: dnsError('ENOTFOUND') });
+  const b = await connect({ host: 'nowhere', port: 25, connectTimeoutMs: 1000, resolver: dnsError('EAI_AGAIN') });
+  expect(a.ok || b.ok).toBe(false);
+  if (a.ok || b.ok) return;
+  expect(a.outcome).toMatchObject({ kind: 'dns-not-found', exit: 3 });
+  expect(b.outcome).toMatchObject({ kind: 'dns-unavailable', exit: 3 });
+  expect(a.attempts).toEqual([]);
+});
+
+test('closed by foreign host right after connecting (FIN, no data)', async () => {
+  const f = await fixture((s) => s.end());
+  const { connection: c } = await open(f.port);
+  // Our side stays open after the peer's FIN (a half-closing server may still read), so the
+  // consumer decides when to close; the verdict is known at the FIN.
+  const done = eventsUntilClosed(c);
+  c.on((e) => e.type === 'peer-eof' && c.close());
+  const events = await done;
+  const eof = events.find((e) => e.type === 'peer-eof');
+  expect(eof).toMatchObject({ outcome: { kind: 'closed-by-peer', label: 'Connection closed by foreign host' } });
+  if (eof?.type === 'peer-eof') expect(eof.outcome.meaning).toMatch(/access rule/);
+  expect(events.at(-1)).toMatchObject({ type: 'closed', outcome: { kind: 'closed-by-peer' } });
+  expect(c.bytesIn).toBe(0);
+});
+
+test('closing ourselves is not an error', async () => {
+  const f = await fixture(() => {});
+  const { connection: c } = await open(f.port);
+  const done = eventsUntilClosed(c);
+  c.close();
+  expect((await done).at(-1)).toEqual({ type: 'closed', outcome: null });
+});
+
+test('reset by peer at once is told apart from a FIN', async () => {
+  const f = await fixture((s) => s.resetAndDestroy());
+  const r = await connect({ host: '127.0.0.1', port: f.port, connectTimeoutMs: 5000 });
+  // The RST can beat the connect event (ECONNRESET, syscall connect) or follow it: either way the
+  // verdict is a reset, never a refusal or a clean close.
+  if (r.ok) {
+    live.push(r.connection);
+    const events = await eventsUntilClosed(r.connection);
+    expect(events.at(-1)).toMatchObject({ type: 'closed', outcome: { kind: 'reset-by-peer' } });
+  } else {
+    expect(r.outcome.kind).toBe('reset-by-peer');
+    expect(r.attempts).toHaveLength(1);
+  }
+});
+
+test('reset mid-session, after a banner', async () => {
+  const f = await fixture((s) => s.write('hello\r\n', () => setTimeout(() => s.resetAndDestroy(), 20)));
+  const { connection: c } = await open(f.port);
+  const events = await eventsUntilClosed(c);
+  expect(events.some((e) => e.type === 'data')).toBe(true);
+  const closed = events.at(-1);
+  expect(closed).toMatchObject({ type: 'closed', outcome: { kind: 'reset-by-peer' } });
+  if (closed?.type === 'closed') expect(closed.outcome!.meaning).toMatch(/after it had sent data/);
+});
+
+test('half-close: our FIN goes out, the reply still comes in', async () => {
+  const f = await fixture((s) => {
+    readAll(s).then((got) => s.end(`you sent ${got.length} bytes\r\n`));
+  });
+  const { connection: c } = await open(f.port);
+  const done = eventsUntilClosed(c);
+  c.write(Buffer.from('QUIT\r\n'));
+  c.sendEof();
+  const events = await done;
+  const text = Buffer.concat(events.flatMap((e) => (e.type === 'data' ? [e.bytes] : []))).toString();
+  expect(text).toBe('you sent 6 bytes\r\n');
+  expect(events.at(-1)).toMatchObject({ type: 'closed', outcome: { kind: 'closed-by-peer' } });
+  expect(c.bytesOut).toBe(6);
+});
+
+test('the server half-closes but keeps reading: we can still send', async () => {
+  let received = '';
+  const gotIt = new Promise<void>((resolve) => {
+    void fixture((s) => {
+      s.end('bye\r\n');
+      s.on('data', (d) => {
+        received += d.toString();
+        if (received.includes('\n')) resolve();
+      });
+    }).then((f) => open(f.port).then(({ connection: c }) => {
+      c.on((e) => {
+        if (e.type === 'peer-eof') c.write(Buffer.from('still here\n'));
+      });
+    }));
+  });
+  await gotIt;
+  expect(received).toBe('still here\n');
+});
+
+test('a server that never reads: writes queue up and say so, nothing errors', async () => {
+  const f = await fixture((s) => s.pause());
+  const { connection: c } = await open(f.port);
+  const stalls: number[] = [];
+  c.on((e) => e.type === 'backpressure' && e.stalled && stalls.push(e.queued));
+  const chunk = Buffer.alloc(1 << 20, 0x61);
+  let accepted = 0;
+  for (let i = 0; i < 64 && c.write(chunk); i++) accepted++;
+  expect(accepted).toBeLessThan(64);
+  expect(stalls.length).toBeGreaterThan(0);
+  expect(c.queued).toBeGreaterThan(0);
+  expect(c.closed).toBe(false);
+});
+
+test('our own connect timer: a full accept queue drops the SYN and the attempt times out', async () => {
+  // A listener that never accepts: with its queue full, further SYNs are dropped, as by a firewall.
+  const { listenNeverAccept } = await import('../helpers/filtered.js');
+  const filtered = await listenNeverAccept();
+  try {
+    const clock = fakeClock();
+    const pending = connect({ host: '127.0.0.1', port: filtered.port, connectTimeoutMs: 3000, clock });
+    // Let the SYN go out, then move time past the timer.
+    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(2999);
+    expect(clock.pending()).toBe(1);
+    clock.advance(1);
+    const r = await pending;
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.outcome).toMatchObject({ kind: 'timeout', code: 'PH_CONNECT_TIMEOUT', exit: 5 });
+    expect(r.outcome.label).toBe('Timed out after 3 s (filtered?)');
+    expect(r.attempts[0]!.ms).toBe(3000);
+  } finally {
+    await filtered.close();
+  }
+});
+
+test('an abort cancels the attempt in progress', async () => {
+  const { listenNeverAccept } = await import('../helpers/filtered.js');
+  const filtered = await listenNeverAccept();
+  try {
+    const ac = new AbortController();
+    const pending = connect({ host: '127.0.0.1', port: filtered.port, connectTimeoutMs: 60000, signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    const r = await pending;
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.outcome.code).toBe('ABORT_ERR');
+  } finally {
+    await filtered.close();
+  }
+});
