@@ -1,0 +1,200 @@
+// The Ctrl+] prompt's command language, as telnet's `telnet>`: a table of commands with their
+// arguments and help, a parser that accepts unique prefixes, and completion for the prompt.
+
+import { checkEncoding } from './codec.js';
+import { parseHost, parsePort, UsageError } from './target.js';
+
+/** A parsed command, ready for the session to carry out. */
+export type Command =
+  | { type: 'quit' }
+  | { type: 'close' }
+  | { type: 'open'; host: string; port?: number }
+  | { type: 'reconnect' }
+  | { type: 'status' }
+  | { type: 'send'; what: 'eof' }
+  | { type: 'send'; what: 'bytes'; bytes: Uint8Array; label: string }
+  | { type: 'mode'; mode: 'line' | 'char' }
+  | { type: 'set-line-ending'; ending: 'crlf' | 'lf' }
+  | { type: 'set-encoding'; encoding: string }
+  | { type: 'toggle'; what: Toggle }
+  | { type: 'log'; file: string | null }
+  | { type: 'clear' }
+  | { type: 'help' };
+
+export type Toggle = 'echo' | 'hex' | 'timestamps';
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; code: string; message: string };
+
+interface Spec {
+  name: string;
+  /** Argument synopsis for the list and for help. */
+  args: string;
+  help: string;
+  /** Words that may follow, for completion. */
+  words?: readonly string[];
+  parse(args: string[]): Command;
+}
+
+const bad = (code: string, message: string): never => {
+  throw new UsageError(code, message);
+};
+
+const oneOf = <T extends string>(word: string | undefined, choices: readonly T[], what: string): T => {
+  const w = word?.toLowerCase();
+  const exact = choices.find((c) => c === w);
+  if (exact) return exact;
+  const found = choices.filter((c) => w !== undefined && c.startsWith(w));
+  if (found.length === 1) return found[0]!;
+  return bad('PH_BAD_ARGUMENT', `${what}: ${choices.join(' or ')}`);
+};
+
+const SEND_WORDS = ['eof', 'nul', 'esc', 'escape-char', 'crlf', 'lf', 'hex'] as const;
+const TOGGLES: readonly Toggle[] = ['echo', 'hex', 'timestamps'];
+
+/** Named single sends: the bytes a user cannot type into the line editor. */
+const SEND_BYTES: Record<string, { bytes: number[]; label: string }> = {
+  nul: { bytes: [0x00], label: 'NUL' },
+  esc: { bytes: [0x1b], label: 'ESC' },
+  'escape-char': { bytes: [0x1d], label: '^]' },
+  crlf: { bytes: [0x0d, 0x0a], label: 'CRLF' },
+  lf: { bytes: [0x0a], label: 'LF' },
+};
+
+function parseHex(args: string[]): Uint8Array {
+  const hex = args.join('').replace(/^0x/i, '');
+  if (hex === '' || !/^[0-9a-f]*$/i.test(hex) || hex.length % 2 !== 0) {
+    bad('PH_BAD_ARGUMENT', 'send hex needs pairs of hex digits, e.g. send hex 1b 5b 41');
+  }
+  return Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
+}
+
+/** The commands, in the order the list shows them. */
+export const COMMANDS: readonly Spec[] = [
+  { name: 'quit', args: '', help: 'close the connection and leave porthole', parse: () => ({ type: 'quit' }) },
+  { name: 'close', args: '', help: 'close the connection, stay in porthole', parse: () => ({ type: 'close' }) },
+  {
+    name: 'open',
+    args: 'HOST [PORT]',
+    help: 'connect to another host (port 23 if none)',
+    parse: (args) => {
+      if (args.length === 0 || args.length > 2) bad('PH_BAD_ARGUMENT', 'usage: open HOST [PORT]');
+      const target = parseHost(args[0]!);
+      if (args[1] !== undefined && target.port !== undefined) bad('PH_BAD_ARGUMENT', 'port given twice');
+      const port = args[1] !== undefined ? parsePort(args[1]) : target.port;
+      return port === undefined ? { type: 'open', host: target.host } : { type: 'open', host: target.host, port };
+    },
+  },
+  { name: 'reconnect', args: '', help: 'connect again to the same host and port', parse: () => ({ type: 'reconnect' }) },
+  { name: 'status', args: '', help: 'show the connection, counters and settings', parse: () => ({ type: 'status' }) },
+  {
+    name: 'send',
+    args: 'eof|nul|esc|escape-char|crlf|lf|hex HH..',
+    help: 'send eof half-closes; the others send those bytes',
+    words: SEND_WORDS,
+    parse: (args) => {
+      const what = oneOf(args[0], SEND_WORDS, 'send what');
+      if (what === 'eof') return { type: 'send', what: 'eof' };
+      if (what === 'hex') {
+        const bytes = parseHex(args.slice(1));
+        return { type: 'send', what: 'bytes', bytes, label: `${bytes.length} byte${bytes.length === 1 ? '' : 's'}` };
+      }
+      const b = SEND_BYTES[what]!;
+      return { type: 'send', what: 'bytes', bytes: Uint8Array.from(b.bytes), label: b.label };
+    },
+  },
+  {
+    name: 'mode',
+    args: 'line|char',
+    help: 'line: edit, then send on Enter; char: each key as typed',
+    words: ['line', 'char'],
+    parse: (args) => ({ type: 'mode', mode: oneOf(args[0], ['line', 'char'] as const, 'mode') }),
+  },
+  {
+    name: 'set',
+    args: 'crlf|lf|encoding NAME',
+    help: 'line ending sent on Enter, or the character set',
+    words: ['crlf', 'lf', 'encoding'],
+    parse: (args) => {
+      const what = oneOf(args[0], ['crlf', 'lf', 'encoding'] as const, 'set what');
+      if (what !== 'encoding') return { type: 'set-line-ending', ending: what };
+      if (!args[1]) bad('PH_BAD_ARGUMENT', 'usage: set encoding NAME (utf-8, latin1, cp437, ...)');
+      return { type: 'set-encoding', encoding: checkEncoding(args[1]!) };
+    },
+  },
+  {
+    name: 'toggle',
+    args: 'echo|hex|timestamps',
+    help: 'local echo, hex view, time stamps on lines',
+    words: TOGGLES,
+    parse: (args) => ({ type: 'toggle', what: oneOf(args[0], TOGGLES, 'toggle what') }),
+  },
+  {
+    name: 'log',
+    args: 'FILE|off',
+    help: 'write a transcript to FILE, or stop',
+    parse: (args) => {
+      if (args.length !== 1) bad('PH_BAD_ARGUMENT', 'usage: log FILE or log off');
+      return { type: 'log', file: args[0] === 'off' ? null : args[0]! };
+    },
+  },
+  { name: 'clear', args: '', help: 'clear the output pane', parse: () => ({ type: 'clear' }) },
+  { name: 'help', args: '', help: 'list the commands (also ?)', parse: () => ({ type: 'help' }) },
+];
+
+/** Aliases that are not prefixes: telnet's `?`, and `exit` which people type anyway. */
+const ALIASES: Record<string, string> = { '?': 'help', exit: 'quit' };
+
+/** Commands whose name matches a typed word: exact, else every command it is a prefix of. */
+function matching(word: string): Spec[] {
+  const w = ALIASES[word.toLowerCase()] ?? word.toLowerCase();
+  const exact = COMMANDS.find((c) => c.name === w);
+  return exact ? [exact] : COMMANDS.filter((c) => c.name.startsWith(w));
+}
+
+export function parseCommand(text: string): ParseResult {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return { ok: false, code: 'PH_EMPTY', message: '' };
+  const found = matching(words[0]!);
+  if (found.length === 0) return { ok: false, code: 'PH_UNKNOWN_COMMAND', message: `unknown command "${words[0]}"` };
+  if (found.length > 1) {
+    return { ok: false, code: 'PH_AMBIGUOUS', message: `"${words[0]}" could be ${found.map((c) => c.name).join(', ')}` };
+  }
+  try {
+    return { ok: true, command: found[0]!.parse(words.slice(1)) };
+  } catch (e) {
+    if (e instanceof UsageError) return { ok: false, code: e.code, message: e.message };
+    throw e;
+  }
+}
+
+/** One line per command for the list under the prompt and for `help`. */
+export function commandList(): string[] {
+  return COMMANDS.map((c) => `${`${c.name} ${c.args}`.trim().padEnd(42)} ${c.help}`);
+}
+
+/**
+ * Tab completion: complete the word under the end of the prompt when it is unique, else extend to
+ * the longest common prefix and return the candidates to show.
+ */
+export function complete(text: string): { text: string; candidates: string[] } {
+  const parts = text.split(/\s+/);
+  const first = parts.length === 1;
+  const word = parts.at(-1)!.toLowerCase();
+  let pool: readonly string[];
+  if (first) {
+    pool = COMMANDS.map((c) => c.name);
+  } else {
+    const spec = matching(parts[0]!);
+    pool = spec.length === 1 && parts.length === 2 ? (spec[0]!.words ?? []) : [];
+  }
+  const candidates = pool.filter((w) => w.startsWith(word));
+  if (candidates.length === 0) return { text, candidates };
+  const common = candidates.reduce((a, b) => {
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    return a.slice(0, i);
+  });
+  const head = parts.slice(0, -1).join(' ');
+  const completed = candidates.length === 1 ? `${candidates[0]} ` : common;
+  return { text: (head ? `${head} ` : '') + completed, candidates: candidates.length === 1 ? [] : candidates };
+}
