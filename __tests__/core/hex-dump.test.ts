@@ -1,0 +1,107 @@
+import { ByteRing, hexDumpLines } from '../../src/core/hex-dump.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('hexDumpLines', () => {
+  test('matches hexdump -C for a short line and a partial last row', () => {
+    // Both expectations were taken from `printf ... | hexdump -C`.
+    expect(hexDumpLines(bytes('Hello world\n'), 0)).toEqual([
+      '00000000  48 65 6c 6c 6f 20 77 6f  72 6c 64 0a              |Hello world.|',
+    ]);
+    expect(hexDumpLines(bytes('Hello world\nHello world\n'), 0)).toEqual([
+      '00000000  48 65 6c 6c 6f 20 77 6f  72 6c 64 0a 48 65 6c 6c  |Hello world.Hell|',
+      '00000010  6f 20 77 6f 72 6c 64 0a                           |o world.|',
+    ]);
+  });
+
+  test('the text column shows only printable ASCII', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const rows = hexDumpLines(all, 0);
+    expect(rows).toHaveLength(16);
+    expect(rows[0]).toBe('00000000  00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f  |................|');
+    expect(rows[2]).toBe('00000020  20 21 22 23 24 25 26 27  28 29 2a 2b 2c 2d 2e 2f  | !"#$%&\'()*+,-./|');
+    expect(rows[7]).toBe('00000070  70 71 72 73 74 75 76 77  78 79 7a 7b 7c 7d 7e 7f  |pqrstuvwxyz{|}~.|');
+    for (const row of rows.slice(8)) expect(row.slice(row.indexOf('|'))).toBe('|................|');
+    for (const row of rows) expect(row).toMatch(/^[\x20-\x7e]*$/);
+  });
+
+  test('offsets start where asked and widen past 4 GiB', () => {
+    expect(hexDumpLines(bytes('AB'), 0x1234)).toEqual([
+      '00001234  41 42                                             |AB|',
+    ]);
+    expect(hexDumpLines(bytes('A'), 0x1_0000_0010)[0]!.startsWith('100000010  41 ')).toBe(true);
+  });
+
+  test('other row lengths group by 8', () => {
+    expect(hexDumpLines(bytes('0123456789'), 0, 8)).toEqual([
+      '00000000  30 31 32 33 34 35 36 37  |01234567|',
+      '00000008  38 39                    |89|',
+    ]);
+  });
+
+  test('no bytes, no rows', () => {
+    expect(hexDumpLines(new Uint8Array(0), 0)).toEqual([]);
+  });
+});
+
+describe('ByteRing', () => {
+  test('keeps everything under the cap, with true offsets', () => {
+    const ring = new ByteRing({ maxBytes: 64 });
+    ring.append(bytes('Hello world\n'));
+    ring.append(bytes('more'));
+    expect(ring.firstOffset).toBe(0);
+    expect(ring.endOffset).toBe(16);
+    expect(ring.rows(0, 10)).toEqual(hexDumpLines(bytes('Hello world\nmore'), 0));
+  });
+
+  test('drops whole oldest rows, so offsets stay true and rows keep their bytes', () => {
+    const ring = new ByteRing({ maxBytes: 64 });
+    const stream = Uint8Array.from({ length: 200 }, (_, i) => (i * 7) & 0xff);
+    // Odd chunk sizes so appends wrap around the ring at every alignment.
+    for (let at = 0; at < stream.length; ) {
+      const size = Math.min(13, stream.length - at);
+      ring.append(stream.subarray(at, at + size));
+      at += size;
+      expect(ring.length).toBeLessThanOrEqual(64);
+      expect(ring.firstOffset % 16).toBe(0);
+      expect(ring.read(ring.firstOffset, ring.endOffset)).toEqual(stream.slice(ring.firstOffset, at));
+    }
+    expect(ring.endOffset).toBe(200);
+    expect(ring.firstOffset).toBe(144);
+    expect(ring.firstRow).toBe(9);
+    expect(ring.endRow).toBe(13);
+    const rows = ring.rows(0, 100);
+    expect(rows).toEqual(hexDumpLines(stream.slice(144), 144));
+    expect(rows[0]!.startsWith('00000090  ')).toBe(true);
+    expect(ring.rows(11, 1)).toEqual(hexDumpLines(stream.slice(176, 192), 176));
+    expect(ring.tailRows(2)).toEqual(hexDumpLines(stream.slice(176), 176));
+  });
+
+  test('a chunk larger than the ring keeps its tail, row-aligned', () => {
+    const ring = new ByteRing({ maxBytes: 32 });
+    ring.append(bytes('abc'));
+    const big = Uint8Array.from({ length: 100 }, (_, i) => 0x41 + (i % 26));
+    ring.append(big);
+    expect(ring.endOffset).toBe(103);
+    expect(ring.firstOffset).toBe(80);
+    expect(ring.read(0, 1000)).toEqual(big.slice(77));
+    expect(ring.rows(ring.firstRow, 2)[0]!.startsWith('00000050  ')).toBe(true);
+  });
+
+  test('reads and rows are clamped to what is kept', () => {
+    const ring = new ByteRing({ maxBytes: 16 });
+    ring.append(new Uint8Array(40));
+    expect(ring.read(0, 8)).toEqual(new Uint8Array(0));
+    expect(ring.rows(0, 1)).toEqual([]);
+    expect(ring.rows(2, 5)).toHaveLength(1);
+  });
+
+  test('version changes with each append', () => {
+    const ring = new ByteRing();
+    const before = ring.version;
+    ring.append(bytes('x'));
+    expect(ring.version).not.toBe(before);
+    ring.append(new Uint8Array(0));
+    expect(ring.version).toBe(before + 1);
+  });
+});

@@ -1,0 +1,655 @@
+// The output pane's memory: a bounded ring of sanitized lines from the wire, the user and porthole,
+// and the layout of only the rows in view, so a long session and a flood both stay cheap.
+
+import { displayWidth, forEachCluster, toVisible, toVisibleFrom } from './sanitize.js';
+
+/** Who a line came from: the server ('in'), what the user sent ('out'), or porthole itself ('info'). */
+export type LineSource = 'in' | 'out' | 'info';
+
+/**
+ * How a stored line ended on the wire: CRLF, a bare LF (worth seeing: SMTP and HTTP peers disagree
+ * about bare LF, and smuggling lives in that gap), or null: not ended yet (the last, partial line),
+ * split at the line cap, or cut short when another source wrote before its end arrived.
+ */
+export type LineEnding = 'crlf' | 'lf' | null;
+
+/** One stored line, its text already made visible by `toVisible`. */
+export interface ScrollbackLine {
+  readonly text: string;
+  readonly source: LineSource;
+  /** The caller's clock when the line's first text arrived (core has no clock of its own). */
+  readonly time: number | undefined;
+  readonly eol: LineEnding;
+  /** This line continues the previous one: the peer's line was longer than `maxLineLength`. */
+  readonly continued: boolean;
+}
+
+interface StoredLine {
+  text: string;
+  source: LineSource;
+  time: number | undefined;
+  eol: LineEnding;
+  continued: boolean;
+}
+
+export interface ScrollbackOptions {
+  /** Most lines kept; the oldest go first. Default 10,000. */
+  maxLines?: number;
+  /**
+   * Most bytes kept, estimated as 2 bytes per UTF-16 code unit (what V8 needs at worst) plus
+   * {@link LINE_OVERHEAD_BYTES} per line for the line's object. Default 16 MiB.
+   */
+  maxBytes?: number;
+  /**
+   * Longest stored line in UTF-16 code units (after tab expansion and marks); a longer line is split
+   * into several stored lines, the rest marked `continued`, so a peer sending 100 MB without a newline
+   * cannot grow one line without bound. Default 65,536. Lowered if needed so one line fits `maxBytes`.
+   */
+  maxLineLength?: number;
+  /**
+   * Called once when the store changes after a notification, with the function that publishes the
+   * change; the UI passes its frame timer (e.g. `(flush) => setTimeout(flush, 16)`), so React hears at
+   * most once per frame however many chunks arrive. Without it, the caller calls `notify()` itself.
+   */
+  schedule?: (flush: () => void) => void;
+}
+
+export const DEFAULT_MAX_LINES = 10_000;
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+/** The estimated cost of one line besides its text: the object, its fields, the ring slot. */
+export const LINE_OVERHEAD_BYTES = 64;
+
+/** What `useSyncExternalStore` sees: a new object only when `notify()` publishes a change. */
+export interface ScrollbackSnapshot {
+  readonly version: number;
+  readonly firstSeq: number;
+  readonly endSeq: number;
+  readonly lineCount: number;
+  readonly byteCount: number;
+}
+
+/** What the scroll reducer needs to know of the lines: which exist, and how many rows each wraps to. */
+export interface LineLayout {
+  readonly firstSeq: number;
+  readonly endSeq: number;
+  rowCount(seq: number, width: number): number;
+}
+
+/** The sealed line of a source another source interrupted, waiting for its line ending. */
+interface Owed {
+  pendingCR: boolean;
+  sealedSeq: number | null;
+}
+
+function lineCost(text: string): number {
+  return text.length * 2 + LINE_OVERHEAD_BYTES;
+}
+
+/**
+ * A copy that shares no memory with a larger string: V8 keeps a slice's whole parent alive, and a
+ * slice of a 100 MB chunk would otherwise pin it while the byte count says 128 KB. The text is
+ * sanitized, so it has no lone surrogates for the round trip to change.
+ */
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+function detached(text: string): string {
+  return decoder.decode(encoder.encode(text));
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/**
+ * Lines live in a ring of `maxLines` slots; a line's seq (its number since the store was made) never
+ * changes, so positions held by the UI stay valid across eviction.
+ *
+ *        slot:   0        1        2        3        4          capacity = maxLines = 5
+ *             +--------+--------+--------+--------+--------+
+ *             | seq 7  | seq 8  |        | seq 5  | seq 6  |    count = 4
+ *             +--------+--------+--------+--------+--------+
+ *                         ^ newest          ^ head = oldest, seq firstSeq = 5; endSeq = 9
+ *
+ *   slot of seq s = (head + s - firstSeq) % capacity
+ *   append: write the slot of endSeq (evicting the head first when full)    O(1)
+ *   evict:  clear the head slot, head = (head + 1) % capacity, firstSeq++   O(1)
+ *
+ * The newest line may be open (partial): a prompt or banner without a newline is shown at once and
+ * the next chunk completes it in place.
+ */
+export class Scrollback implements LineLayout {
+  readonly maxLines: number;
+  readonly maxBytes: number;
+  readonly maxLineLength: number;
+
+  private readonly ring: (StoredLine | undefined)[];
+  private head = 0;
+  private count = 0;
+  private first = 0;
+  private bytes = 0;
+
+  // The stream being written: one source at a time owns the open line.
+  private current: LineSource | null = null;
+  private openLine: StoredLine | null = null;
+  /** Display column at the end of the open line, known once a tab needed it (then kept up to date). */
+  private openColumn: number | null = null;
+  /** A CR ended the last chunk: CRLF if the next chunk starts with LF, else a bare CR. */
+  private pendingCR = false;
+  /** The next line ending completes this sealed line instead of making an empty one. */
+  private swallowSeq: number | null = null;
+  private readonly owed: Partial<Record<LineSource, Owed>> = {};
+
+  private readonly wrapCache = new Map<number, { text: string; width: number; starts: number[] }>();
+
+  private version = 0;
+  private published: ScrollbackSnapshot;
+  private scheduled = false;
+  private readonly schedule: ((flush: () => void) => void) | undefined;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(options: ScrollbackOptions = {}) {
+    this.maxLines = Math.max(1, Math.floor(options.maxLines ?? DEFAULT_MAX_LINES));
+    this.maxBytes = Math.max(1024, Math.floor(options.maxBytes ?? DEFAULT_MAX_BYTES));
+    const fits = Math.floor((this.maxBytes - LINE_OVERHEAD_BYTES) / 2);
+    this.maxLineLength = Math.max(16, Math.min(fits, Math.floor(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)));
+    this.ring = new Array<StoredLine | undefined>(this.maxLines);
+    this.schedule = options.schedule;
+    this.published = this.makeSnapshot();
+  }
+
+  /** Seq of the oldest line kept. */
+  get firstSeq(): number {
+    return this.first;
+  }
+
+  /** Seq the next new line will get; lines kept are firstSeq..endSeq-1. */
+  get endSeq(): number {
+    return this.first + this.count;
+  }
+
+  get lineCount(): number {
+    return this.count;
+  }
+
+  /** Estimated bytes held (see `maxBytes`). */
+  get byteCount(): number {
+    return this.bytes;
+  }
+
+  line(seq: number): ScrollbackLine | undefined {
+    if (seq < this.first || seq >= this.first + this.count) return undefined;
+    return this.ring[(this.head + seq - this.first) % this.maxLines];
+  }
+
+  /**
+   * Adds a decoded chunk: any number of lines, the last possibly partial. LF ends a line, CRLF too
+   * (also when the CR ends one chunk and the LF starts the next). A bare CR is kept as a visible ␍
+   * in the line rather than rewinding it: a progress bar looks busier, but nothing the peer sent is
+   * hidden (a bare CR that hides a prefix is what a protocol debugger must show). A chunk from another
+   * source ends the open line where it is; its source's next line ending then completes it rather
+   * than adding an empty line ("Password: ", the user's line, then the server's "\r\nWelcome").
+   * Record what the user sent a line at a time, or each keystroke will interrupt the server's line.
+   */
+  append(text: string, source: LineSource, time?: number): void {
+    if (text.length === 0) return;
+    if (this.current !== source) this.switchTo(source);
+    const detach = text.length > 4 * this.maxLineLength;
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const lf = text.indexOf('\n', i);
+      const end = lf === -1 ? n : lf;
+      let seg = text.slice(i, end);
+      if (this.pendingCR) {
+        this.pendingCR = false;
+        if (seg.length === 0) {
+          this.endLine('crlf', source, time);
+          i = lf + 1;
+          continue;
+        }
+        seg = '\r' + seg;
+      }
+      if (lf === -1) {
+        if (seg.endsWith('\r')) {
+          seg = seg.slice(0, -1);
+          this.pendingCR = true;
+        }
+        this.addText(seg, source, time, detach);
+        break;
+      }
+      let eol: LineEnding = 'lf';
+      if (seg.endsWith('\r')) {
+        seg = seg.slice(0, -1);
+        eol = 'crlf';
+      }
+      this.addText(seg, source, time, detach);
+      this.endLine(eol, source, time);
+      i = lf + 1;
+    }
+    this.changed();
+  }
+
+  /** Adds one whole line (porthole's own info lines, a line the user sent). */
+  appendLine(text: string, source: LineSource, time?: number): void {
+    this.append(text + '\n', source, time);
+  }
+
+  /** Drops every line; seqs keep counting, so positions held elsewhere fall before `firstSeq`. */
+  clear(): void {
+    while (this.count > 0) this.evictOldest();
+    this.openLine = null;
+    this.openColumn = null;
+    this.pendingCR = false;
+    this.swallowSeq = null;
+    this.current = null;
+    for (const key of Object.keys(this.owed) as LineSource[]) delete this.owed[key];
+    this.wrapCache.clear();
+    this.changed();
+  }
+
+  // ----- change notification, shaped for React's useSyncExternalStore -----
+
+  /** Registers a listener called by `notify()`; returns the unsubscribe function. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  /** The snapshot last published by `notify()`; the same object until the next published change. */
+  readonly getSnapshot = (): ScrollbackSnapshot => this.published;
+
+  /**
+   * Publishes the changes since the last call, if any, and tells the listeners once. Appends never
+   * call listeners themselves: a flood of chunks must not become a flood of React renders.
+   */
+  readonly notify = (): void => {
+    this.scheduled = false;
+    if (this.published.version === this.version) return;
+    this.published = this.makeSnapshot();
+    for (const listener of [...this.listeners]) listener();
+  };
+
+  private makeSnapshot(): ScrollbackSnapshot {
+    return Object.freeze({
+      version: this.version,
+      firstSeq: this.first,
+      endSeq: this.first + this.count,
+      lineCount: this.count,
+      byteCount: this.bytes,
+    });
+  }
+
+  private changed(): void {
+    this.version += 1;
+    if (this.schedule !== undefined && !this.scheduled) {
+      this.scheduled = true;
+      this.schedule(this.notify);
+    }
+  }
+
+  // ----- layout -----
+
+  /** Start offsets of the rows line `seq` wraps to at `width` columns (see `wrapRows`); cached. */
+  rowStarts(seq: number, width: number): readonly number[] {
+    const line = this.line(seq);
+    if (line === undefined) return [0];
+    const hit = this.wrapCache.get(seq);
+    // Same string object for an unchanged line, so the comparison is a pointer check.
+    if (hit !== undefined && hit.width === width && hit.text === line.text) return hit.starts;
+    const starts = wrapRows(line.text, width);
+    // Frames touch only the lines near the window; a full cache is stale lines, so start afresh.
+    if (this.wrapCache.size >= 4096) this.wrapCache.clear();
+    this.wrapCache.set(seq, { text: line.text, width, starts });
+    return starts;
+  }
+
+  rowCount(seq: number, width: number): number {
+    return this.rowStarts(seq, width).length;
+  }
+
+  // ----- the stream -----
+
+  private switchTo(source: LineSource): void {
+    const prev = this.current;
+    if (prev !== null && (this.openLine !== null || this.pendingCR || this.swallowSeq !== null)) {
+      this.owed[prev] = {
+        pendingCR: this.pendingCR,
+        sealedSeq: this.openLine !== null ? this.endSeq - 1 : this.swallowSeq,
+      };
+    }
+    this.openLine = null;
+    this.openColumn = null;
+    const owed = this.owed[source];
+    delete this.owed[source];
+    this.pendingCR = owed?.pendingCR ?? false;
+    this.swallowSeq = owed?.sealedSeq ?? null;
+    this.current = source;
+  }
+
+  private addText(raw: string, source: LineSource, time: number | undefined, detach: boolean): void {
+    if (raw.length === 0) return;
+    this.swallowSeq = null;
+    let line = this.openLine ?? this.startLine(source, time, false);
+    let text: string;
+    if (this.openColumn === null && !raw.includes('\t')) {
+      text = toVisible(raw);
+    } else {
+      const run = toVisibleFrom(raw, this.openColumn ?? displayWidth(line.text));
+      text = run.text;
+      this.openColumn = run.column;
+    }
+    for (;;) {
+      const room = this.maxLineLength - line.text.length;
+      if (text.length <= room) {
+        this.grow(line, detach ? detached(text) : text);
+        return;
+      }
+      let cut = room;
+      // Never split a surrogate pair: half of one is not text.
+      if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
+      this.grow(line, detach ? detached(text.slice(0, cut)) : text.slice(0, cut));
+      text = text.slice(cut);
+      // Tab stops of a continuation restart at its own column 0.
+      this.openColumn = null;
+      line = this.startLine(source, time, true);
+    }
+  }
+
+  private endLine(eol: 'crlf' | 'lf', source: LineSource, time: number | undefined): void {
+    if (this.openLine !== null) {
+      this.openLine.eol = eol;
+    } else if (this.swallowSeq !== null) {
+      const sealed = this.line(this.swallowSeq) as StoredLine | undefined;
+      if (sealed !== undefined) sealed.eol = eol;
+    } else {
+      this.pushLine({ text: '', source, time, eol, continued: false });
+    }
+    this.openLine = null;
+    this.openColumn = null;
+    this.swallowSeq = null;
+  }
+
+  private startLine(source: LineSource, time: number | undefined, continued: boolean): StoredLine {
+    const line: StoredLine = { text: '', source, time, eol: null, continued };
+    this.pushLine(line);
+    this.openLine = line;
+    return line;
+  }
+
+  private grow(line: StoredLine, text: string): void {
+    if (text.length === 0) return;
+    line.text += text;
+    this.bytes += text.length * 2;
+    this.enforceBytes();
+  }
+
+  private pushLine(line: StoredLine): void {
+    if (this.count === this.maxLines) this.evictOldest();
+    this.ring[(this.head + this.count) % this.maxLines] = line;
+    this.count += 1;
+    this.bytes += lineCost(line.text);
+    this.enforceBytes();
+  }
+
+  private enforceBytes(): void {
+    // The newest line is never evicted: it may be open, and maxLineLength guarantees it fits.
+    while (this.bytes > this.maxBytes && this.count > 1) this.evictOldest();
+  }
+
+  private evictOldest(): void {
+    const line = this.ring[this.head]!;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.maxLines;
+    this.count -= 1;
+    this.first += 1;
+    this.bytes -= lineCost(line.text);
+    if (line === this.openLine) {
+      this.openLine = null;
+      this.openColumn = null;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wrapping
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Where each row starts when `text` (already visible, no controls) is wrapped at `width` columns:
+ * clusters are never split (combining marks stay with their base, ZWJ emoji stay whole), and a wide
+ * character (CJK, emoji: 2 columns) that would straddle the edge moves to the next row whole, leaving
+ * the edge column blank, as terminals do. A cluster wider than `width` gets a row of its own. An empty
+ * line is one row. Returns code-unit offsets; row r is `text.slice(starts[r], starts[r + 1])`.
+ */
+export function wrapRows(text: string, width: number): number[] {
+  const w = Math.max(1, Math.floor(width));
+  const starts = [0];
+  if (PRINTABLE_ASCII.test(text)) {
+    for (let at = w; at < text.length; at += w) starts.push(at);
+    return starts;
+  }
+  let column = 0;
+  forEachCluster(text, (index, length, cells, asciiRun) => {
+    if (asciiRun) {
+      // One column per character: fill the row, then whole rows, then the remainder.
+      for (let at = index, left = length; left > 0; ) {
+        if (column >= w) {
+          starts.push(at);
+          column = 0;
+        }
+        const take = Math.min(left, w - column);
+        at += take;
+        left -= take;
+        column += take;
+      }
+      return;
+    }
+    if (column + cells > w && column > 0) {
+      starts.push(index);
+      column = 0;
+    }
+    column += cells;
+  });
+  return starts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scrolling
+
+/** A row of the wrapped scrollback: row `row` of line `seq`. */
+export interface RowPosition {
+  readonly seq: number;
+  readonly row: number;
+}
+
+export interface ScrollState {
+  /** Pane size in terminal columns and rows. */
+  readonly width: number;
+  readonly height: number;
+  /** Following the tail: new lines scroll into view. */
+  readonly follow: boolean;
+  /** The top row shown while scrolled back (ignored while following); stays put as lines arrive. */
+  readonly anchor: RowPosition;
+  /** endSeq when the view left the tail: lines from here on are the "N new lines". */
+  readonly mark: number;
+}
+
+export type ScrollAction =
+  | { readonly type: 'lineUp'; readonly count?: number }
+  | { readonly type: 'lineDown'; readonly count?: number }
+  | { readonly type: 'pageUp' }
+  | { readonly type: 'pageDown' }
+  | { readonly type: 'top' }
+  | { readonly type: 'bottom' }
+  | { readonly type: 'resize'; readonly width: number; readonly height: number };
+
+export function initialScroll(width: number, height: number): ScrollState {
+  return {
+    width: Math.max(1, Math.floor(width)),
+    height: Math.max(1, Math.floor(height)),
+    follow: true,
+    anchor: { seq: 0, row: 0 },
+    mark: 0,
+  };
+}
+
+function compare(a: RowPosition, b: RowPosition): number {
+  return a.seq - b.seq || a.row - b.row;
+}
+
+/** The top row of the last page: what is shown while following. */
+function tailTop(lines: LineLayout, width: number, height: number): RowPosition {
+  let need = height;
+  for (let seq = lines.endSeq - 1; seq >= lines.firstSeq; seq -= 1) {
+    const rows = lines.rowCount(seq, width);
+    if (rows >= need) return { seq, row: rows - need };
+    need -= rows;
+  }
+  return { seq: lines.firstSeq, row: 0 };
+}
+
+/** The anchor made valid for the lines as they are now: an evicted line clamps to the top. */
+function clampAnchor(anchor: RowPosition, lines: LineLayout, width: number): RowPosition {
+  if (anchor.seq < lines.firstSeq) return { seq: lines.firstSeq, row: 0 };
+  if (anchor.seq >= lines.endSeq) return { seq: Math.max(lines.firstSeq, lines.endSeq - 1), row: 0 };
+  const rows = lines.rowCount(anchor.seq, width);
+  return anchor.row < rows ? anchor : { seq: anchor.seq, row: rows - 1 };
+}
+
+function moveUp(from: RowPosition, by: number, lines: LineLayout, width: number): RowPosition {
+  let { seq, row } = from;
+  let n = by;
+  while (n > row) {
+    n -= row + 1;
+    seq -= 1;
+    if (seq < lines.firstSeq) return { seq: lines.firstSeq, row: 0 };
+    row = lines.rowCount(seq, width) - 1;
+  }
+  return { seq, row: row - n };
+}
+
+function moveDown(from: RowPosition, by: number, lines: LineLayout, width: number): RowPosition {
+  let { seq, row } = from;
+  let n = by;
+  for (;;) {
+    const rows = lines.rowCount(seq, width);
+    if (row + n < rows) return { seq, row: row + n };
+    n -= rows - row;
+    seq += 1;
+    row = 0;
+    if (seq >= lines.endSeq) return { seq: lines.endSeq, row: 0 };
+  }
+}
+
+/** The top row shown for this state: the last page while following, else the (clamped) anchor. */
+export function topRow(state: ScrollState, lines: LineLayout): RowPosition {
+  return state.follow ? tailTop(lines, state.width, state.height) : clampAnchor(state.anchor, lines, state.width);
+}
+
+/** Lines that arrived since the view left the tail (0 while following). */
+export function newLineCount(state: ScrollState, lines: LineLayout): number {
+  return state.follow ? 0 : Math.max(0, lines.endSeq - state.mark);
+}
+
+/** Lands on `to`, following again if that reaches the last page. */
+function settle(state: ScrollState, to: RowPosition, lines: LineLayout): ScrollState {
+  const tail = tailTop(lines, state.width, state.height);
+  if (compare(to, tail) >= 0) return { ...state, follow: true, anchor: tail };
+  return { ...state, follow: false, anchor: to, mark: state.follow ? lines.endSeq : state.mark };
+}
+
+/**
+ * The scroll position as a reducer over the lines as they are now. Up moves leave the tail; reaching
+ * the last page again (down moves, bottom) resumes following. A page keeps one row of the previous
+ * page in view so the reader keeps their place.
+ */
+export function scrollReducer(state: ScrollState, action: ScrollAction, lines: LineLayout): ScrollState {
+  if (action.type === 'resize') {
+    const resized = {
+      ...state,
+      width: Math.max(1, Math.floor(action.width)),
+      height: Math.max(1, Math.floor(action.height)),
+    };
+    return resized.follow ? resized : settle(resized, clampAnchor(resized.anchor, lines, resized.width), lines);
+  }
+  if (lines.endSeq === lines.firstSeq) return { ...state, follow: true };
+  const top = topRow(state, lines);
+  const page = Math.max(1, state.height - 1);
+  switch (action.type) {
+    case 'lineUp':
+      return settle(state, moveUp(top, Math.max(1, action.count ?? 1), lines, state.width), lines);
+    case 'pageUp':
+      return settle(state, moveUp(top, page, lines, state.width), lines);
+    case 'lineDown':
+      return state.follow ? state : settle(state, moveDown(top, Math.max(1, action.count ?? 1), lines, state.width), lines);
+    case 'pageDown':
+      return state.follow ? state : settle(state, moveDown(top, page, lines, state.width), lines);
+    case 'top':
+      return settle(state, { seq: lines.firstSeq, row: 0 }, lines);
+    case 'bottom':
+      return { ...state, follow: true };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The visible window
+
+/** One terminal row of the pane. */
+export interface ViewRow {
+  readonly text: string;
+  /** Who sent the line, so the pane can style the user's lines apart. */
+  readonly source: LineSource;
+  readonly seq: number;
+  /** Which wrapped row of its line this is (0 = the line's start). */
+  readonly row: number;
+  /** The line's last row (where an end-of-line mark would go). */
+  readonly lastRow: boolean;
+  readonly line: ScrollbackLine;
+}
+
+export interface Viewport {
+  /** At most `height` rows, top first; fewer when the lines do not fill the pane. */
+  readonly rows: ViewRow[];
+  readonly top: RowPosition;
+  readonly following: boolean;
+  /** For the status bar: "N new lines" while scrolled back. */
+  readonly newLines: number;
+  /** Nothing older is kept above the top row. */
+  readonly atTop: boolean;
+}
+
+/**
+ * The rows in view for `state`. Wraps only the lines it shows (plus, when following, the lines that
+ * make up the last page), each cached until it changes: the cost depends on the pane, not on the
+ * scrollback's length.
+ */
+export function viewport(store: Scrollback, state: ScrollState): Viewport {
+  const top = topRow(state, store);
+  const rows: ViewRow[] = [];
+  for (let seq = top.seq, row = top.row; rows.length < state.height && seq < store.endSeq; seq += 1, row = 0) {
+    const line = store.line(seq)!;
+    const starts = store.rowStarts(seq, state.width);
+    for (let r = row; r < starts.length && rows.length < state.height; r += 1) {
+      const end = r + 1 < starts.length ? starts[r + 1] : line.text.length;
+      rows.push({
+        text: line.text.slice(starts[r], end),
+        source: line.source,
+        seq,
+        row: r,
+        lastRow: r === starts.length - 1,
+        line,
+      });
+    }
+  }
+  return {
+    rows,
+    top,
+    following: state.follow,
+    newLines: newLineCount(state, store),
+    atTop: top.seq === store.firstSeq && top.row === 0,
+  };
+}
