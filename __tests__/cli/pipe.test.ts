@@ -69,7 +69,7 @@ test('no translation unless asked: CR, LF, NUL and 0xFF pass untouched; --crlf a
 });
 
 test('--encoding transcodes both ways', async () => {
-  let got = Buffer.alloc(0);
+  let got: Buffer = Buffer.alloc(0);
   const f = await fixture((s) => {
     s.write(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a])); // "café\n" in latin1
     readAll(s).then((b) => {
