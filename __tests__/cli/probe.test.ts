@@ -1,6 +1,6 @@
 // Probe mode (-z) as scripts run it: a line or a JSON record per port, and the exit code.
 import { runCli } from '../helpers/cli.js';
-import { listenNeverAccept } from '../helpers/filtered.js';
+import { startFiltered } from '../../src/lab/filtered-listener.js';
 import { closedPort, serve, type Fixture } from '../helpers/servers.js';
 
 const fixtures: Fixture[] = [];
@@ -59,7 +59,7 @@ test('reset by peer: exit 7, not "succeeded" as nc -z says', async () => {
 });
 
 test('timed out through a full accept queue: exit 5 after -w', async () => {
-  const filtered = await listenNeverAccept();
+  const filtered = await startFiltered('127.0.0.1', 0);
   try {
     const r = await runCli(['-z', '-w', '0.5', '127.0.0.1', String(filtered.port)]);
     expect(r.code).toBe(5);

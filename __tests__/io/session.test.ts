@@ -1,6 +1,7 @@
 // The engine against real loopback listeners: every outcome that can be made unprivileged.
 import { connect, type Connection, type ConnectionEvent, type ProgressEvent } from '../../src/io/session.js';
 import type { Resolver } from '../../src/io/resolver.js';
+import { startFiltered } from '../../src/lab/filtered-listener.js';
 import { fakeClock } from '../helpers/fake-clock.js';
 import { closedPort, readAll, serve, type Fixture } from '../helpers/servers.js';
 
@@ -215,8 +216,7 @@ test('a server that never reads: writes queue up and say so, nothing errors', as
 
 test('our own connect timer: a full accept queue drops the SYN and the attempt times out', async () => {
   // A listener that never accepts: with its queue full, further SYNs are dropped, as by a firewall.
-  const { listenNeverAccept } = await import('../helpers/filtered.js');
-  const filtered = await listenNeverAccept();
+  const filtered = await startFiltered('127.0.0.1', 0);
   try {
     const clock = fakeClock();
     const pending = connect({ host: '127.0.0.1', port: filtered.port, connectTimeoutMs: 3000, clock });
@@ -237,8 +237,7 @@ test('our own connect timer: a full accept queue drops the SYN and the attempt t
 });
 
 test('an abort cancels the attempt in progress', async () => {
-  const { listenNeverAccept } = await import('../helpers/filtered.js');
-  const filtered = await listenNeverAccept();
+  const filtered = await startFiltered('127.0.0.1', 0);
   try {
     const ac = new AbortController();
     const pending = connect({ host: '127.0.0.1', port: filtered.port, connectTimeoutMs: 60000, signal: ac.signal });
