@@ -86,11 +86,19 @@ async function run(opts: Options): Promise<number> {
         parallel: opts.parallel,
       });
     }
-    case 'tui':
+    case 'tui': {
+      const { runTui } = await import('./modes/tui.js');
+      return runTui({
+        host: opts.host,
+        port,
+        family: opts.family,
+        connectTimeoutMs: opts.connectTimeoutMs,
+        lineEnding: opts.lineEnding ?? 'crlf',
+        encoding: opts.encoding ?? 'utf-8',
+        scrollback: opts.scrollback,
+      });
+    }
     case 'pipe': {
-      if (opts.mode === 'tui') {
-        process.stderr.write('porthole: the interactive screen is not built yet; running as a pipe (Ctrl+D half-closes, Ctrl+C quits)\n');
-      }
       const { runPipe } = await import('./modes/pipe.js');
       return runPipe({
         host: opts.host,

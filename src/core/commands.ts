@@ -88,8 +88,8 @@ export const COMMANDS: readonly Spec[] = [
   { name: 'status', args: '', help: 'show the connection, counters and settings', parse: () => ({ type: 'status' }) },
   {
     name: 'send',
-    args: 'eof|nul|esc|escape-char|crlf|lf|hex HH..',
-    help: 'send eof half-closes; the others send those bytes',
+    args: 'WHAT',
+    help: 'eof (half-close), nul, esc, escape-char (^]), crlf, lf, hex HH..',
     words: SEND_WORDS,
     parse: (args) => {
       const what = oneOf(args[0], SEND_WORDS, 'send what');
@@ -169,7 +169,7 @@ export function parseCommand(text: string): ParseResult {
 
 /** One line per command for the list under the prompt and for `help`. */
 export function commandList(): string[] {
-  return COMMANDS.map((c) => `${`${c.name} ${c.args}`.trim().padEnd(42)} ${c.help}`);
+  return COMMANDS.map((c) => `${`${c.name} ${c.args}`.trim().padEnd(26)} ${c.help}`);
 }
 
 /**

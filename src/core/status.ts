@@ -1,0 +1,115 @@
+// The status bar's words: the connection's state and outcome as a person acts on them, then the
+// counters and the settings in force. Pure: the bar only renders what this returns.
+
+import { formatMs } from './clock.js';
+import type { Conn, Settings } from './tui-model.js';
+import { formatHostPort } from './target.js';
+
+export type Tone = 'ok' | 'busy' | 'bad' | 'muted';
+
+export interface StatusInput {
+  conn: Conn;
+  settings: Settings;
+  now: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Bytes written but not taken by the kernel: the peer is not reading. */
+  queued: number;
+  /** Lines that arrived while the pane is scrolled back; null when following. */
+  newLines: number | null;
+  /** Where the transcript goes, when one is being written. */
+  logFile: string | null;
+  hint: string | null;
+}
+
+export interface StatusLine {
+  text: string;
+  tone: Tone;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+
+/** Elapsed time as a clock reads: 42 s, 3m07s, 1h02m. */
+export function formatElapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+const AFTERWARDS = 'Ctrl+] then: reconnect, open HOST [PORT], quit';
+
+/** The first line: what is happening or what happened, and what to do about it. */
+function stateLine(s: StatusInput): StatusLine {
+  const c = s.conn;
+  const where = formatHostPort(c.target.host, c.target.port);
+  switch (c.phase) {
+    case 'resolving':
+      return { text: `Resolving ${c.target.host}... ${formatMs(s.now - c.since)}`, tone: 'busy' };
+    case 'trying':
+      return { text: `Trying ${formatHostPort(c.address, c.target.port)}... ${formatMs(s.now - c.since)}`, tone: 'busy' };
+    case 'connected': {
+      const addr = c.address === c.target.host ? '' : ` (${c.address})`;
+      const base = `Connected to ${where}${addr} in ${formatMs(c.connectMs)}`;
+      if (c.peerEof) return { text: `${c.peerEof.label}. ${AFTERWARDS}`, tone: 'bad' };
+      const half = c.localEof ? ' · EOF sent, waiting for the peer' : '';
+      const stalled = s.queued > 0 ? ` · ${formatBytes(s.queued)} queued: the peer is not reading` : '';
+      return { text: `${base}${half}${stalled}`, tone: stalled ? 'busy' : 'ok' };
+    }
+    case 'failed': {
+      const at = c.address && c.address !== c.target.host ? ` (${c.address})` : '';
+      return { text: `${c.outcome.label}: ${where}${at}. ${c.outcome.meaning} ${c.outcome.next} ${AFTERWARDS}`, tone: 'bad' };
+    }
+    case 'closed': {
+      if (!c.outcome) return { text: `Connection to ${where} closed after ${formatElapsed(c.duration)}. ${AFTERWARDS}`, tone: 'muted' };
+      return { text: `${c.outcome.label} after ${formatElapsed(c.duration)}. ${c.outcome.meaning} ${AFTERWARDS}`, tone: 'bad' };
+    }
+  }
+}
+
+/** The second line: addresses, time, counters, and the settings that decide what is sent. */
+function detailLine(s: StatusInput): StatusLine {
+  const c = s.conn;
+  const parts: string[] = [];
+  if (c.phase === 'connected') {
+    parts.push(`${c.local} → ${formatHostPort(c.address, c.target.port)}`, formatElapsed(s.now - c.since));
+  }
+  parts.push(`in ${formatBytes(s.bytesIn)}`, `out ${formatBytes(s.bytesOut)}`);
+  const st = s.settings;
+  parts.push(st.mode, st.lineEnding.toUpperCase(), st.encoding);
+  if (!st.echo) parts.push('no echo');
+  if (st.hex) parts.push('hex');
+  if (st.timestamps) parts.push('time');
+  if (s.logFile) parts.push(`log ${s.logFile}`);
+  if (s.newLines !== null) parts.push(`scrolled back, ${s.newLines} new line${s.newLines === 1 ? '' : 's'} (End follows)`);
+  parts.push('Ctrl+] menu');
+  return { text: parts.join(' · '), tone: s.newLines !== null ? 'busy' : 'muted' };
+}
+
+export function statusLines(s: StatusInput): StatusLine[] {
+  const lines = [stateLine(s), detailLine(s)];
+  if (s.hint) lines.push({ text: s.hint, tone: 'busy' });
+  return lines;
+}
+
+/** `status` in the prompt: the same facts as the bar, one per line, for the output pane. */
+export function statusReport(s: StatusInput): string[] {
+  const c = s.conn;
+  const lines = [stateLine(s).text];
+  if (c.phase === 'connected') {
+    lines.push(`Remote ${formatHostPort(c.address, c.target.port)}, local ${c.local}, connected ${formatElapsed(s.now - c.since)} ago`);
+  }
+  lines.push(`Bytes in ${s.bytesIn}, out ${s.bytesOut}${s.queued ? `, queued ${s.queued}` : ''}`);
+  const st = s.settings;
+  lines.push(
+    `Mode ${st.mode}, line ending ${st.lineEnding.toUpperCase()}, encoding ${st.encoding}, echo ${st.echo ? 'on' : 'off'}, hex ${st.hex ? 'on' : 'off'}, timestamps ${st.timestamps ? 'on' : 'off'}`,
+  );
+  lines.push(s.logFile ? `Transcript: ${s.logFile}` : 'Transcript: off');
+  return lines;
+}

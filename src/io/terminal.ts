@@ -1,0 +1,54 @@
+// Taking the user's terminal and giving it back on every way out: quit, crash, SIGTERM, SIGHUP.
+// A terminal left in raw mode or in the alternate screen is the worst thing a TUI can do.
+
+/** Alternate screen (1049) and bracketed paste (2004): pastes arrive marked, not as typed keys. */
+const ENTER = '\x1b[?1049h\x1b[?2004h';
+/** Paste off, main screen back, cursor shown, attributes reset. */
+const LEAVE = '\x1b[?2004l\x1b[?1049l\x1b[?25h\x1b[0m';
+
+const SIGNALS = { SIGTERM: 15, SIGHUP: 1, SIGINT: 2, SIGQUIT: 3 } as const;
+
+export interface TerminalLease {
+  /** Give the terminal back; safe to call more than once. */
+  release(): void;
+}
+
+export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): TerminalLease {
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    try {
+      if (stdin.isTTY) stdin.setRawMode(false);
+    } catch {
+      // The terminal may already be gone (SIGHUP); there is nothing left to restore then.
+    }
+    try {
+      stdout.write(LEAVE);
+    } catch {
+      // As above.
+    }
+    process.off('exit', release);
+    for (const [sig, handler] of handlers) process.off(sig, handler);
+    process.off('uncaughtException', crash);
+    process.off('unhandledRejection', crash);
+  };
+  const handlers = Object.entries(SIGNALS).map(([sig, n]) => {
+    const handler = () => {
+      release();
+      process.exit(128 + n);
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  const crash = (err: unknown) => {
+    release();
+    process.stderr.write(`porthole: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  };
+  process.on('exit', release);
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  stdout.write(ENTER);
+  return { release };
+}
