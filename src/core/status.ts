@@ -57,18 +57,18 @@ function stateLine(s: StatusInput): StatusLine {
     case 'connected': {
       const addr = c.address === c.target.host ? '' : ` (${c.address})`;
       const base = `Connected to ${where}${addr} in ${formatMs(c.connectMs)}`;
-      if (c.peerEof) return { text: `${c.peerEof.label}. ${AFTERWARDS}`, tone: 'bad' };
+      if (c.peerEof) return { text: `${c.peerEof.label}.`, tone: 'bad' };
       const half = c.localEof ? ' · EOF sent, waiting for the peer' : '';
       const stalled = s.queued > 0 ? ` · ${formatBytes(s.queued)} queued: the peer is not reading` : '';
       return { text: `${base}${half}${stalled}`, tone: stalled ? 'busy' : 'ok' };
     }
     case 'failed': {
       const at = c.address && c.address !== c.target.host ? ` (${c.address})` : '';
-      return { text: `${c.outcome.label}: ${where}${at}. ${c.outcome.meaning} ${c.outcome.next} ${AFTERWARDS}`, tone: 'bad' };
+      return { text: `${c.outcome.label}: ${where}${at}`, tone: 'bad' };
     }
     case 'closed': {
-      if (!c.outcome) return { text: `Connection to ${where} closed after ${formatElapsed(c.duration)}. ${AFTERWARDS}`, tone: 'muted' };
-      return { text: `${c.outcome.label} after ${formatElapsed(c.duration)}. ${c.outcome.meaning} ${AFTERWARDS}`, tone: 'bad' };
+      if (!c.outcome) return { text: `Connection to ${where} closed after ${formatElapsed(c.duration)}.`, tone: 'muted' };
+      return { text: `${c.outcome.label} after ${formatElapsed(c.duration)}.`, tone: 'bad' };
     }
   }
 }
@@ -92,8 +92,22 @@ function detailLine(s: StatusInput): StatusLine {
   return { text: parts.join(' · '), tone: s.newLines !== null ? 'busy' : 'muted' };
 }
 
+/** When the connection failed or ended: what it means, what to check, and what porthole can do. */
+function explanation(s: StatusInput): StatusLine[] {
+  const c = s.conn;
+  const outcome = c.phase === 'failed' ? c.outcome : c.phase === 'closed' ? c.outcome : c.phase === 'connected' ? c.peerEof : null;
+  if (c.phase !== 'closed' && c.phase !== 'failed' && !outcome) return [];
+  const lines: StatusLine[] = [];
+  if (outcome) {
+    lines.push({ text: outcome.meaning, tone: 'muted' });
+    if (outcome.next) lines.push({ text: `Next: ${outcome.next}`, tone: 'muted' });
+  }
+  lines.push({ text: AFTERWARDS, tone: 'busy' });
+  return lines;
+}
+
 export function statusLines(s: StatusInput): StatusLine[] {
-  const lines = [stateLine(s), detailLine(s)];
+  const lines = [stateLine(s), ...explanation(s), detailLine(s)];
   if (s.hint) lines.push({ text: s.hint, tone: 'busy' });
   return lines;
 }

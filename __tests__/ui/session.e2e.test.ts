@@ -1,0 +1,142 @@
+// The built CLI in a real terminal (tmux) against the lab on loopback: what a person sees.
+import { execFileSync } from 'node:child_process';
+import { startLab, type Lab } from '../../src/lab/lab.js';
+import { closedPort } from '../helpers/servers.js';
+import { Tui, tmuxMissing } from '../helpers/tmux.js';
+
+const why = tmuxMissing();
+const suite = why ? describe.skip : describe;
+if (why) console.warn(`skipping terminal tests: ${why}`);
+
+suite('the interactive session in a terminal', () => {
+  let lab: Lab;
+  const tuis: Tui[] = [];
+  const open = (args: string[], cols?: number, rows?: number) => {
+    const t = new Tui(args, cols, rows);
+    tuis.push(t);
+    return t;
+  };
+  beforeAll(async () => {
+    lab = await startLab({ floodBytes: 64 * 3000 });
+  });
+  afterEach(() => tuis.splice(0).forEach((t) => t.kill()));
+  afterAll(async () => lab.close());
+
+  test('connects, shows the banner and the status, echoes what is typed and shows the reply', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.smtp)]);
+    let s = await t.waitFor(/220 lab\.porthole\.test ESMTP/);
+    expect(s).toMatch(new RegExp(`Connected to 127\\.0\\.0\\.1:${lab.ports.smtp} in [\\d.]+ ms`));
+    expect(s).toMatch(/line · CRLF · utf-8/);
+    expect(t.alternateScreen()).toBe(true);
+    t.type('EHLO me');
+    await t.waitFor(/> EHLO me/);
+    t.keys('Enter');
+    s = await t.waitFor(/250 8BITMIME/);
+    expect(s).toMatch(/^EHLO me$/m);
+    expect(s).toMatch(/out 9 B/);
+  });
+
+  test('Ctrl+] opens the prompt over the session; Esc returns; quit leaves a clean terminal', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.smtp)]);
+    await t.waitFor(/220 /);
+    t.keys('C-]');
+    let s = await t.waitFor(/porthole>/);
+    expect(s).toMatch(/quit\s+close the connection and leave porthole/);
+    expect(s).toMatch(/open HOST \[PORT\]/);
+    t.keys('Escape');
+    await t.waitFor(/^>/m);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type('frob');
+    t.keys('Enter');
+    s = await t.waitFor(/unknown command "frob"/);
+    expect(s).toMatch(/Commands: quit, close, open/);
+    t.type('quit');
+    t.keys('Enter');
+    s = await t.waitFor(/EXIT=\d+/);
+    expect(s).toMatch(/EXIT=0/);
+    await t.waitFor(/TTY=icanon/);
+    expect(t.alternateScreen()).toBe(false);
+  });
+
+  test('refused: the status says so, with the next step; the screen stays; exit 4', async () => {
+    const port = await closedPort();
+    const t = open(['127.0.0.1', String(port)]);
+    const s = await t.waitFor(/Connection refused: 127\.0\.0\.1:\d+/);
+    expect(s).toMatch(/nothing listens/);
+    expect(s).toMatch(/Ctrl\+\] then: reconnect, open HOST \[PORT\], quit/);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type('quit');
+    t.keys('Enter');
+    expect(await t.waitFor(/EXIT=\d+/)).toMatch(/EXIT=4/);
+  });
+
+  test('closed by foreign host right after connecting', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.close)]);
+    const s = await t.waitFor(/Connection closed by foreign host/);
+    expect(s).toMatch(/access rule/);
+  });
+
+  test('Ctrl+C does not kill the session in line mode', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.smtp)]);
+    await t.waitFor(/220 /);
+    t.type('half a line');
+    t.keys('C-c');
+    const s = await t.waitFor(/Ctrl\+C clears the line here/);
+    expect(s).not.toMatch(/half a line/);
+    expect(s).not.toMatch(/EXIT=/);
+  });
+
+  test('a multi-line paste sends each line in order', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.echo)]);
+    await t.waitFor(/Connected to/);
+    t.paste('first line\nsecond line\nthird');
+    const s = await t.waitFor(/second line[\s\S]*second line[\s\S]*> third/);
+    const lines = s.split('\n');
+    // Echo on, so each sent line shows, then the peer's echo of it.
+    expect(lines.filter((l) => l === 'first line')).toHaveLength(2);
+    expect(lines.filter((l) => l === 'second line')).toHaveLength(2);
+    expect(lines.lastIndexOf('second line')).toBeGreaterThan(lines.indexOf('first line'));
+  });
+
+  test('scrolls back with PageUp, counts new lines, and returns to the tail', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.flood)], 100, 24);
+    let s = await t.waitFor(/000000002999/);
+    t.keys('PageUp');
+    s = await t.waitFor(/scrolled back/);
+    expect(s).not.toMatch(/000000002999/);
+    t.keys('S-End');
+    s = await t.waitFor(/000000002999/);
+    expect(s).not.toMatch(/scrolled back/);
+  });
+
+  test('resize re-lays out at once: long lines wrap at the new width', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.echo)], 100, 24);
+    await t.waitFor(/Connected to/);
+    t.type('x'.repeat(70));
+    t.keys('Enter');
+    await t.waitFor(/^x{70}$/m);
+    t.resize(50, 20);
+    const s = await t.waitFor(/^x{50}$/m);
+    expect(s).toMatch(/^x{20}$/m);
+  });
+
+  test('bytes from the wire never act on the terminal: escape sequences show as marks', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.binary)]);
+    const s = await t.waitFor(/␛/);
+    expect(s).toMatch(/Connected to/);
+    expect(t.alternateScreen()).toBe(true);
+  });
+
+  test('SIGTERM gives the terminal back', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.smtp)]);
+    await t.waitFor(/220 /);
+    const child = execFileSync('pgrep', ['-P', String(t.panePid()), 'node'], { encoding: 'utf8' }).trim();
+    process.kill(Number(child), 'SIGTERM');
+    const s = await t.waitFor(/EXIT=\d+/);
+    expect(s).toMatch(/EXIT=143/);
+    await t.waitFor(/TTY=icanon/);
+    expect(t.alternateScreen()).toBe(false);
+  });
+});
