@@ -84,6 +84,8 @@ describe('peer endings', () => {
     expect(rstEarly.kind).toBe('reset-by-peer');
     expect(finEarly.meaning).toMatch(/access rule/);
     expect(finLate.meaning).not.toEqual(finEarly.meaning);
+    expect(finLate.next).toBe('');
+    expect(finEarly.next).toMatch(/access rules/);
     expect(peerEnded('rst', 1).meaning).not.toEqual(rstEarly.meaning);
   });
 });

@@ -100,6 +100,7 @@ interface CodeRule {
   kind: OutcomeKind;
   label?: string;
   meaning?: string;
+  next?: string;
 }
 
 const RESOLVE_CODES: Record<string, CodeRule> = {
@@ -201,7 +202,7 @@ export function makeOutcome(kind: OutcomeKind, code: string, rule?: Partial<Code
     code,
     label: rule?.label ?? text.label,
     meaning: rule?.meaning ?? text.meaning,
-    next: text.next,
+    next: rule?.next ?? text.next,
     exit: text.exit,
   };
 }
@@ -261,11 +262,8 @@ export function mostTelling<T extends { outcome: Outcome }>(attempts: readonly T
 export function peerEnded(how: 'fin' | 'rst', bytesIn: number): Outcome {
   const first = bytesIn === 0;
   if (how === 'fin') {
-    return makeOutcome('closed-by-peer', PortholeCode.peerClosed, {
-      meaning: first
-        ? OUTCOMES['closed-by-peer'].meaning
-        : 'The service sent its reply and closed the connection.',
-    });
+    // After data, a FIN is how most services end a conversation: nothing to check.
+    return makeOutcome('closed-by-peer', PortholeCode.peerClosed, first ? {} : { meaning: 'The service closed the connection after sending data.', next: '' });
   }
   return makeOutcome('reset-by-peer', 'ECONNRESET', {
     meaning: first ? OUTCOMES['reset-by-peer'].meaning : 'The service aborted the connection with a reset after it had sent data.',

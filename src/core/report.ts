@@ -40,7 +40,8 @@ export function probeLine(r: ProbeResult): string {
   const svc = serviceName(r.port);
   const where = formatHostPort(r.host, r.port) + (svc ? ` (${svc})` : '');
   const addr = r.address && r.address !== r.host ? ` [${r.address}]` : '';
-  const time = r.ms === null ? '' : ` in ${formatMs(r.ms)}`;
+  // A timeout's label already says how long it waited.
+  const time = r.ms === null || r.outcome.kind === 'timeout' ? '' : ` in ${formatMs(r.ms)}`;
   const head = `${where}${addr}: ${r.outcome.kind === 'open' ? 'open' : r.outcome.label}${time}`;
   if (r.banner !== null) return `${head}: ${bannerFirstLine(r.banner)}`;
   if (r.outcome.kind === 'open') return `${head} (no banner: the service waits for the client to speak)`;

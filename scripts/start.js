@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm start`: the built-in practice lab on loopback, and porthole opened on its SMTP server.
+// Without a terminal (a script, CI), it shows a probe and a pipe session against the lab instead.
+
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const { startLab } = await import(new URL('../dist/lab/lab.js', import.meta.url).href).catch(() => {
+  process.stderr.write('start: dist/ is missing: run `npm install` (it builds) or `npm run build` first.\n');
+  process.exit(1);
+});
+
+const lab = await startLab({ basePort: 0 });
+const port = (name) => String(lab.ports[name]);
+
+function porthole(args, input) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: [input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'] });
+    if (input !== undefined) child.stdin.end(input);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+let code = 0;
+if (process.stdin.isTTY && process.stdout.isTTY) {
+  process.stdout.write(`porthole practice lab on 127.0.0.1: opening its SMTP server (port ${port('smtp')}).\n`);
+  code = await porthole(['127.0.0.1', port('smtp')]);
+} else {
+  const probe = ['smtp', 'pop3', 'imap', 'http', 'close', 'reset', 'filtered'];
+  process.stdout.write(`$ porthole -z -w 1 127.0.0.1 ${probe.map(port).join(' ')}\n`);
+  await porthole(['-z', '-w', '1', '127.0.0.1', ...probe.map(port)], '');
+  process.stdout.write(`\n$ printf 'EHLO me\\r\\nQUIT\\r\\n' | porthole 127.0.0.1 ${port('smtp')}\n`);
+  code = await porthole(['127.0.0.1', port('smtp')], 'EHLO me\r\nQUIT\r\n');
+}
+process.stdout.write(
+  `\nThe lab also has: ${lab.scenarios.map((s) => `${s.name} ${s.port}`).join(', ')}.\n` +
+    'Those ports close with this script; `npm run lab` keeps a lab up on fixed ports (smtp 2525, pop3 2510, imap 2543, http 2580).\n',
+);
+await lab.close();
+process.exit(code);
