@@ -5,7 +5,11 @@ export default {
   ...createDefaultEsmPreset({ tsconfig: 'tsconfig.json' }),
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
+  // __tests__/helpers holds fixtures, not suites.
+  testMatch: ['**/*.test.ts'],
   // NodeNext imports carry a .js suffix; the sources are .ts.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 20000,
+  // No watchman on these machines; looking for it has hung runs here.
+  watchman: false,
 };
