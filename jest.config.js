@@ -6,7 +6,7 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   // __tests__/helpers holds fixtures, not suites.
-  testMatch: ['**/*.test.ts'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   // NodeNext imports carry a .js suffix; the sources are .ts.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 20000,

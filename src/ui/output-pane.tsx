@@ -41,7 +41,6 @@ export function OutputPane({ rows, hexRows, height, timestamps }: OutputPaneProp
         {shown.map((r, i) => (
           <Text key={i} {...STYLE[r.source]}>
             {timestamps ? <Text dimColor>{stamp(r)}</Text> : null}
-            {r.source === 'out' && r.row === 0 ? '' : ''}
             {r.text}
             {i < shown.length - 1 ? '\n' : ''}
           </Text>

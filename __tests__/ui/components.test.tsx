@@ -1,0 +1,79 @@
+// The components render what core computed, and nothing else: checked with ink-testing-library.
+import { render } from 'ink-testing-library';
+import { createLineEditorState, lineEditorReducer } from '../../src/core/line-editor.js';
+import type { ViewRow } from '../../src/core/scrollback.js';
+import type { Menu } from '../../src/core/tui-model.js';
+import { EscapeMenu } from '../../src/ui/escape-menu.js';
+import { InputLine, splitAtColumn } from '../../src/ui/input-line.js';
+import { OutputPane } from '../../src/ui/output-pane.js';
+import { StatusBar } from '../../src/ui/status-bar.js';
+
+const row = (text: string, source: ViewRow['source'], r = 0): ViewRow => ({
+  text,
+  source,
+  seq: 0,
+  row: r,
+  lastRow: true,
+  line: { text, source, time: Date.UTC(2026, 0, 1, 12, 34, 56), eol: 'crlf', continued: false },
+});
+
+test('the output pane shows the visible rows in order', () => {
+  const { lastFrame } = render(<OutputPane rows={[row('220 ready', 'in'), row('EHLO me', 'out'), row('250 ok', 'in')]} hexRows={null} height={5} timestamps={false} />);
+  // The pane keeps its height: rows below the last are blank.
+  expect(lastFrame()).toBe('220 ready\nEHLO me\n250 ok\n\n');
+});
+
+test('the output pane shows hex rows in hex view, and time stamps on first rows only', () => {
+  expect(render(<OutputPane rows={null} hexRows={['00000000  41 42', '00000010  43']} height={3} timestamps={false} />).lastFrame()).toBe(
+    '00000000  41 42\n00000010  43\n',
+  );
+  const frame = render(<OutputPane rows={[row('first', 'in'), row('wrapped', 'in', 1)]} hexRows={null} height={3} timestamps />).lastFrame()!;
+  const [a, b] = frame.split('\n');
+  expect(a).toMatch(/^\d\d:\d\d:\d\d first$/);
+  expect(b).toBe('         wrapped');
+});
+
+test('the status bar shows each line cut to the width', () => {
+  const { lastFrame } = render(
+    <StatusBar
+      width={20}
+      lines={[
+        { text: 'Connection refused: example.test:25', tone: 'bad' },
+        { text: 'short', tone: 'muted' },
+      ]}
+    />,
+  );
+  const lines = lastFrame()!.split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines[0]!.length).toBeLessThanOrEqual(20);
+  expect(lines[0]).toMatch(/^Connection refused/);
+  expect(lines[1]!.trimEnd()).toBe('short');
+});
+
+test('the input line shows the prompt and the text; char mode says where keys go', () => {
+  const editor = lineEditorReducer(createLineEditorState(), { type: 'insert', text: 'EHLO me' });
+  expect(render(<InputLine editor={editor} prompt="> " width={40} charMode={false} />).lastFrame()).toBe('> EHLO me');
+  expect(render(<InputLine editor={editor} prompt="> " width={80} charMode />).lastFrame()).toMatch(/^char mode: keys go to the peer as typed/);
+});
+
+test('a long line scrolls horizontally and keeps the cursor in view', () => {
+  const editor = lineEditorReducer(createLineEditorState(), { type: 'insert', text: 'x'.repeat(100) + 'END' });
+  const frame = render(<InputLine editor={editor} prompt="> " width={30} charMode={false} />).lastFrame()!;
+  expect(frame.length).toBeLessThanOrEqual(30);
+  expect(frame).toMatch(/xEND$/);
+});
+
+test('the cursor splits text at terminal columns, wide characters whole', () => {
+  expect(splitAtColumn('ab世界cd', 2)).toEqual(['ab', '世', '界cd']);
+  expect(splitAtColumn('ab世界cd', 4)).toEqual(['ab世', '界', 'cd']);
+  expect(splitAtColumn('abc', 3)).toEqual(['abc', ' ', '']);
+});
+
+test('the escape menu shows the prompt, a message and as many commands as fit', () => {
+  const menu: Menu = { editor: lineEditorReducer(createLineEditorState(), { type: 'insert', text: 'qu' }), message: { text: 'unknown command "x"', error: true }, candidates: [] };
+  const frame = render(<EscapeMenu menu={menu} width={100} height={5} />).lastFrame()!;
+  const lines = frame.split('\n');
+  expect(lines[0]).toBe('porthole> qu');
+  expect(lines[1]).toBe('unknown command "x"');
+  expect(lines.slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(['quit', 'close', 'open']);
+});
