@@ -1,5 +1,8 @@
 // The built CLI in a real terminal (tmux) against the lab on loopback: what a person sees.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { closedPort } from '../helpers/servers.js';
 import { Tui, tmuxMissing } from '../helpers/tmux.js';
@@ -127,6 +130,36 @@ suite('the interactive session in a terminal', () => {
     const s = await t.waitFor(/␛/);
     expect(s).toMatch(/Connected to/);
     expect(t.alternateScreen()).toBe(true);
+  });
+
+  test('log FILE writes a transcript with direction marks; toggle hex shows the bytes', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'porthole-')), 'smtp.log');
+    const t = open(['127.0.0.1', String(lab.ports.smtp)]);
+    await t.waitFor(/220 /);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type(`log ${file}`);
+    t.keys('Enter');
+    await t.waitFor(/Writing a transcript to/);
+    t.type('NOOP');
+    t.keys('Enter');
+    await t.waitFor(/250 2\.0\.0 Ok/);
+    t.keys('C-]');
+    t.type('toggle hex');
+    t.keys('Enter');
+    await t.waitFor(/^00000000  32 32 30 20/m);
+    t.keys('C-]');
+    t.type('toggle hex');
+    t.keys('Enter');
+    await t.waitFor(/hex: off/);
+    t.keys('C-]');
+    t.type('log off');
+    t.keys('Enter');
+    await t.waitFor(/Transcript written to/);
+    const log = readFileSync(file, 'utf8');
+    expect(log).toMatch(/^ -> NOOP$/m);
+    expect(log).toMatch(/^<- {2}250 2\.0\.0 Ok$/m);
+    expect(log).toMatch(/^=== Writing a transcript to /m);
   });
 
   test('SIGTERM gives the terminal back', async () => {
