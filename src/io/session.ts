@@ -15,6 +15,7 @@ import {
   type Outcome,
 } from '../core/outcome.js';
 import { realClock } from './clock.js';
+import { ReadBuffers, type ReadBufferOptions } from './read-buffers.js';
 import { systemResolver, type Family, type ResolvedAddress, type Resolver } from './resolver.js';
 
 export interface ConnectOptions {
@@ -30,6 +31,12 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   /** Called as the connection progresses: the source of `-v` lines and the status bar. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Read into this many reused buffers instead of a fresh one per read: for a bulk receive (pipe
+   * mode). Each 'data' event's bytes are then lent, valid until its release() is called.
+   * Default: off, and the bytes of an event are the listener's to keep.
+   */
+  readBuffers?: ReadBufferOptions;
 }
 
 export type ProgressEvent =
@@ -83,7 +90,7 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
 
   for (const a of addresses) {
     emit({ type: 'trying', address: a.address, family: a.family, port: opts.port });
-    const r = await attempt(a, opts.port, opts.connectTimeoutMs, clock, opts.signal);
+    const r = await attempt(a, opts.port, opts.connectTimeoutMs, clock, opts.signal, opts.readBuffers);
     if ('connection' in r) {
       attempts.push({ ...a, outcome: makeOutcome('open', PortholeCode.open), ms: r.connection.connectMs });
       emit({ type: 'attempt', attempt: attempts.at(-1)! });
@@ -108,10 +115,12 @@ function attempt(
   timeoutMs: number,
   clock: Clock,
   signal: AbortSignal | undefined,
+  readBuffers: ReadBufferOptions | undefined,
 ): Promise<AttemptResult> {
   return new Promise((resolve) => {
     const t0 = clock.now();
     if (signal?.aborted) return resolve({ outcome: aborted(), ms: 0 });
+    const reads = readBuffers ? new ReadBuffers(readBuffers) : null;
     const socket = net.connect({
       host: a.address,
       port,
@@ -121,6 +130,7 @@ function attempt(
       // A peer's FIN must not close our side: half-close is part of what we show.
       allowHalfOpen: true,
       noDelay: true,
+      ...(reads ? { onread: reads.onread } : {}),
     });
     const settle = (r: AttemptResult) => {
       cancelTimer();
@@ -134,7 +144,7 @@ function attempt(
       settle({ outcome, ms: clock.now() - t0 });
     };
     const onError = (err: ErrorLike) => fail(classifyError(err, 'connect'));
-    const onConnect = () => settle({ connection: new Connection(socket, clock, clock.now() - t0, a) });
+    const onConnect = () => settle({ connection: new Connection(socket, clock, clock.now() - t0, a, reads) });
     const onAbort = () => fail(aborted());
     const cancelTimer = clock.setTimer(
       () =>
@@ -156,7 +166,8 @@ function formatSeconds(ms: number): string {
 }
 
 export type ConnectionEvent =
-  | { type: 'data'; bytes: Buffer }
+  /** With readBuffers, `release` is set: the bytes are lent until it is called (once). */
+  | { type: 'data'; bytes: Buffer; release?: () => void }
   /** The peer sent FIN: it will send nothing more; our side may still write. */
   | { type: 'peer-eof'; outcome: Outcome }
   /** Writes are queued beyond the kernel's buffer (the peer is not reading) or drained again. */
@@ -194,6 +205,7 @@ export class Connection {
     private readonly clock: Clock,
     connectMs: number,
     target: ResolvedAddress,
+    reads: ReadBuffers | null = null,
   ) {
     this.connectMs = connectMs;
     this.connectedAt = clock.now();
@@ -202,11 +214,13 @@ export class Connection {
     this.remotePort = socket.remotePort ?? 0;
     this.localAddress = socket.localAddress ?? '';
     this.localPort = socket.localPort ?? 0;
-    socket.on('data', (bytes: Buffer) => {
+    const received = (bytes: Buffer, release?: () => void) => {
       if (this.firstByteAt === null) this.firstByteAt = this.clock.now();
       this.bytesIn += bytes.length;
-      this.emit({ type: 'data', bytes });
-    });
+      this.emit(release ? { type: 'data', bytes, release } : { type: 'data', bytes });
+    };
+    if (reads) reads.deliver = received;
+    else socket.on('data', received);
     socket.on('end', () => {
       this.peerEof = true;
       this.ending = peerEnded('fin', this.bytesIn);
