@@ -1,7 +1,31 @@
 // Bundle the CLI and the lab with esbuild: one file per entry plus lazily loaded chunks, because
 // Node's loader is slow over ink's and yargs' hundreds of small modules (start-up is a feature).
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+
+/**
+ * string-width builds an Intl.Segmenter (~27 ms of ICU set-up here) and, from version 8, an
+ * RGI_Emoji regex (~28 ms) when it loads; yargs' help formatter and ink load it on every start,
+ * even for a probe that never measures a string. Build both on first use instead; nothing else in
+ * the module changes, and a version that no longer has these lines fails the build.
+ */
+const LAZY = [
+  ['const segmenter = new Intl.Segmenter();', 'let realSegmenter; const segmenter = { segment: (s) => (realSegmenter ??= new Intl.Segmenter()).segment(s) };'],
+  ['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', "let realRgi; const rgiEmojiRegex = { test: (s) => (realRgi ??= new RegExp('^\\\\p{RGI_Emoji}$', 'v')).test(s) };"],
+];
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/](?:.*[\\/])?string-width[\\/]index\.js$/ }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      const [segmenter] = LAZY;
+      if (!source.includes(segmenter[0])) throw new Error(`lazy-string-width: ${args.path} changed; review scripts/build.js`);
+      // A function, so "$" in the replacement is not read as a replacement pattern.
+      for (const [eager, lazy] of LAZY) source = source.replace(eager, () => lazy);
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -21,5 +45,6 @@ await build({
   banner: { js: "import { createRequire as __phCreateRequire } from 'node:module'; const require = __phCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
+  plugins: [lazyStringWidth],
 });
 chmodSync('dist/cli.js', 0o755);
