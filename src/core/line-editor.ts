@@ -5,29 +5,7 @@ import stringWidth from 'string-width';
 import type { Command } from './key-bindings.js';
 
 /** The commands this reducer acts on; the others (scrolling, menu, eof...) belong to the UI. */
-export type EditorCommand = Extract<
-  Command,
-  | 'cursor-left'
-  | 'cursor-right'
-  | 'cursor-home'
-  | 'cursor-end'
-  | 'word-left'
-  | 'word-right'
-  | 'delete-back'
-  | 'delete-forward'
-  | 'kill-to-end'
-  | 'kill-to-start'
-  | 'kill-word-back'
-  | 'kill-word-forward'
-  | 'transpose-chars'
-  | 'yank'
-  | 'history-prev'
-  | 'history-next'
-  | 'submit'
-  | 'interrupt'
->;
-
-const EDITOR_COMMANDS: ReadonlySet<Command> = new Set<EditorCommand>([
+const EDITOR_COMMANDS = [
   'cursor-left',
   'cursor-right',
   'cursor-home',
@@ -46,11 +24,15 @@ const EDITOR_COMMANDS: ReadonlySet<Command> = new Set<EditorCommand>([
   'history-next',
   'submit',
   'interrupt',
-]);
+] as const satisfies readonly Command[];
+
+export type EditorCommand = (typeof EDITOR_COMMANDS)[number];
+
+const EDITOR_COMMAND_SET: ReadonlySet<Command> = new Set<Command>(EDITOR_COMMANDS);
 
 /** True for the commands `lineEditorReducer` handles, so the UI knows which to dispatch here. */
 export function isEditorCommand(command: Command): command is EditorCommand {
-  return EDITOR_COMMANDS.has(command);
+  return EDITOR_COMMAND_SET.has(command);
 }
 
 export type LineEditorAction =
