@@ -1,0 +1,24 @@
+// The lab's flood and SMTP servers for the TUI bench, in a process of their own so that serving a
+// flood never shares an event loop with the bench polling the screen. One flood port per size.
+// argv: LAB_JS SIZE... ; reports {ports: {smtp, floods: {SIZE: port}}} over IPC, and goes when
+// the bench does (the IPC channel closing).
+
+const [labJs, ...sizes] = process.argv.slice(2);
+const { startLab } = await import(labJs);
+
+const labs = [];
+const floods = {};
+for (const size of sizes) {
+  const lab = await startLab({ basePort: 0, floodBytes: Number(size), only: ['flood'] });
+  labs.push(lab);
+  floods[size] = lab.ports.flood;
+}
+const smtp = await startLab({ basePort: 0, only: ['smtp'] });
+labs.push(smtp);
+
+process.on('disconnect', () => {
+  void Promise.all(labs.map((l) => l.close())).finally(() => process.exit(0));
+  // A lab close waits for its servers; never linger for it.
+  setTimeout(() => process.exit(0), 1000).unref();
+});
+process.send({ ports: { smtp: smtp.ports.smtp, floods } });
