@@ -293,7 +293,8 @@ function clients(cli) {
     porthole: {
       name: 'porthole',
       // env -u CI: with CI set, Ink draws only the last frame (design.md).
-      argv: (port) => ['env', '-u', 'CI', process.execPath, cli, HOST, String(port)],
+      // The CLI itself, as users run it: its first line carries node's flags.
+      argv: (port) => ['env', '-u', 'CI', cli, HOST, String(port)],
       closed: /Connection closed by foreign host after/,
       firstFrame: /^>( |$)/m,
       connected: new RegExp(`Connected to ${HOST.replace(/\./g, '\\.')}:\\d+ in `),

@@ -27,6 +27,23 @@ const lazyStringWidth = {
   },
 };
 
+/**
+ * yoga-layout (ink's layout engine) loads its wasm with fetch() when fetch exists, and Node's fetch
+ * pulls in all of undici at start (~30 ms). Take emscripten's other path, the one it uses where
+ * there is no fetch: the same bytes, decoded from the base64 already in the module.
+ */
+const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yoga-layout[\\/].*yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const test = '"function"!=typeof fetch';
+      if (!source.includes(test)) throw new Error(`yoga-without-fetch: ${args.path} changed; review scripts/build.js`);
+      return { contents: source.split(test).join('true'), loader: 'js' };
+    });
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.ts', 'lab/lab': 'src/lab/lab.ts' },
@@ -45,6 +62,8 @@ await build({
   banner: { js: "import { createRequire as __phCreateRequire } from 'node:module'; const require = __phCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
-  plugins: [lazyStringWidth],
+  // React's development build checks and warns on every render: not for users.
+  define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [lazyStringWidth, yogaWithoutFetch],
 });
 chmodSync('dist/cli.js', 0o755);

@@ -16,7 +16,8 @@ const port = (name) => String(lab.ports[name]);
 
 function porthole(args, input) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: [input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'] });
+    // Run the CLI itself, not `node cli.js`: its first line carries the heap cap.
+    const child = spawn(cli, args, { stdio: [input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'] });
     if (input !== undefined) child.stdin.end(input);
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });

@@ -16,7 +16,7 @@ test('connected: host, address, time to connect; addresses, elapsed, counters an
   const conn = { phase: 'connected' as const, target, address: '127.0.0.1', local: '127.0.0.1:5000', connectMs: 0.4, since: 0, peerEof: null, localEof: false };
   const [state, detail] = texts({ ...base, now: 65000, bytesIn: 2048, bytesOut: 9, conn });
   expect(state).toBe('Connected to mail.test:25 (127.0.0.1) in 0.4 ms');
-  expect(detail).toBe('127.0.0.1:5000 → 127.0.0.1:25 · 1m05s · in 2.0 KB · out 9 B · line · CRLF · utf-8 · Ctrl+] menu');
+  expect(detail).toBe('127.0.0.1:5000 -> 127.0.0.1:25 | 1m05s | in 2.0 KB | out 9 B | line | CRLF | utf-8 | Ctrl+] menu');
 });
 
 test('a peer that stops reading shows as queued bytes', () => {

@@ -15,7 +15,7 @@ export class Tui {
   constructor(args: string[], cols = 100, rows = 24) {
     // After porthole exits, report its exit code, whether the screen is back from the alternate
     // screen, and whether the terminal is back in canonical (cooked) mode.
-    const script = `${process.execPath} ${CLI} ${args.map((a) => `'${a}'`).join(' ')}; echo "EXIT=$?"; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; sleep 60`;
+    const script = `${CLI} ${args.map((a) => `'${a}'`).join(' ')}; echo "EXIT=$?"; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; sleep 60`;
     // Given as separate arguments, tmux runs the command itself rather than through a shell line.
     this.tmux('new-session', '-d', '-s', 't', '-x', String(cols), '-y', String(rows), 'env', '-u', 'CI', 'sh', '-c', script);
   }

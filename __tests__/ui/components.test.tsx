@@ -1,5 +1,6 @@
 // The components render what core computed, and nothing else: checked with ink-testing-library.
 import { render } from 'ink-testing-library';
+import { stripVTControlCharacters as plain } from 'node:util';
 import { createLineEditorState, lineEditorReducer } from '../../src/core/line-editor.js';
 import type { ViewRow } from '../../src/core/scrollback.js';
 import type { Menu } from '../../src/core/tui-model.js';
@@ -20,14 +21,17 @@ const row = (text: string, source: ViewRow['source'], r = 0): ViewRow => ({
 test('the output pane shows the visible rows in order', () => {
   const { lastFrame } = render(<OutputPane rows={[row('220 ready', 'in'), row('EHLO me', 'out'), row('250 ok', 'in')]} hexRows={null} height={5} timestamps={false} />);
   // The pane keeps its height: rows below the last are blank.
-  expect(lastFrame()).toBe('220 ready\nEHLO me\n250 ok\n\n');
+  expect(plain(lastFrame()!)).toBe('220 ready\nEHLO me\n250 ok\n\n');
+  // What we sent is styled apart (cyan); what the server sent is not styled at all.
+  expect(lastFrame()!.split('\n')[1]).toBe('\x1b[36mEHLO me\x1b[39m');
+  expect(lastFrame()!.split('\n')[0]).toBe('220 ready');
 });
 
 test('the output pane shows hex rows in hex view, and time stamps on first rows only', () => {
   expect(render(<OutputPane rows={null} hexRows={['00000000  41 42', '00000010  43']} height={3} timestamps={false} />).lastFrame()).toBe(
     '00000000  41 42\n00000010  43\n',
   );
-  const frame = render(<OutputPane rows={[row('first', 'in'), row('wrapped', 'in', 1)]} hexRows={null} height={3} timestamps />).lastFrame()!;
+  const frame = plain(render(<OutputPane rows={[row('first', 'in'), row('wrapped', 'in', 1)]} hexRows={null} height={3} timestamps />).lastFrame()!);
   const [a, b] = frame.split('\n');
   expect(a).toMatch(/^\d\d:\d\d:\d\d first$/);
   expect(b).toBe('         wrapped');

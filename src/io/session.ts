@@ -260,6 +260,15 @@ export class Connection {
     return this.socket.writableLength;
   }
 
+  /** Stop taking bytes from the kernel for a while (the peer's sending then backs up). */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (!this.closed) this.socket.resume();
+  }
+
   /** Half-close: send FIN, keep reading until the peer closes (telnet's `send eof`, nc -N). */
   sendEof(): void {
     if (this.localEof || this.closed) return;

@@ -16,7 +16,7 @@ export function EscapeMenu({ menu, width, height }: { menu: Menu; width: number;
   const listRows = Math.max(0, height - 2);
   const message = menu.candidates.length
     ? { text: menu.candidates.join('  '), error: false }
-    : (menu.message ?? { text: 'Enter runs a command · Tab completes · Esc returns to the session · Ctrl+] again sends ^]', error: false });
+    : (menu.message ?? { text: 'Enter runs a command | Tab completes | Esc returns to the session | Ctrl+] again sends ^]', error: false });
   return (
     <Box flexDirection="column" width={width} height={height}>
       <InputLine editor={menu.editor} prompt="porthole> " width={width} charMode={false} />

@@ -29,7 +29,7 @@ export function InputLine({ editor, prompt, width, charMode }: InputLineProps) {
   if (charMode) {
     return (
       <Text wrap="truncate" dimColor>
-        {'char mode: keys go to the peer as typed · Ctrl+] for the prompt · Shift+PageUp scrolls'}
+        {'char mode: keys go to the peer as typed | Ctrl+] for the prompt | Shift+PageUp scrolls'}
       </Text>
     );
   }
