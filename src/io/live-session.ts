@@ -333,7 +333,11 @@ export class LiveSession {
     if (this.frameTimer) clearTimeout(this.frameTimer);
     this.frameTimer = null;
     this.store.notify();
-    this.snapshot = this.makeSnapshot(this.snapshot.version + 1);
+    const next = this.makeSnapshot(this.snapshot.version + 1);
+    // The clock ticks four times a second for the status bar's timers; when nothing on screen
+    // would change (an idle or closed session), drawing the frame again is wasted work.
+    if (sameFrame(this.snapshot, next)) return;
+    this.snapshot = next;
     for (const l of this.listeners) l();
   }
 
@@ -363,4 +367,19 @@ export class LiveSession {
       hexRows: hex ? (this.hexTop === null ? this.hex.tailRows(height) : this.hex.rows(this.hexTop, height)) : null,
     };
   }
+}
+
+/** Two snapshots draw the same frame: same state, same rows, same status words. */
+function sameFrame(a: Snapshot, b: Snapshot): boolean {
+  const rows = (s: Snapshot) => s.view?.rows ?? [];
+  const ra = rows(a);
+  const rb = rows(b);
+  return (
+    a.state === b.state &&
+    a.status.length === b.status.length &&
+    a.status.every((l, i) => l.text === b.status[i]!.text && l.tone === b.status[i]!.tone) &&
+    ra.length === rb.length &&
+    ra.every((r, i) => r.text === rb[i]!.text && r.source === rb[i]!.source && r.seq === rb[i]!.seq) &&
+    (a.hexRows ?? []).join('\n') === (b.hexRows ?? []).join('\n')
+  );
 }
