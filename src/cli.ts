@@ -9,6 +9,7 @@ import yargs from 'yargs';
 import { ExitCode } from './core/exit-codes.js';
 import { DEFAULTS, resolveOptions, type Options, type RawArgs } from './core/options.js';
 import { UsageError } from './core/target.js';
+import { paintOutline, takeTerminal } from './io/terminal.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -89,6 +90,9 @@ async function run(opts: Options): Promise<number> {
       });
     }
     case 'tui': {
+      // The terminal is taken and the frame's outline drawn before the session's code loads.
+      const lease = takeTerminal(process.stdin, process.stdout);
+      paintOutline(process.stdout, opts.host);
       const { runTui } = await import('./modes/tui.js');
       return runTui({
         host: opts.host,
@@ -98,7 +102,7 @@ async function run(opts: Options): Promise<number> {
         lineEnding: opts.lineEnding ?? 'crlf',
         encoding: opts.encoding ?? 'utf-8',
         scrollback: opts.scrollback,
-      });
+      }, lease);
     }
     case 'pipe': {
       const { runPipe } = await import('./modes/pipe.js');

@@ -52,3 +52,16 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
   stdout.write(ENTER);
   return { release };
 }
+
+/**
+ * The session frame's outline, drawn with a few escape sequences before the session's modules,
+ * Ink and React load (~200 ms here): the status line and the prompt where Ink will draw them,
+ * so the screen answers at once. Ink's first frame then starts from the home position over it.
+ */
+export function paintOutline(stdout: NodeJS.WriteStream, host: string): void {
+  const rows = stdout.rows || 24;
+  const cols = stdout.columns || 80;
+  const status = `Resolving ${host}...`.padEnd(cols).slice(0, cols);
+  // The status line sits at rows - 3 of a frame that is rows - 1 tall, the prompt below it.
+  stdout.write(`\x1b[2J\x1b[${rows - 3};1H\x1b[7;33m${status}\x1b[0m\x1b[${rows - 1};1H\x1b[36m> \x1b[0m\x1b[H`);
+}

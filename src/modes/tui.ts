@@ -5,7 +5,7 @@ import type { LineEnding } from '../core/codec.js';
 import type { Settings } from '../core/tui-model.js';
 import { LiveSession } from '../io/live-session.js';
 import type { Family } from '../io/resolver.js';
-import { takeTerminal } from '../io/terminal.js';
+import type { TerminalLease } from '../io/terminal.js';
 
 export interface TuiOptions {
   host: string;
@@ -17,22 +17,8 @@ export interface TuiOptions {
   scrollback: number | null;
 }
 
-/**
- * The frame's outline, drawn with two escape sequences while Ink and React load (~150 ms here):
- * the status line and the prompt where Ink will draw them, so the screen answers at once.
- */
-function paintOutline(host: string): void {
-  const rows = process.stdout.rows || 24;
-  const cols = process.stdout.columns || 80;
-  const status = `Resolving ${host}...`.padEnd(cols).slice(0, cols);
-  // Clear, status line in the bar's place (rows - 3 of a frame that is rows - 1 tall), the prompt,
-  // then the cursor home, where Ink starts its first frame.
-  process.stdout.write(`\x1b[2J\x1b[${rows - 3};1H\x1b[7;33m${status}\x1b[0m\x1b[${rows - 1};1H\x1b[36m> \x1b[0m\x1b[H`);
-}
-
-export async function runTui(opts: TuiOptions): Promise<number> {
-  const lease = takeTerminal(process.stdin, process.stdout);
-  paintOutline(opts.host);
+/** Runs the session on a terminal already taken (see io/terminal), until the user quits. */
+export async function runTui(opts: TuiOptions, lease: TerminalLease): Promise<number> {
   const loading = Promise.all([import('ink'), import('../ui/app.js')]);
   const settings: Settings = { mode: 'line', lineEnding: opts.lineEnding, encoding: opts.encoding, echo: true, hex: false, timestamps: false };
   const session = new LiveSession({
