@@ -3,7 +3,7 @@
 
 import { formatMs, roundMs } from './clock.js';
 import type { Attempt, Outcome } from './outcome.js';
-import { toVisible } from './sanitize.js';
+import { isVisibleSafe, toVisible } from './sanitize.js';
 import { formatHostPort, serviceName } from './target.js';
 
 /** What probing one port found. */
@@ -79,11 +79,13 @@ export function probeRecord(r: ProbeResult): Record<string, unknown> {
 
 /**
  * JSON.stringify leaves C1 controls, DEL, bidi overrides and line separators raw; a peer's banner
- * could use them to act on the terminal that shows the JSON. Escaping them keeps the JSON equal.
+ * could use them to act on the terminal that shows the JSON. Whatever the sanitizer would mark is
+ * escaped instead, so the JSON's value stays the same.
  */
 export function safeJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  return JSON.stringify(value).replace(/[\u007f-\u{10ffff}]/gu, (c) =>
+    isVisibleSafe(c)
+      ? c
+      : [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
   );
 }

@@ -158,7 +158,8 @@ export function tuiReducer(state: TuiState, action: TuiAction): Step {
       const c = state.conn;
       if (c.phase !== 'connected') return { state, effects: [] };
       const outcome = action.outcome ?? c.peerEof;
-      const effects: Effect[] = action.outcome && action.outcome !== c.peerEof && !c.peerEof ? [{ type: 'info', lines: [`${action.outcome.label}.`] }] : [];
+      // A FIN was announced at peer-eof already; anything else ending the connection is said here.
+      const effects: Effect[] = action.outcome && !c.peerEof ? [{ type: 'info', lines: [`${action.outcome.label}.`] }] : [];
       return {
         state: { ...state, conn: { phase: 'closed', target: c.target, outcome, address: c.address, at: action.now, duration: action.now - c.since } },
         effects,

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import { createDecoder } from '../core/codec.js';
 import { exitCodeFor, makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
 import { attemptLine, probeLine, probeRecord, safeJson, type ProbeResult } from '../core/report.js';
+import { formatHostPort } from '../core/target.js';
 import { realClock } from '../io/clock.js';
 import type { Family, ResolvedAddress, Resolver } from '../io/resolver.js';
 import { systemResolver } from '../io/resolver.js';
@@ -47,7 +48,7 @@ export async function runProbe(opts: ProbeOptions): Promise<number> {
     // Results print in the order given, each as soon as every earlier one is known.
     while (printed < results.length && results[printed]) {
       const r = results[printed++]!;
-      if (opts.verbose) for (const a of r.attempts) err(`${opts.host}:${r.port}: ${attemptLine(a)}`);
+      if (opts.verbose) for (const a of r.attempts) err(`${formatHostPort(opts.host, r.port)}: ${attemptLine(a)}`);
       out(opts.json ? safeJson(probeRecord(r)) : probeLine(r));
     }
   };
