@@ -36,7 +36,7 @@ const DEL_PICTURE = '\u2421';
 /** What a lone surrogate becomes: the replacement character the decoders use for bad input. */
 const REPLACEMENT = '\ufffd';
 
-/** The mark shown for one unsafe character (never a tab: the caller expands tabs). */
+/** The mark shown for one unsafe character; a tab gets one only in safeLine (toVisible expands tabs). */
 function markFor(code: number): string {
   if (code < 0x20) return String.fromCharCode(CONTROL_PICTURES + code);
   if (code === 0x7f) return DEL_PICTURE;
@@ -190,6 +190,52 @@ export function toVisible(text: string, startColumn = 0): string {
  */
 export function toVisibleFrom(text: string, startColumn: number): VisibleRun {
   return render(text, startColumn, true) ?? { text, column: startColumn + displayWidth(text) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The render boundary: text a UI prop may draw. Only this module makes it, so a prop typed
+// SafeText cannot be handed peer or pasted bytes that skipped the sanitizer.
+
+declare const safeTextBrand: unique symbol;
+/** Text with nothing a terminal would act on: made by {@link safe}, {@link safeLine} or a slice of one. */
+export type SafeText = string & { readonly [safeTextBrand]: true };
+
+/** Any text made safe to draw, as {@link toVisible} does (tabs expanded to spaces). */
+export function safe(text: string, startColumn = 0): SafeText {
+  return toVisible(text, startColumn) as SafeText;
+}
+
+/**
+ * Text made safe for a one-row field that is edited in place (the input line, the prompt): as
+ * {@link safe}, but a tab is marked ␉ rather than expanded, so each character of the text stays
+ * one visible unit and what is drawn can be edited.
+ */
+export function safeLine(text: string): SafeText {
+  if (!UNSAFE.test(text)) return text as SafeText;
+  let out = '';
+  let last = 0;
+  UNSAFE_ALL.lastIndex = 0;
+  for (let m = UNSAFE_ALL.exec(text); m !== null; m = UNSAFE_ALL.exec(text)) {
+    const at = m.index;
+    const code = text.charCodeAt(at);
+    if (isHigh(code) && isLow(text.charCodeAt(at + 1))) {
+      UNSAFE_ALL.lastIndex = at + 2;
+      continue;
+    }
+    out += text.slice(last, at) + markFor(code);
+    last = at + 1;
+  }
+  return (out + text.slice(last)) as SafeText;
+}
+
+/** A piece of safe text, cut at cluster boundaries (as the wrapping and the editor's view cut). */
+export function sliceSafe(text: SafeText, start: number, end?: number): SafeText {
+  return text.slice(start, end) as SafeText;
+}
+
+/** Safe texts joined: nothing between them can form a sequence, since none holds an ESC. */
+export function joinSafe(parts: readonly SafeText[], separator = ''): SafeText {
+  return parts.join(toVisible(separator)) as SafeText;
 }
 
 /** True if `text` holds nothing that `toVisible` would change. */
