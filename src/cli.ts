@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { ExitCode } from './core/exit-codes.js';
 import { DEFAULTS, resolveOptions, type Options, type RawArgs } from './core/options.js';
-import { UsageError } from './core/target.js';
+import { UsageError } from './core/errors.js';
 import { paintOutline, takeTerminal } from './io/terminal.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -59,6 +59,13 @@ function parser(argv: string[]) {
     .option('lf', { type: 'boolean', describe: 'Send a bare LF as the line ending' })
     .option('encoding', { type: 'string', describe: 'Character set of the service (iconv-lite names) [default: utf-8]' })
     .option('scrollback', { type: 'string', describe: 'Session: lines of scrollback to keep' })
+    .option('colours', { alias: 'colors', type: 'boolean', describe: "Session: show the peer's colours (a safe subset of SGR) instead of marks" })
+    .option('keep-output', {
+      type: 'string',
+      describe: "Session: lines of output left in the terminal after quit: N, screen, all or none [default: screen]",
+    })
+    .option('shutdown', { type: 'boolean', describe: 'Pipe: half-close when stdin ends (nc -N); --no-shutdown keeps sending open [default: true]' })
+    .option('q', { alias: 'quit-after', type: 'string', describe: 'Pipe: quit SECONDS after stdin ends, whatever the peer does (nc -q)' })
     .option('N', { type: 'boolean', hidden: true, describe: 'nc -N: half-close on EOF (always on)' })
     .strict()
     .help('help')
@@ -73,48 +80,22 @@ function parser(argv: string[]) {
 }
 
 async function run(opts: Options): Promise<number> {
-  const port = opts.ports[0]!;
+  if (opts.modeNote) process.stderr.write(`porthole: ${opts.modeNote}\n`);
   switch (opts.mode) {
     case 'probe': {
       const { runProbe } = await import('./modes/probe.js');
-      return runProbe({
-        host: opts.host,
-        ports: opts.ports,
-        family: opts.family,
-        connectTimeoutMs: opts.connectTimeoutMs,
-        bannerWaitMs: opts.bannerWaitMs,
-        encoding: opts.encoding ?? 'utf-8',
-        json: opts.json,
-        verbose: opts.verbose,
-        parallel: opts.parallel,
-      });
+      return runProbe(opts.probe);
     }
     case 'tui': {
       // The terminal is taken and the frame's outline drawn before the session's code loads.
       const lease = takeTerminal(process.stdin, process.stdout);
-      paintOutline(process.stdout, opts.host);
+      paintOutline(process.stdout, opts.session.host);
       const { runTui } = await import('./modes/tui.js');
-      return runTui({
-        host: opts.host,
-        port,
-        family: opts.family,
-        connectTimeoutMs: opts.connectTimeoutMs,
-        lineEnding: opts.lineEnding ?? 'crlf',
-        encoding: opts.encoding ?? 'utf-8',
-        scrollback: opts.scrollback,
-      }, lease);
+      return runTui(opts.session, lease);
     }
     case 'pipe': {
       const { runPipe } = await import('./modes/pipe.js');
-      return runPipe({
-        host: opts.host,
-        port,
-        family: opts.family,
-        connectTimeoutMs: opts.connectTimeoutMs,
-        crlf: opts.lineEnding === 'crlf',
-        encoding: opts.encoding,
-        verbose: opts.verbose,
-      });
+      return runPipe(opts.pipe);
     }
   }
 }
@@ -125,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     raw = (await parser(argv).parseAsync()) as RawArgs;
     // --help and --version have printed already.
     if (raw.help || raw.version) return ExitCode.ok;
-    return await run(resolveOptions(raw, Boolean(process.stdin.isTTY)));
+    return await run(resolveOptions(raw, { stdinIsTTY: Boolean(process.stdin.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY) }));
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`porthole: ${err.message}. Try 'porthole --help'.\n`);

@@ -1,45 +1,78 @@
-import { resolveOptions, type RawArgs } from '../../src/core/options.js';
-import { UsageError } from '../../src/core/target.js';
+import { mergeLayers, resolveOptions, type RawArgs, type Terminal } from '../../src/core/options.js';
+import { UsageError } from '../../src/core/errors.js';
 
-const opts = (raw: RawArgs, tty = true) => resolveOptions(raw, tty);
+const TTY: Terminal = { stdinIsTTY: true, stdoutIsTTY: true };
+const opts = (raw: RawArgs, terminal: Terminal = TTY) => resolveOptions(raw, terminal);
 const fails = (raw: RawArgs, text: RegExp) => {
   expect(() => opts(raw)).toThrow(UsageError);
   expect(() => opts(raw)).toThrow(text);
 };
 
-test('defaults: port 23, 10 s connect timer, 1 s banner wait, both families', () => {
+test('defaults: port 23, 10 s connect timer, 1 s banner wait, both families, CRLF and UTF-8 in a session', () => {
   const o = opts({ host: 'example.com' });
-  expect(o).toMatchObject({ mode: 'tui', host: 'example.com', ports: [23], family: 0, connectTimeoutMs: 10000, bannerWaitMs: 1000 });
-  expect(o.lineEnding).toBeNull();
-  expect(o.encoding).toBeNull();
+  expect(o.mode).toBe('tui');
+  expect(o.session).toMatchObject({ host: 'example.com', port: 23, family: 0, connectTimeoutMs: 10000, lineEnding: 'crlf', encoding: 'utf-8' });
+  expect(opts({ host: 'h', ports: ['25'], probe: true }).probe).toMatchObject({ bannerWaitMs: 1000, parallel: 32, encoding: 'utf-8' });
 });
 
-test('the mode follows -z, --pipe and whether stdin is a terminal', () => {
+test('pipe mode passes bytes through unless asked: no CRLF, no encoding, half-close on EOF, no idle timer', () => {
+  const o = opts({ host: 'h', pipe: true });
+  expect(o.pipe).toMatchObject({ crlf: false, encoding: null, shutdown: true, quitAfterEofMs: null, idleTimeoutMs: null });
+});
+
+test('the mode follows -z, --pipe and which streams are terminals', () => {
   expect(opts({ host: 'h', ports: ['25'], probe: true }).mode).toBe('probe');
   expect(opts({ host: 'h', pipe: true }).mode).toBe('pipe');
-  expect(opts({ host: 'h' }, false).mode).toBe('pipe');
-  expect(opts({ host: 'h' }, true).mode).toBe('tui');
+  expect(opts({ host: 'h' }, { stdinIsTTY: false, stdoutIsTTY: true }).mode).toBe('pipe');
+  expect(opts({ host: 'h' }, TTY).mode).toBe('tui');
+});
+
+test('stdout redirected from a terminal runs pipe mode and says why, rather than drawing screen codes into a file', () => {
+  const o = opts({ host: 'h' }, { stdinIsTTY: true, stdoutIsTTY: false });
+  expect(o.mode).toBe('pipe');
+  expect(o.modeNote).toMatch(/stdout is not a terminal: pipe mode/);
+  expect(opts({ host: 'h' }).modeNote).toBeNull();
 });
 
 test('probe takes many ports and ranges in order', () => {
-  expect(opts({ host: 'h', ports: ['25', '80-82', 'imaps'], probe: true }).ports).toEqual([25, 80, 81, 82, 993]);
-  expect(opts({ host: '[::1]:25', probe: true }).ports).toEqual([25]);
+  expect(opts({ host: 'h', ports: ['25', '80-82', 'imaps'], probe: true }).probe.ports).toEqual([25, 80, 81, 82, 993]);
+  expect(opts({ host: '[::1]:25', probe: true }).probe.ports).toEqual([25]);
   fails({ host: 'h', probe: true }, /needs at least one port/);
 });
 
 test('a session takes one port', () => {
   fails({ host: 'h', ports: ['25', '26'] }, /one port for a session/);
   fails({ host: 'h:25', ports: ['26'] }, /port given twice/);
-  expect(opts({ host: 'h:smtp' }).ports).toEqual([25]);
+  expect(opts({ host: 'h:smtp' }).session.port).toBe(25);
 });
 
 test('numbers of seconds', () => {
-  expect(opts({ host: 'h', connectTimeout: '2.5' }).connectTimeoutMs).toBe(2500);
-  expect(opts({ host: 'h', bannerWait: '0' }).bannerWaitMs).toBe(0);
+  expect(opts({ host: 'h', connectTimeout: '2.5' }).session.connectTimeoutMs).toBe(2500);
+  expect(opts({ host: 'h', bannerWait: '0', ports: ['1'], probe: true }).probe.bannerWaitMs).toBe(0);
   fails({ host: 'h', connectTimeout: 'abc' }, /-w\/--connect-timeout needs a number/);
-  fails({ host: 'h', connectTimeout: '0' }, /above 0/);
+  fails({ host: 'h', connectTimeout: '0' }, /from 0.001/);
+  fails({ host: 'h', connectTimeout: '' }, /needs a number/);
   fails({ host: 'h', bannerWait: '-1' }, /--banner-wait/);
   fails({ host: 'h', parallel: '0' }, /--parallel needs a whole number/);
+});
+
+test('a timer past the limit names the limit rather than hiding it', () => {
+  fails({ host: 'h', connectTimeout: '100000' }, /-w\/--connect-timeout needs a number of seconds from 0.001 to 86400, not "100000"/);
+  fails({ host: 'h', pipe: true, quitAfter: '100000' }, /-q needs a number of seconds from 0 to 86400/);
+});
+
+test("pipe mode, nc's way: --no-shutdown, -q SECONDS, and -w as an idle timer only when given", () => {
+  expect(opts({ host: 'h', pipe: true, shutdown: false }).pipe.shutdown).toBe(false);
+  expect(opts({ host: 'h', pipe: true, quitAfter: '0.5' }).pipe.quitAfterEofMs).toBe(500);
+  expect(opts({ host: 'h', pipe: true, connectTimeout: '3' }).pipe.idleTimeoutMs).toBe(3000);
+});
+
+test('session extras: colours, and how much output stays in the terminal after quit', () => {
+  expect(opts({ host: 'h' }).session).toMatchObject({ colours: false, keepOutput: 'screen' });
+  expect(opts({ host: 'h', colours: true, keepOutput: '200' }).session).toMatchObject({ colours: true, keepOutput: 200 });
+  expect(opts({ host: 'h', keepOutput: 'none' }).session.keepOutput).toBe(0);
+  expect(opts({ host: 'h', keepOutput: 'all' }).session.keepOutput).toBeGreaterThan(1e9);
+  fails({ host: 'h', keepOutput: 'lots' }, /--keep-output needs a number of lines, screen, all or none/);
 });
 
 test('flags that exclude each other, and families that cannot match the address', () => {
@@ -47,15 +80,23 @@ test('flags that exclude each other, and families that cannot match the address'
   fails({ host: 'h', crlf: true, lf: true }, /--crlf and --lf/);
   fails({ host: '::1', ipv4: true }, /IPv6 address/);
   fails({ host: '127.0.0.1', ipv6: true }, /IPv4 address/);
-  expect(opts({ host: 'h', ipv6: true }).family).toBe(6);
+  expect(opts({ host: 'h', ipv6: true }).session.family).toBe(6);
 });
 
 test('encodings are checked up front', () => {
-  expect(opts({ host: 'h', encoding: 'latin1' }).encoding).toBe('latin1');
+  expect(opts({ host: 'h', encoding: 'latin1' }).session.encoding).toBe('latin1');
+  expect(opts({ host: 'h', encoding: 'latin1' }).pipe.encoding).toBe('latin1');
   fails({ host: 'h', encoding: 'klingon' }, /unknown encoding "klingon"/);
 });
 
 test('no host, an empty host', () => {
   fails({}, /no host given/);
   fails({ host: '' }, /no host given/);
+});
+
+test('layers: a later layer wins, an undefined key does not hide an earlier value', () => {
+  expect(mergeLayers({ encoding: 'latin1', crlf: true }, { encoding: undefined, lf: true })).toEqual({ encoding: 'latin1', crlf: true, lf: true });
+  // argv over the config layer.
+  const o = resolveOptions({ host: 'h', connectTimeout: '2' }, TTY, { connectTimeout: '30', encoding: 'latin1' });
+  expect(o.session).toMatchObject({ connectTimeoutMs: 2000, encoding: 'latin1' });
 });

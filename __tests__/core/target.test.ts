@@ -1,4 +1,5 @@
-import { formatHostPort, parseHost, parsePort, parsePortSpec, serviceName, UsageError } from '../../src/core/target.js';
+import { formatHostPort, parseHost, parsePort, parsePortSpec, serviceName } from '../../src/core/target.js';
+import { UsageError } from '../../src/core/errors.js';
 
 const usage = (fn: () => unknown, code: string, text: RegExp) => {
   try {

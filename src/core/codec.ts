@@ -2,7 +2,7 @@
 // ending that a typed line is sent with. iconv-lite is pure JavaScript, so this stays in core.
 
 import iconv from 'iconv-lite';
-import { UsageError } from './target.js';
+import { UsageError } from './errors.js';
 
 export type LineEnding = 'crlf' | 'lf';
 

@@ -2,7 +2,8 @@
 // arguments and help, a parser that accepts unique prefixes, and completion for the prompt.
 
 import { checkEncoding } from './codec.js';
-import { parseHost, parsePort, UsageError } from './target.js';
+import { parseHost, parsePort } from './target.js';
+import { UsageError, type CommandCode } from './errors.js';
 
 /** A parsed command, ready for the session to carry out. */
 export type Command =
@@ -23,7 +24,7 @@ export type Command =
 
 export type Toggle = 'echo' | 'hex' | 'timestamps';
 
-export type ParseResult = { ok: true; command: Command } | { ok: false; code: string; message: string };
+export type ParseResult = { ok: true; command: Command } | { ok: false; code: UsageError['code']; message: string };
 
 interface Spec {
   name: string;
@@ -35,7 +36,7 @@ interface Spec {
   parse(args: string[]): Command;
 }
 
-const bad = (code: string, message: string): never => {
+const bad = (code: CommandCode, message: string): never => {
   throw new UsageError(code, message);
 };
 

@@ -1,10 +1,12 @@
-// From what yargs parsed to the options each mode runs with: every check that makes a bad
-// command line a one-line usage error lives here, pure and tested without spawning anything.
+// From what the user asked for to the options each mode runs with, in one pipeline:
+// defaults <- config file (a later issue) <- argv -> Options. Every check that makes a bad command
+// line a one-line usage error lives here, pure and tested without spawning anything.
 
 import { checkEncoding, type LineEnding } from './codec.js';
-import { parseHost, parsePort, parsePortSpec, UsageError } from './target.js';
+import { UsageError } from './errors.js';
+import { parseHost, parsePort, parsePortSpec } from './target.js';
 
-/** What yargs hands over: loosely typed, as typed by the user. */
+/** One layer of what was asked for, loosely typed as yargs (or a config file) hands it over. */
 export interface RawArgs {
   host?: unknown;
   ports?: unknown;
@@ -21,44 +23,94 @@ export interface RawArgs {
   encoding?: unknown;
   parallel?: unknown;
   scrollback?: unknown;
+  /** Pipe: false keeps our sending side open after stdin ends (yargs turns --no-shutdown into this). */
+  shutdown?: unknown;
+  /** Pipe: quit this many seconds after stdin ends (nc -q). */
+  quitAfter?: unknown;
+  colours?: unknown;
+  keepOutput?: unknown;
 }
 
 export type Mode = 'probe' | 'pipe' | 'tui';
 
-export interface Options {
-  mode: Mode;
+/** Where porthole runs: which of its standard streams are terminals. */
+export interface Terminal {
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+}
+
+export interface ConnectPart {
   host: string;
-  /** One port outside probe mode; the ports in order in probe mode. */
-  ports: number[];
   family: 0 | 4 | 6;
+  /** Our own connect timer for each address. */
   connectTimeoutMs: number;
+}
+
+export interface ProbePart extends ConnectPart {
+  ports: number[];
   bannerWaitMs: number;
+  parallel: number;
   json: boolean;
   verbose: boolean;
-  /** The line ending chosen explicitly, or null for the mode's default (CRLF in the TUI, none in pipe). */
-  lineEnding: LineEnding | null;
-  /** The encoding chosen explicitly, or null: pipe mode passes bytes through, the TUI uses UTF-8. */
+  encoding: string;
+}
+
+export interface PipePart extends ConnectPart {
+  port: number;
+  /** LF -> CRLF on what we send (nc -C); off by default: bytes go as they are. */
+  crlf: boolean;
+  /** When set, stdin is UTF-8 text re-encoded to this, and the peer's bytes are decoded from it. */
   encoding: string | null;
-  parallel: number;
+  verbose: boolean;
+  /** Half-close when stdin ends (nc -N, the default); false keeps our side open (--no-shutdown). */
+  shutdown: boolean;
+  /** Quit this long after stdin ends, whatever the peer does (nc -q); null waits for the peer. */
+  quitAfterEofMs: number | null;
+  /** End the connection after this long with nothing in either direction (nc -w); null never. */
+  idleTimeoutMs: number | null;
+}
+
+export interface SessionPart extends ConnectPart {
+  port: number;
+  lineEnding: LineEnding;
+  encoding: string;
+  /** Lines of scrollback kept, or null for the store's default. */
   scrollback: number | null;
+  /** Show the peer's SGR colours (a safe subset) instead of marking them. */
+  colours: boolean;
+  /** Lines of the session's output left in the terminal after quit: a number, or 'screen'. */
+  keepOutput: number | 'screen';
+}
+
+export interface Options {
+  mode: Mode;
+  /** Why the mode was chosen when the user did not choose it, to be said on stderr; else null. */
+  modeNote: string | null;
+  probe: ProbePart;
+  pipe: PipePart;
+  session: SessionPart;
 }
 
 /** telnet's default port. */
 export const DEFAULT_PORT = 23;
 export const DEFAULTS = { connectTimeoutS: 10, bannerWaitS: 1, parallel: 32 } as const;
+/** The longest timer that means anything here: a day. */
+const MAX_SECONDS = 86400;
 
 function seconds(value: unknown, flag: string, min: number): number {
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n) || n < min || n > 86400) {
-    throw new UsageError('PH_BAD_OPTION', `${flag} needs a number of seconds${min > 0 ? ' above 0' : ''}, not "${String(value)}"`);
+  if (typeof value === 'string' && value.trim() === '') return seconds(NaN, flag, min);
+  if (!Number.isFinite(n) || n < min || n > MAX_SECONDS) {
+    const range = min > 0 ? `from ${min} to ${MAX_SECONDS}` : `from 0 to ${MAX_SECONDS}`;
+    throw new UsageError('PH_BAD_OPTION', `${flag} needs a number of seconds ${range}, not "${String(value)}"`);
   }
   return Math.round(n * 1000);
 }
 
-function positiveInt(value: unknown, flag: string, max: number): number {
+function positiveInt(value: unknown, flag: string, max: number, min = 1): number {
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new UsageError('PH_BAD_OPTION', `${flag} needs a whole number from 1 to ${max}, not "${String(value)}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError('PH_BAD_OPTION', `${flag} needs a whole number from ${min} to ${max}, not "${String(value)}"`);
   }
   return n;
 }
@@ -68,7 +120,31 @@ function list(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
-export function resolveOptions(raw: RawArgs, stdinIsTTY: boolean): Options {
+/** Later layers win; a key a layer leaves undefined does not hide an earlier one. */
+export function mergeLayers(...layers: RawArgs[]): RawArgs {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
+  }
+  return out as RawArgs;
+}
+
+function keepOutput(value: unknown): number | 'screen' {
+  if (value === undefined) return 'screen';
+  const t = String(value).trim().toLowerCase();
+  if (t === 'screen') return 'screen';
+  if (t === 'all') return Number.MAX_SAFE_INTEGER;
+  if (t === 'none') return 0;
+  if (!/^\d+$/.test(t)) throw new UsageError('PH_BAD_OPTION', `--keep-output needs a number of lines, screen, all or none, not "${String(value)}"`);
+  return Number(t);
+}
+
+/**
+ * Resolves the layers (argv last: a flag on the command line always wins) into the options of
+ * every mode. `config` is the config file's layer, empty until that issue lands.
+ */
+export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArgs = {}): Options {
+  const raw = mergeLayers(config, argv);
   const hostText = raw.host === undefined ? '' : String(raw.host);
   if (hostText.trim() === '') throw new UsageError('PH_NO_HOST', 'no host given');
   const { host, port: inlinePort } = parseHost(hostText);
@@ -96,7 +172,7 @@ export function resolveOptions(raw: RawArgs, stdinIsTTY: boolean): Options {
   if (raw.crlf === true && raw.lf === true) throw new UsageError('PH_BAD_OPTION', '--crlf and --lf exclude each other');
   if (raw.probe === true && raw.pipe === true) throw new UsageError('PH_BAD_OPTION', '-z and --pipe exclude each other');
   const family = raw.ipv4 === true ? 4 : raw.ipv6 === true ? 6 : 0;
-  if (family !== 0 && host.includes(':') && family === 4) {
+  if (family === 4 && host.includes(':')) {
     throw new UsageError('PH_BAD_HOST', `-4 was given but ${host} is an IPv6 address`);
   }
   if (family === 6 && /^\d{1,3}(\.\d{1,3}){3}$/.test(host)) {
@@ -104,20 +180,53 @@ export function resolveOptions(raw: RawArgs, stdinIsTTY: boolean): Options {
   }
 
   const encoding = raw.encoding === undefined ? null : checkEncoding(String(raw.encoding));
-  const mode: Mode = probe ? 'probe' : raw.pipe === true || !stdinIsTTY ? 'pipe' : 'tui';
+  // Without a terminal on both sides there is no screen to draw: nc's way, bytes in and out.
+  let mode: Mode;
+  let modeNote: string | null = null;
+  if (probe) mode = 'probe';
+  else if (raw.pipe === true || !terminal.stdinIsTTY) mode = 'pipe';
+  else if (!terminal.stdoutIsTTY) {
+    mode = 'pipe';
+    modeNote = 'stdout is not a terminal: pipe mode (what you type goes to the peer, what it sends goes to stdout; -C for CRLF line endings)';
+  } else mode = 'tui';
+
+  const verbose = raw.verbose === true || (typeof raw.verbose === 'number' && raw.verbose > 0);
+  const connectTimeoutMs = seconds(raw.connectTimeout ?? DEFAULTS.connectTimeoutS, '-w/--connect-timeout', 0.001);
+  const connect: ConnectPart = { host, family, connectTimeoutMs };
+  const lineEnding: LineEnding | null = raw.crlf === true ? 'crlf' : raw.lf === true ? 'lf' : null;
+  const port = ports[0]!;
 
   return {
     mode,
-    host,
-    ports,
-    family,
-    connectTimeoutMs: seconds(raw.connectTimeout ?? DEFAULTS.connectTimeoutS, '-w/--connect-timeout', 0.001),
-    bannerWaitMs: seconds(raw.bannerWait ?? DEFAULTS.bannerWaitS, '--banner-wait', 0),
-    json: raw.json === true,
-    verbose: raw.verbose === true || (typeof raw.verbose === 'number' && raw.verbose > 0),
-    lineEnding: raw.crlf === true ? 'crlf' : raw.lf === true ? 'lf' : null,
-    encoding,
-    parallel: raw.parallel === undefined ? DEFAULTS.parallel : positiveInt(raw.parallel, '--parallel', 1024),
-    scrollback: raw.scrollback === undefined ? null : positiveInt(raw.scrollback, '--scrollback', 10_000_000),
+    modeNote,
+    probe: {
+      ...connect,
+      ports,
+      bannerWaitMs: seconds(raw.bannerWait ?? DEFAULTS.bannerWaitS, '--banner-wait', 0),
+      parallel: raw.parallel === undefined ? DEFAULTS.parallel : positiveInt(raw.parallel, '--parallel', 1024),
+      json: raw.json === true,
+      verbose,
+      encoding: encoding ?? 'utf-8',
+    },
+    pipe: {
+      ...connect,
+      port,
+      crlf: lineEnding === 'crlf',
+      encoding,
+      verbose,
+      shutdown: raw.shutdown !== false,
+      quitAfterEofMs: raw.quitAfter === undefined ? null : seconds(raw.quitAfter, '-q', 0),
+      // nc's -w: the same number bounds an idle connection, but only when it was asked for.
+      idleTimeoutMs: raw.connectTimeout === undefined ? null : connectTimeoutMs,
+    },
+    session: {
+      ...connect,
+      port,
+      lineEnding: lineEnding ?? 'crlf',
+      encoding: encoding ?? 'utf-8',
+      scrollback: raw.scrollback === undefined ? null : positiveInt(raw.scrollback, '--scrollback', 10_000_000),
+      colours: raw.colours === true,
+      keepOutput: keepOutput(raw.keepOutput),
+    },
   };
 }

@@ -1,17 +1,7 @@
 // Parsing what the user names on the command line: hosts, ports, service names and port ranges.
 // Every bad input becomes a UsageError with a stable code and a sentence that says what was wrong.
 
-/** A bad command line: the message is shown on one line, the process exits 2. */
-export class UsageError extends Error {
-  constructor(
-    /** Stable code, e.g. PH_BAD_PORT, for tests and scripts. */
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from './errors.js';
 
 /**
  * Well-known TCP services, so `porthole mail.example.com smtp` works as it does with telnet and nc.

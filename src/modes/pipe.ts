@@ -6,21 +6,13 @@ import type { Readable, Writable } from 'node:stream';
 import { createCrlfTranslator, createDecoder, encode } from '../core/codec.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { attemptLine, hint } from '../core/report.js';
+import type { PipePart } from '../core/options.js';
 import { formatHostPort } from '../core/target.js';
 import { formatMs } from '../core/clock.js';
 import type { Family, Resolver } from '../io/resolver.js';
 import { connect, type Connection } from '../io/session.js';
 
-export interface PipeOptions {
-  host: string;
-  port: number;
-  family: 0 | Family;
-  connectTimeoutMs: number;
-  /** LF -> CRLF on what we send (nc -C); off by default: bytes go as they are. */
-  crlf: boolean;
-  /** When set, stdin is UTF-8 text re-encoded to this, and the peer's bytes are decoded from it. */
-  encoding: string | null;
-  verbose: boolean;
+export interface PipeOptions extends PipePart {
   resolver?: Resolver;
   stdin?: Readable;
   stdout?: Writable;

@@ -5,24 +5,14 @@ import type { Clock } from '../core/clock.js';
 import { createDecoder } from '../core/codec.js';
 import { exitCodeFor, makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
 import { attemptLine, probeLine, probeRecord, safeJson, type ProbeResult } from '../core/report.js';
+import type { ProbePart } from '../core/options.js';
 import { formatHostPort } from '../core/target.js';
 import { realClock } from '../io/clock.js';
 import type { Family, ResolvedAddress, Resolver } from '../io/resolver.js';
 import { systemResolver } from '../io/resolver.js';
 import { connect, type Connection } from '../io/session.js';
 
-export interface ProbeOptions {
-  host: string;
-  ports: number[];
-  family: 0 | Family;
-  connectTimeoutMs: number;
-  /** How long to wait after connecting for a banner or an early close; 0 reports at connect. */
-  bannerWaitMs: number;
-  encoding: string;
-  json: boolean;
-  verbose: boolean;
-  /** How many ports are probed at once. */
-  parallel: number;
+export interface ProbeOptions extends ProbePart {
   resolver?: Resolver;
   clock?: Clock;
   out?: (line: string) => void;

@@ -1,24 +1,13 @@
 // The interactive session: Ink over a LiveSession, in the alternate screen. Ink and React are
 // imported here only, so probe and pipe modes never load them.
 
-import type { LineEnding } from '../core/codec.js';
+import type { SessionPart } from '../core/options.js';
 import type { Settings } from '../core/tui-model.js';
 import { LiveSession } from '../io/live-session.js';
-import type { Family } from '../io/resolver.js';
 import type { TerminalLease } from '../io/terminal.js';
 
-export interface TuiOptions {
-  host: string;
-  port: number;
-  family: 0 | Family;
-  connectTimeoutMs: number;
-  lineEnding: LineEnding;
-  encoding: string;
-  scrollback: number | null;
-}
-
 /** Runs the session on a terminal already taken (see io/terminal), until the user quits. */
-export async function runTui(opts: TuiOptions, lease: TerminalLease): Promise<number> {
+export async function runTui(opts: SessionPart, lease: TerminalLease): Promise<number> {
   const loading = Promise.all([import('ink'), import('../ui/app.js')]);
   const settings: Settings = { mode: 'line', lineEnding: opts.lineEnding, encoding: opts.encoding, echo: true, hex: false, timestamps: false };
   const session = new LiveSession({

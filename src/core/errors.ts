@@ -1,0 +1,43 @@
+// Every error porthole reports on its own behalf (as opposed to what the network did, which is an
+// Outcome): one class per family, each with a stable code from one union, so scripts and tests
+// match on codes and the words can change.
+
+/** A command line or config value that makes no sense: one line on stderr, exit 2. */
+export type UsageCode =
+  | 'PH_USAGE'
+  | 'PH_NO_HOST'
+  | 'PH_BAD_HOST'
+  | 'PH_NO_PORT'
+  | 'PH_BAD_PORT'
+  | 'PH_BAD_RANGE'
+  | 'PH_BAD_OPTION'
+  | 'PH_BAD_ENCODING';
+
+/** A command typed in the Ctrl+] prompt that cannot run: said in the prompt, nothing happens. */
+export type CommandCode = 'PH_EMPTY' | 'PH_UNKNOWN_COMMAND' | 'PH_AMBIGUOUS' | 'PH_BAD_ARGUMENT' | 'PH_BAD_ENCODING' | 'PH_BAD_HOST' | 'PH_BAD_PORT';
+
+/** Something the session could not do for the user: said in the output pane, the session goes on. */
+export type SessionCode =
+  /** A transcript file could not be opened or written. */
+  | 'PH_LOG_FAILED'
+  /** A character the session's encoding has no byte for: the line is not sent. */
+  | 'PH_UNENCODABLE'
+  /** Typed while nothing could take it: not connected, or our sending side is closed. */
+  | 'PH_NOT_SENT';
+
+export type ErrorCode = UsageCode | CommandCode | SessionCode;
+
+/**
+ * Bad input, from the command line (shown on one line, exit 2) or from the prompt (shown in the
+ * prompt): the parsers of hosts, ports and encodings serve both, so one class carries both codes.
+ */
+export class UsageError extends Error {
+  constructor(
+    /** Stable code, e.g. PH_BAD_PORT, for tests and scripts. */
+    readonly code: UsageCode | CommandCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
