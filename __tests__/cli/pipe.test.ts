@@ -1,5 +1,6 @@
-// Pipe mode as scripts use it: byte-exact both ways, half-close on stdin EOF, exit when the peer
-// closes, diagnostics on stderr only, and memory that does not grow when the peer stops reading.
+// Pipe mode as scripts use it: byte-exact both ways, half-close on stdin EOF, a peer's half-close
+// honoured, nc's -q and -w, diagnostics on stderr only, and memory that does not grow when the peer
+// stops reading.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -46,15 +47,80 @@ test('stdin EOF half-closes and the reply still arrives (nc -N)', async () => {
   expect(r.stdout).toBe('got 18 bytes\r\n');
 });
 
-test('when the peer closes first, porthole exits though stdin is still open', async () => {
-  const f = await fixture((s) => s.end('bye\r\n'));
-  const child = spawn(process.execPath, [CLI, '--pipe', '127.0.0.1', String(f.port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** The CLI in pipe mode with a stdin the test writes to when it likes. */
+function pipeChild(args: string[]) {
+  const child = spawn(process.execPath, [CLI, '--pipe', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
+  const err: Buffer[] = [];
   child.stdout.on('data', (d) => out.push(d));
-  const code = await new Promise((r) => child.on('exit', r));
-  child.stdin.destroy();
-  expect(code).toBe(0);
-  expect(Buffer.concat(out).toString()).toBe('bye\r\n');
+  child.stderr.on('data', (d) => err.push(d));
+  child.stdin.on('error', () => {});
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  return { child, exited, stdout: () => Buffer.concat(out).toString(), stderr: () => Buffer.concat(err).toString() };
+}
+
+test("the peer's half-close stops nothing on our side: stdin still reaches it, and porthole exits when stdin ends (as nc)", async () => {
+  let got = '';
+  let gotEof!: () => void;
+  const eof = new Promise<void>((r) => (gotEof = r));
+  const f = await fixture((s) => {
+    s.end('bye\r\n');
+    s.on('data', (d) => (got += d.toString()));
+    s.on('end', gotEof);
+  });
+  const p = pipeChild(['127.0.0.1', String(f.port)]);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(p.child.exitCode).toBeNull();
+  p.child.stdin.end('still here\n');
+  await eof;
+  expect(await p.exited).toBe(0);
+  expect(got).toBe('still here\n');
+  expect(p.stdout()).toBe('bye\r\n');
+});
+
+test('--no-shutdown keeps our sending side open after stdin ends, until the peer closes (nc without -N)', async () => {
+  let peerSawEof = false;
+  let sock!: import('node:net').Socket;
+  const f = await fixture((s) => {
+    sock = s;
+    s.on('end', () => (peerSawEof = true));
+  });
+  const p = pipeChild(['--no-shutdown', '127.0.0.1', String(f.port)]);
+  p.child.stdin.end('one line\n');
+  await new Promise((r) => setTimeout(r, 300));
+  expect(peerSawEof).toBe(false);
+  expect(p.child.exitCode).toBeNull();
+  sock.end('done\n');
+  expect(await p.exited).toBe(0);
+  expect(p.stdout()).toBe('done\n');
+});
+
+test('-q SECONDS quits that long after stdin ends, though the peer says nothing (nc -q)', async () => {
+  const f = await fixture(() => {});
+  const t0 = Date.now();
+  const r = await runCli(['-q', '0.3', '127.0.0.1', String(f.port)], { input: 'x' });
+  expect(r.code).toBe(0);
+  expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+});
+
+test('-w also ends a connection idle that long, said on stderr, exit 5 (as nc -w)', async () => {
+  const f = await fixture(() => {});
+  const p = pipeChild(['-w', '0.3', '127.0.0.1', String(f.port)]);
+  expect(await p.exited).toBe(5);
+  expect(p.stderr()).toMatch(/no data either way for 300 ms \(-w\): closing the connection/);
+  p.child.stdin.destroy();
+});
+
+test('a peer that closed completely refuses what is sent after its FIN: said, exit 7 (data was lost)', async () => {
+  const f = await fixture((s) => s.end('bye\r\n', () => setTimeout(() => s.destroy(), 50)));
+  const p = pipeChild(['127.0.0.1', String(f.port)]);
+  await new Promise((r) => setTimeout(r, 300));
+  p.child.stdin.write('one\n');
+  await new Promise((r) => setTimeout(r, 100));
+  p.child.stdin.write('two\n');
+  expect(await p.exited).toBe(7);
+  expect(p.stderr()).toMatch(/closed by foreign host; what was sent after was refused/);
+  expect(p.stdout()).toBe('bye\r\n');
 });
 
 test('no translation unless asked: CR, LF, NUL and 0xFF pass untouched; --crlf adds CR before bare LF', async () => {

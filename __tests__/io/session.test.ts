@@ -249,3 +249,104 @@ test('an abort cancels the attempt in progress', async () => {
     await filtered.close();
   }
 });
+
+test('-6 on a name that has only IPv4 addresses says so, rather than "unknown host"', async () => {
+  const v4only: Resolver = async (_host, family) => {
+    if (family === 6) throw Object.assign(new Error('getaddrinfo ENOTFOUND localhost'), { code: 'ENOTFOUND', syscall: 'getaddrinfo' });
+    return [{ address: '127.0.0.1', family: 4 }];
+  };
+  const r = await connect({ host: 'localhost', port: 1, family: 6, connectTimeoutMs: 1000, resolver: v4only });
+  expect(r.ok).toBe(false);
+  if (r.ok) return;
+  expect(r.outcome).toMatchObject({ kind: 'dns-not-found', code: 'PH_NO_ADDRESS', label: 'No IPv6 address' });
+  expect(r.outcome.meaning).toBe('localhost exists but has no IPv6 address; it has IPv4 only (127.0.0.1).');
+  expect(r.outcome.next).toMatch(/Leave out -6/);
+  // A name that exists in neither family is still unknown.
+  const none = await connect({ host: 'nowhere', port: 1, family: 6, connectTimeoutMs: 1000, resolver: dnsError('ENOTFOUND') });
+  expect(!none.ok && none.outcome.label).toBe('Unknown host');
+});
+
+describe('holding the inbound flow for an upgrade in place (STARTTLS)', () => {
+  /** Cut after the first LF: where a go-ahead line ends. */
+  const afterFirstLf = (bytes: Uint8Array) => {
+    const i = bytes.indexOf(0x0a);
+    return i === -1 ? null : i + 1;
+  };
+
+  test('bytes after the go-ahead in the same read are discarded and counted, never delivered', async () => {
+    let server!: import('node:net').Socket;
+    const f = await fixture((s) => {
+      server = s;
+    });
+    const { connection: c } = await open(f.port);
+    const seen: string[] = [];
+    c.on((e) => e.type === 'data' && seen.push(e.bytes.toString()));
+    const reached = c.holdInbound(afterFirstLf);
+    server.write('220 2.0.0 Ready to start TLS\r\n250 INJECTED\r\n');
+    const hold = await reached;
+    expect(seen.join('')).toBe('220 2.0.0 Ready to start TLS\r\n');
+    expect(hold.discarded).toBe('250 INJECTED\r\n'.length);
+    // Reading stops at the cut: what the peer sends next stays in the kernel for the upgraded
+    // transport (where forged plaintext fails the handshake), and nothing more is delivered.
+    server.write('MORE');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.join('')).toBe('220 2.0.0 Ready to start TLS\r\n');
+    expect(c.discardedInbound).toBe(14);
+    expect(c.bytesIn).toBe(30 + 14);
+  });
+
+  test('lines before the go-ahead pass through; the cut waits for the chunk that holds it', async () => {
+    let server!: import('node:net').Socket;
+    const f = await fixture((s) => {
+      server = s;
+    });
+    const { connection: c } = await open(f.port);
+    const seen: string[] = [];
+    c.on((e) => e.type === 'data' && seen.push(e.bytes.toString()));
+    let calls = 0;
+    const reached = c.holdInbound((bytes) => (++calls === 1 ? null : afterFirstLf(bytes)));
+    server.write('250-first\r\n');
+    await new Promise((r) => setTimeout(r, 50));
+    server.write('220 go\r\nX');
+    const hold = await reached;
+    expect(seen.join('')).toBe('250-first\r\n220 go\r\n');
+    expect(hold.discarded).toBe(1);
+  });
+
+  test('upgrade swaps the transport under the connection: counters go on, the new one carries the bytes', async () => {
+    const { TcpTransport } = await import('../../src/io/transport.js');
+    let server!: import('node:net').Socket;
+    const f = await fixture((s) => {
+      server = s;
+      s.on('data', (d) => {
+        if (d.toString() === 'STARTTLS\r\n') s.write('220 go\r\n');
+        else s.write(`echo ${d}`);
+      });
+    });
+    const { connection: c } = await open(f.port);
+    const seen: string[] = [];
+    c.on((e) => e.type === 'data' && seen.push(e.bytes.toString()));
+    const reached = c.holdInbound(afterFirstLf);
+    c.write(Buffer.from('STARTTLS\r\n'));
+    await reached;
+    let released = 0;
+    await c.upgrade((old) => {
+      // A real upgrade hands the socket to tls.connect; a fresh TCP transport over it is enough here.
+      const r = (old as InstanceType<typeof TcpTransport>).release();
+      released = r.discarded;
+      return new TcpTransport(r.socket);
+    });
+    expect(released).toBe(0);
+    c.write(Buffer.from('after'));
+    await new Promise<void>((r) => c.on((e) => e.type === 'data' && r()));
+    expect(seen.join('')).toBe('220 go\r\necho after');
+    expect(c.bytesOut).toBe(15);
+    expect(c.bytesIn).toBe(8 + 10);
+    // FIN/RST logic still works on the new transport.
+    const ended = eventsUntilClosed(c);
+    server.end();
+    c.sendEof();
+    expect((await ended).map((e) => e.type)).toContain('peer-eof');
+    void server;
+  });
+});

@@ -258,12 +258,23 @@ export function mostTelling<T extends { outcome: Outcome }>(attempts: readonly T
   return best;
 }
 
-/** The outcome of a connection that the peer ended, told apart before and after its first byte. */
-export function peerEnded(how: 'fin' | 'rst', bytesIn: number): Outcome {
+/**
+ * The outcome of a connection that the peer ended, told apart before and after its first byte.
+ * `rst-after-fin`: the peer had sent FIN, then answered what we sent after with a reset: it had
+ * closed completely, not just stopped sending, and what we sent after its FIN was refused.
+ */
+export function peerEnded(how: 'fin' | 'rst' | 'rst-after-fin', bytesIn: number): Outcome {
   const first = bytesIn === 0;
   if (how === 'fin') {
     // After data, a FIN is how most services end a conversation: nothing to check.
     return makeOutcome('closed-by-peer', PortholeCode.peerClosed, first ? {} : { meaning: 'The service closed the connection after sending data.', next: '' });
+  }
+  if (how === 'rst-after-fin') {
+    return makeOutcome('reset-by-peer', 'ECONNRESET', {
+      label: 'Connection closed by foreign host; what was sent after was refused',
+      meaning: 'The service had closed the connection (FIN), and answered what was sent after it with a reset: it was not read.',
+      next: '',
+    });
   }
   return makeOutcome('reset-by-peer', 'ECONNRESET', {
     meaning: first ? OUTCOMES['reset-by-peer'].meaning : 'The service aborted the connection with a reset after it had sent data.',

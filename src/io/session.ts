@@ -2,10 +2,10 @@
 // kernel's is ~134 s), report each attempt, then hand over a Connection that counts bytes and says
 // precisely how it ended. Classification itself is pure and lives in core/outcome.
 
-import net from 'node:net';
 import type { Clock } from '../core/clock.js';
 import {
   classifyError,
+  OUTCOMES,
   makeOutcome,
   mostTelling,
   peerEnded,
@@ -15,8 +15,9 @@ import {
   type Outcome,
 } from '../core/outcome.js';
 import { realClock } from './clock.js';
-import { ReadBuffers, type ReadBufferOptions } from './read-buffers.js';
+import type { ReadBufferOptions } from './read-buffers.js';
 import { systemResolver, type Family, type ResolvedAddress, type Resolver } from './resolver.js';
+import { tcpDial, type Dial, type Transport, type TransportHandlers } from './transport.js';
 
 export interface ConnectOptions {
   host: string;
@@ -37,6 +38,8 @@ export interface ConnectOptions {
    * Default: off, and the bytes of an event are the listener's to keep.
    */
   readBuffers?: ReadBufferOptions;
+  /** How a transport to one address is opened; TCP by default, a fake in the controller's tests. */
+  dial?: Dial;
 }
 
 export type ProgressEvent =
@@ -75,22 +78,22 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
   try {
     addresses = (await resolver(opts.host, family)).filter((a) => family === 0 || a.family === family);
   } catch (err) {
-    return { ok: false, outcome: classifyError(err as ErrorLike, 'resolve'), attempts, resolveMs: clock.now() - t0 };
+    let outcome = classifyError(err as ErrorLike, 'resolve');
+    // Asked for one family, getaddrinfo says "no such name" when the name has only the other.
+    if (family !== 0 && outcome.kind === 'dns-not-found') outcome = (await otherFamily(resolver, opts.host, family)) ?? outcome;
+    return { ok: false, outcome, attempts, resolveMs: clock.now() - t0 };
   }
   const resolveMs = clock.now() - t0;
   if (opts.signal?.aborted) return { ok: false, outcome: aborted(), attempts, resolveMs };
   if (addresses.length === 0) {
-    const outcome = makeOutcome('dns-not-found', PortholeCode.noAddress, {
-      label: `No IPv${family} address`,
-      meaning: `${opts.host} has no IPv${family} address.`,
-    });
+    const outcome = (await otherFamily(resolver, opts.host, family as Family)) ?? noAddressOf(opts.host, family as Family, []);
     return { ok: false, outcome, attempts, resolveMs };
   }
   emit({ type: 'resolved', addresses, ms: resolveMs });
 
   for (const a of addresses) {
     emit({ type: 'trying', address: a.address, family: a.family, port: opts.port });
-    const r = await attempt(a, opts.port, opts.connectTimeoutMs, clock, opts.signal, opts.readBuffers);
+    const r = await attempt(a, opts.port, opts, clock);
     if ('connection' in r) {
       attempts.push({ ...a, outcome: makeOutcome('open', PortholeCode.open), ms: r.connection.connectMs });
       emit({ type: 'attempt', attempt: attempts.at(-1)! });
@@ -107,57 +110,69 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
   return { ok: false, outcome: worst.outcome, attempts, address: worst.address, family: worst.family, resolveMs };
 }
 
+/** The name's addresses of the other family, as the outcome of a -4/-6 that finds none; null if none. */
+async function otherFamily(resolver: Resolver, host: string, family: Family): Promise<Outcome | null> {
+  try {
+    const all = await resolver(host, 0);
+    const others = all.filter((a) => a.family !== family).map((a) => a.address);
+    return others.length ? noAddressOf(host, family, others) : null;
+  } catch {
+    return null;
+  }
+}
+
+function noAddressOf(host: string, family: Family, others: string[]): Outcome {
+  const other = family === 4 ? 6 : 4;
+  const shown = others.slice(0, 3).join(', ') + (others.length > 3 ? ', ...' : '');
+  return makeOutcome('dns-not-found', PortholeCode.noAddress, {
+    label: `No IPv${family} address`,
+    meaning: others.length
+      ? `${host} exists but has no IPv${family} address; it has IPv${other} only (${shown}).`
+      : `${host} has no IPv${family} address.`,
+    next: others.length ? `Leave out -${family} (or use -${other}), or connect to an IPv${family} address.` : OUTCOMES['dns-not-found'].next,
+  });
+}
+
 type AttemptResult = { connection: Connection } | { outcome: Outcome; ms: number };
 
-function attempt(
-  a: ResolvedAddress,
-  port: number,
-  timeoutMs: number,
-  clock: Clock,
-  signal: AbortSignal | undefined,
-  readBuffers: ReadBufferOptions | undefined,
-): Promise<AttemptResult> {
+function attempt(a: ResolvedAddress, port: number, opts: ConnectOptions, clock: Clock): Promise<AttemptResult> {
+  const signal = opts.signal;
   return new Promise((resolve) => {
     const t0 = clock.now();
     if (signal?.aborted) return resolve({ outcome: aborted(), ms: 0 });
-    const reads = readBuffers ? new ReadBuffers(readBuffers) : null;
-    const socket = net.connect({
-      host: a.address,
-      port,
-      family: a.family,
-      // We try addresses one by one ourselves, telnet-style, so each gets its own verdict.
-      autoSelectFamily: false,
-      // A peer's FIN must not close our side: half-close is part of what we show.
-      allowHalfOpen: true,
-      noDelay: true,
-      ...(reads ? { onread: reads.onread } : {}),
-    });
+    const dial = opts.dial ?? tcpDial;
+    let settled = false;
     const settle = (r: AttemptResult) => {
+      if (settled) return;
+      settled = true;
       cancelTimer();
       signal?.removeEventListener('abort', onAbort);
-      socket.removeListener('error', onError);
-      socket.removeListener('connect', onConnect);
       resolve(r);
     };
     const fail = (outcome: Outcome) => {
-      socket.destroy();
+      cancelDial();
       settle({ outcome, ms: clock.now() - t0 });
     };
-    const onError = (err: ErrorLike) => fail(classifyError(err, 'connect'));
-    const onConnect = () => settle({ connection: new Connection(socket, clock, clock.now() - t0, a, reads) });
     const onAbort = () => fail(aborted());
     const cancelTimer = clock.setTimer(
       () =>
         fail(
           makeOutcome('timeout', PortholeCode.connectTimeout, {
-            label: `Timed out after ${formatSeconds(timeoutMs)} (filtered?)`,
+            label: `Timed out after ${formatSeconds(opts.connectTimeoutMs)} (filtered?)`,
           }),
         ),
-      timeoutMs,
+      opts.connectTimeoutMs,
     );
-    socket.once('connect', onConnect);
-    socket.once('error', onError);
     signal?.addEventListener('abort', onAbort, { once: true });
+    const cancelDial = dial({ address: a.address, family: a.family, port, ...(opts.readBuffers ? { readBuffers: opts.readBuffers } : {}) }, (r) => {
+      if ('error' in r) {
+        if (!settled) settle({ outcome: classifyError(r.error, 'connect'), ms: clock.now() - t0 });
+        return;
+      }
+      // Too late (timed out or cancelled in the same turn): not ours to keep.
+      if (settled) return r.transport.destroy();
+      settle({ connection: new Connection(r.transport, clock, clock.now() - t0, a) });
+    });
   });
 }
 
@@ -175,9 +190,15 @@ export type ConnectionEvent =
   /** The socket is gone. `outcome` is null when we closed it and nothing went wrong. */
   | { type: 'closed'; outcome: Outcome | null };
 
+/** Where inbound bytes stop while a transport is swapped (see Connection.holdInbound). */
+export interface InboundHold {
+  /** Bytes received after the cut and thrown away, so far. */
+  readonly discarded: number;
+}
+
 /**
- * A live TCP connection: bytes both ways with counters, half-close on purpose, and an ending
- * that tells FIN from RST, before and after the first byte.
+ * A live connection: bytes both ways with counters, half-close on purpose, and an ending that
+ * tells FIN from RST, before and after the first byte. What carries the bytes is its Transport.
  */
 export class Connection {
   readonly address: string;
@@ -199,42 +220,79 @@ export class Connection {
   closed = false;
   private listeners = new Set<(e: ConnectionEvent) => void>();
   private closedByUs = false;
+  private transport: Transport;
+  /** While a hold is on: where to cut the next chunk (until it cuts), then the bytes discarded. */
+  private hold: { cut: ((bytes: Uint8Array) => number | null) | null; discarded: number; reached: (h: InboundHold) => void } | null = null;
+  private readonly handlers: TransportHandlers;
 
   constructor(
-    readonly socket: net.Socket,
+    transport: Transport,
     private readonly clock: Clock,
     connectMs: number,
     target: ResolvedAddress,
-    reads: ReadBuffers | null = null,
   ) {
+    this.transport = transport;
     this.connectMs = connectMs;
     this.connectedAt = clock.now();
     this.address = target.address;
     this.family = target.family;
-    this.remotePort = socket.remotePort ?? 0;
-    this.localAddress = socket.localAddress ?? '';
-    this.localPort = socket.localPort ?? 0;
-    const received = (bytes: Buffer, release?: () => void) => {
-      if (this.firstByteAt === null) this.firstByteAt = this.clock.now();
-      this.bytesIn += bytes.length;
-      this.emit(release ? { type: 'data', bytes, release } : { type: 'data', bytes });
+    this.remotePort = transport.remotePort;
+    this.localAddress = transport.localAddress;
+    this.localPort = transport.localPort;
+    this.handlers = {
+      data: (bytes, release) => this.received(bytes, release),
+      end: () => {
+        this.peerEof = true;
+        this.ending = peerEnded('fin', this.bytesIn);
+        this.emit({ type: 'peer-eof', outcome: this.ending });
+      },
+      drain: () => this.emit({ type: 'backpressure', stalled: false, queued: 0 }),
+      error: (err) => {
+        const o = classifyError(err, 'session');
+        this.ending = o.kind === 'reset-by-peer' ? peerEnded(this.peerEof ? 'rst-after-fin' : 'rst', this.bytesIn) : o;
+      },
+      close: () => {
+        this.closed = true;
+        this.emit({ type: 'closed', outcome: this.closedByUs && !this.peerEof ? null : this.ending });
+      },
     };
-    if (reads) reads.deliver = received;
-    else socket.on('data', received);
-    socket.on('end', () => {
-      this.peerEof = true;
-      this.ending = peerEnded('fin', this.bytesIn);
-      this.emit({ type: 'peer-eof', outcome: this.ending });
-    });
-    socket.on('drain', () => this.emit({ type: 'backpressure', stalled: false, queued: 0 }));
-    socket.on('error', (err: ErrorLike) => {
-      const o = classifyError(err, 'session');
-      this.ending = o.kind === 'reset-by-peer' ? peerEnded('rst', this.bytesIn) : o;
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.emit({ type: 'closed', outcome: this.closedByUs && !this.peerEof ? null : this.ending });
-    });
+    transport.attach(this.handlers);
+  }
+
+  /** What carries the bytes now. */
+  get kind(): Transport['kind'] {
+    return this.transport.kind;
+  }
+
+  private received(bytes: Buffer, release?: () => void): void {
+    const hold = this.hold;
+    if (!hold) return this.deliver(bytes, release);
+    if (hold.cut) {
+      const at = hold.cut(bytes);
+      if (at === null) return this.deliver(bytes, release);
+      const k = Math.max(0, Math.min(bytes.length, at));
+      hold.cut = null;
+      this.transport.pause();
+      this.discard(hold, bytes.length - k);
+      if (k > 0) this.deliver(bytes.subarray(0, k), release);
+      else release?.();
+      hold.reached({ discarded: hold.discarded });
+      return;
+    }
+    this.discard(hold, bytes.length);
+    release?.();
+  }
+
+  private discard(hold: NonNullable<Connection['hold']>, n: number): void {
+    hold.discarded += n;
+    // They crossed the wire: the counters say so, though nothing shows them.
+    this.bytesIn += n;
+  }
+
+  private deliver(bytes: Buffer, release?: () => void): void {
+    if (this.firstByteAt === null) this.firstByteAt = this.clock.now();
+    this.bytesIn += bytes.length;
+    this.emit(release ? { type: 'data', bytes, release } : { type: 'data', bytes });
   }
 
   on(listener: (e: ConnectionEvent) => void): () => void {
@@ -250,36 +308,67 @@ export class Connection {
   write(bytes: Uint8Array): boolean {
     if (this.closed || this.localEof) return false;
     this.bytesOut += bytes.length;
-    const ok = this.socket.write(bytes);
-    if (!ok) this.emit({ type: 'backpressure', stalled: true, queued: this.socket.writableLength });
+    const ok = this.transport.write(bytes);
+    if (!ok) this.emit({ type: 'backpressure', stalled: true, queued: this.transport.writableLength });
     return ok;
   }
 
   /** Bytes accepted by write() that the kernel has not taken yet. */
   get queued(): number {
-    return this.socket.writableLength;
+    return this.transport.writableLength;
   }
 
   /** Stop taking bytes from the kernel for a while (the peer's sending then backs up). */
   pauseReading(): void {
-    this.socket.pause();
+    this.transport.pause();
   }
 
   resumeReading(): void {
-    if (!this.closed) this.socket.resume();
+    if (!this.closed && !this.hold) this.transport.resume();
+  }
+
+  /**
+   * Stops the inbound flow at a known point, for an upgrade in place (STARTTLS): `cut` sees each
+   * chunk before it is delivered and returns the offset to stop at (bytes before it are delivered),
+   * or null to deliver the chunk and look at the next. From the cut on nothing is delivered until
+   * upgrade(): bytes after it in that chunk, and any that arrive later, are discarded and counted,
+   * so plaintext injected after the go-ahead never reaches the screen or a protocol reader.
+   */
+  holdInbound(cut: (bytes: Uint8Array) => number | null): Promise<InboundHold> {
+    return new Promise((reached) => {
+      this.hold = { cut, discarded: 0, reached };
+    });
+  }
+
+  /** Bytes thrown away by the hold in force, or 0. */
+  get discardedInbound(): number {
+    return this.hold?.discarded ?? 0;
+  }
+
+  /**
+   * Swaps the transport under this connection, after holdInbound() reached its cut: `next` gets
+   * the old transport (to take its socket) and returns the new one. Counters, listeners and the
+   * FIN/RST logic carry on; reading resumes on the new transport.
+   */
+  async upgrade(next: (old: Transport) => Transport | Promise<Transport>): Promise<void> {
+    const t = await next(this.transport);
+    this.transport = t;
+    this.hold = null;
+    t.attach(this.handlers);
+    t.resume();
   }
 
   /** Half-close: send FIN, keep reading until the peer closes (telnet's `send eof`, nc -N). */
   sendEof(): void {
     if (this.localEof || this.closed) return;
     this.localEof = true;
-    this.socket.end();
+    this.transport.end();
   }
 
   /** Close our side for good; queued bytes are dropped. */
   close(): void {
     this.closedByUs = true;
-    this.socket.destroy();
+    this.transport.destroy();
   }
 
   /** Milliseconds since connect, on the injected clock. */

@@ -1,19 +1,24 @@
 // Pipe mode, nc-style: stdin to the socket and the socket to stdout, byte for byte; diagnostics
-// on stderr only. stdin's EOF half-closes and reading goes on until the peer closes (nc -N).
+// on stderr only. stdin's EOF half-closes and reading goes on until the peer closes (nc -N); the
+// peer's FIN stops nothing on our side: stdin goes on to it until stdin ends (a half-close).
 // Never loads React or Ink.
 
 import type { Readable, Writable } from 'node:stream';
+import type { Clock } from '../core/clock.js';
 import { createCrlfTranslator, createDecoder, encode } from '../core/codec.js';
+import { inbound, outbound } from '../core/pipeline.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { attemptLine, hint } from '../core/report.js';
 import type { PipePart } from '../core/options.js';
 import { formatHostPort } from '../core/target.js';
 import { formatMs } from '../core/clock.js';
-import type { Family, Resolver } from '../io/resolver.js';
+import { realClock } from '../io/clock.js';
+import type { Resolver } from '../io/resolver.js';
 import { connect, type Connection } from '../io/session.js';
 
 export interface PipeOptions extends PipePart {
   resolver?: Resolver;
+  clock?: Clock;
   stdin?: Readable;
   stdout?: Writable;
   err?: (line: string) => void;
@@ -57,19 +62,26 @@ function pump(
   err: (line: string) => void,
 ): Promise<number> {
   return new Promise((resolve) => {
+    const clock = opts.clock ?? realClock;
     const toCrlf = opts.crlf ? createCrlfTranslator() : null;
     const enc = opts.encoding;
-    const decoder = enc ? createDecoder(enc) : null;
     const inText = enc ? createDecoder('utf-8') : null;
+    const wireIn = inbound({ encoding: enc });
+    const wireOut = outbound({});
     let finished = false;
+    let stdinEnded = false;
+    let cancelQuit: (() => void) | null = null;
+    let cancelIdle: (() => void) | null = null;
 
-    const outgoing = (chunk: Buffer): Buffer => {
+    const send = (chunk: Buffer): boolean => {
       const bytes = inText ? encode(inText.write(chunk), enc!) : chunk;
-      return toCrlf ? toCrlf(bytes) : bytes;
+      return c.write(wireOut.data(toCrlf ? toCrlf(bytes) : bytes));
     };
     const finish = (code: number) => {
       if (finished) return;
       finished = true;
+      cancelQuit?.();
+      cancelIdle?.();
       stdin.removeListener('data', onStdin);
       stdin.pause();
       off();
@@ -77,19 +89,45 @@ function pump(
       // Let what we wrote reach the reader before the process goes.
       stdout.write('', () => resolve(code));
     };
+    // nc's -w on an established connection: nothing either way for that long ends it.
+    const idle = () => {
+      if (opts.idleTimeoutMs === null) return;
+      cancelIdle?.();
+      cancelIdle = clock.setTimer(() => {
+        err(`no data either way for ${formatMs(opts.idleTimeoutMs!)} (-w): closing the connection.`);
+        finish(ExitCode.timeout);
+      }, opts.idleTimeoutMs);
+    };
+    idle();
+
+    // Nothing more to send and nothing more to come. With our FIN sent, the socket closes once the
+    // kernel has taken what was queued ('closed' finishes); without it, finish once it has drained.
+    let drainThenFinish = false;
+    const bothDone = () => {
+      if (opts.shutdown) return;
+      if (c.queued === 0) finish(ExitCode.ok);
+      else drainThenFinish = true;
+    };
 
     const onStdin = (chunk: Buffer) => {
-      if (!c.write(outgoing(chunk))) stdin.pause();
+      idle();
+      if (!send(chunk)) stdin.pause();
     };
     stdin.on('data', onStdin);
     stdin.once('end', () => {
+      stdinEnded = true;
       if (inText) {
         const tail = inText.end();
-        if (tail) c.write(outgoing(Buffer.from(tail)));
+        if (tail) send(Buffer.from(tail));
       }
-      c.sendEof();
+      if (opts.shutdown) c.sendEof();
+      if (c.peerEof) return bothDone();
+      if (opts.quitAfterEofMs !== null) cancelQuit = clock.setTimer(() => finish(ExitCode.ok), opts.quitAfterEofMs);
     });
-    stdin.on('error', () => c.sendEof());
+    stdin.on('error', () => {
+      stdinEnded = true;
+      if (opts.shutdown) c.sendEof();
+    });
 
     stdout.on('error', (e: NodeJS.ErrnoException) => {
       // The reader went away (`| head`): stop quietly, as nc does under SIGPIPE.
@@ -100,22 +138,34 @@ function pump(
     const off = c.on((e) => {
       switch (e.type) {
         case 'data': {
-          const out = decoder ? Buffer.from(decoder.write(e.bytes)) : e.bytes;
+          idle();
+          const step = wireIn.push(e.bytes);
+          for (const r of step.replies) c.write(wireOut.reply(r));
           // Lent bytes (readBuffers) go back to the pool once stdout has taken them.
-          if (!stdout.write(out, e.release)) {
-            c.socket.pause();
-            stdout.once('drain', () => c.socket.resume());
+          const out = enc ? Buffer.from(step.text) : step.data;
+          const release = out === e.bytes ? e.release : undefined;
+          if (out !== e.bytes) e.release?.();
+          if (out.length > 0 && !stdout.write(out, release)) {
+            c.pauseReading();
+            stdout.once('drain', () => c.resumeReading());
+          } else if (out.length === 0) {
+            release?.();
           }
           break;
         }
         case 'backpressure':
-          if (!e.stalled) stdin.resume();
+          if (e.stalled) break;
+          if (drainThenFinish) finish(ExitCode.ok);
+          else stdin.resume();
           break;
-        case 'peer-eof':
-          if (decoder) stdout.write(decoder.end());
-          if (opts.verbose) err(`Connection closed by foreign host after ${formatMs(c.elapsed())}.`);
-          finish(ExitCode.ok);
+        case 'peer-eof': {
+          const tail = wireIn.end();
+          if (tail) stdout.write(tail);
+          if (opts.verbose) err(`The peer stopped sending (FIN) after ${formatMs(c.elapsed())}; stdin still goes to it.`);
+          // The peer may still read (a half-close): what stdin has left goes on to it, as nc does.
+          if (stdinEnded) bothDone();
           break;
+        }
         case 'closed':
           if (e.outcome && e.outcome.kind !== 'closed-by-peer') {
             err(`${e.outcome.label} after ${formatMs(c.elapsed())}, ${c.bytesIn} bytes received.`);

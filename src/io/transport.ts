@@ -1,0 +1,173 @@
+// The seam under a connection: a byte stream both ways with FIN, RST and backpressure, whatever
+// carries it. TCP today; TLS (and TLS upgraded in place, for STARTTLS) later, on the same seam.
+// A Connection holds exactly one Transport at a time and never sees a socket.
+
+import net from 'node:net';
+import type { ErrorLike } from '../core/outcome.js';
+import type { Family } from './resolver.js';
+import { ReadBuffers, type ReadBufferOptions } from './read-buffers.js';
+
+/** What a transport reports; set once by the connection that owns it. */
+export interface TransportHandlers {
+  /** Bytes from the peer. With `release`, they are lent until it is called (once). */
+  data(bytes: Buffer, release?: () => void): void;
+  /** The peer sent FIN: nothing more will arrive; we may still write. */
+  end(): void;
+  /** Writes queued past the kernel's buffer have been taken. */
+  drain(): void;
+  error(err: ErrorLike): void;
+  /** The stream is gone; after this nothing is reported. */
+  close(): void;
+}
+
+export interface Transport {
+  /** What carries the bytes, for the status bar and the transcript's marks. */
+  readonly kind: 'tcp' | 'tls';
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly remotePort: number;
+  /** Starts reporting to `handlers`; nothing is read before. */
+  attach(handlers: TransportHandlers): void;
+  /** False: queued behind a full kernel buffer; wait for drain. */
+  write(bytes: Uint8Array): boolean;
+  /** Bytes accepted by write() that the peer has not taken yet. */
+  readonly writableLength: number;
+  /** Half-close: send FIN, keep reading. */
+  end(): void;
+  /** Close at once; queued bytes are dropped. */
+  destroy(): void;
+  /** Stop taking bytes from the kernel (the peer's sending then backs up), and start again. */
+  pause(): void;
+  resume(): void;
+}
+
+export interface DialTarget {
+  address: string;
+  family: Family;
+  port: number;
+  /** Read into reused buffers (pipe mode's bulk receive); see ReadBufferOptions. */
+  readBuffers?: ReadBufferOptions;
+}
+
+export type DialResult = { transport: Transport } | { error: ErrorLike };
+
+/**
+ * Opens a transport to one address: `done` is called once, with the transport or with the error
+ * that classifies the failure. The function returned cancels an attempt still in progress.
+ */
+export type Dial = (target: DialTarget, done: (result: DialResult) => void) => () => void;
+
+/** TCP: the default dial. */
+export const tcpDial: Dial = (target, done) => {
+  const reads = target.readBuffers ? new ReadBuffers(target.readBuffers) : null;
+  const socket = net.connect({
+    host: target.address,
+    port: target.port,
+    family: target.family,
+    // Addresses are tried one by one by the caller, telnet-style, so each gets its own verdict.
+    autoSelectFamily: false,
+    // A peer's FIN must not close our side: half-close is part of what we show.
+    allowHalfOpen: true,
+    noDelay: true,
+    ...(reads ? { onread: reads.onread } : {}),
+  });
+  let settled = false;
+  const settle = (r: DialResult) => {
+    if (settled) return;
+    settled = true;
+    socket.removeListener('error', onError);
+    socket.removeListener('connect', onConnect);
+    done(r);
+  };
+  const onError = (err: ErrorLike) => {
+    socket.destroy();
+    settle({ error: err });
+  };
+  const onConnect = () => settle({ transport: new TcpTransport(socket, reads) });
+  socket.once('connect', onConnect);
+  socket.once('error', onError);
+  return () => {
+    if (settled) return;
+    settled = true;
+    socket.removeListener('error', onError);
+    socket.removeListener('connect', onConnect);
+    // A late error of the destroyed socket must not become an unhandled one.
+    socket.on('error', () => {});
+    socket.destroy();
+  };
+};
+
+/** A connected TCP socket as a Transport. */
+export class TcpTransport implements Transport {
+  readonly kind = 'tcp' as const;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly remotePort: number;
+  private handlers: TransportHandlers | null = null;
+  private readonly listeners: [string, (...args: any[]) => void][] = [];
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly reads: ReadBuffers | null = null,
+  ) {
+    this.localAddress = socket.localAddress ?? '';
+    this.localPort = socket.localPort ?? 0;
+    this.remotePort = socket.remotePort ?? 0;
+  }
+
+  attach(handlers: TransportHandlers): void {
+    this.handlers = handlers;
+    const on = (event: string, fn: (...args: any[]) => void) => {
+      this.socket.on(event, fn);
+      this.listeners.push([event, fn]);
+    };
+    if (this.reads) this.reads.deliver = (bytes, release) => handlers.data(bytes, release);
+    else on('data', (bytes: Buffer) => handlers.data(bytes));
+    on('end', () => handlers.end());
+    on('drain', () => handlers.drain());
+    on('error', (err: ErrorLike) => handlers.error(err));
+    on('close', () => handlers.close());
+  }
+
+  write(bytes: Uint8Array): boolean {
+    return this.socket.write(bytes);
+  }
+
+  get writableLength(): number {
+    return this.socket.writableLength;
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  /**
+   * Hands the socket over for an upgrade in place (STARTTLS): this transport stops reporting, and
+   * whatever the socket had read but not yet delivered is thrown away and counted: bytes that
+   * arrived after the go-ahead are not to be trusted (the STARTTLS injection class of bugs), and
+   * the upgrade must start from the kernel's stream, not from this buffer.
+   */
+  release(): { socket: net.Socket; discarded: number } {
+    this.socket.pause();
+    for (const [event, fn] of this.listeners) this.socket.removeListener(event, fn);
+    this.listeners.length = 0;
+    if (this.reads) this.reads.deliver = (_bytes, release) => release();
+    this.handlers = null;
+    // Counted, not read: a read() here could start the socket reading from the kernel, and what
+    // the kernel holds belongs to the upgraded stream (a forged record there fails the handshake).
+    const discarded = this.socket.readableLength;
+    return { socket: this.socket, discarded };
+  }
+}
