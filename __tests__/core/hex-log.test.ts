@@ -1,5 +1,5 @@
 import { hexDumpLines } from '../../src/core/hex-dump.js';
-import { asciiLabel, HexLog, MAX_LABEL_LENGTH, MIN_HEX_LOG_BYTES, RUN_OVERHEAD_BYTES, type HexRow } from '../../src/core/hex-log.js';
+import { asciiLabel, HexLog, hexScrollReducer, MAX_LABEL_LENGTH, MIN_HEX_LOG_BYTES, RUN_OVERHEAD_BYTES, type HexRow } from '../../src/core/hex-log.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const texts = (rows: HexRow[]) => rows.map((r) => r.text);
@@ -249,5 +249,58 @@ describe('HexLog eviction', () => {
     expect(log.rows(log.endRow - 2, 10)).toHaveLength(2);
     expect(log.rows(log.endRow, 10)).toEqual([]);
     expect(log.tailRows(1_000)).toHaveLength(log.endRow - log.firstRow);
+  });
+});
+
+describe('hex pane scrolling', () => {
+  const fill = (log: HexLog, rows: number) => {
+    for (let i = 0; i < rows; i += 1) {
+      log.append('in', new Uint8Array(16).fill(i & 0xff));
+      log.append('out', Uint8Array.of(i & 0xff));
+    }
+  };
+
+  test('following shows the tail; page up leaves it, page down and bottom come back', () => {
+    const log = new HexLog();
+    fill(log, 50);
+    const height = 10;
+    expect(log.view(null, height)).toEqual(log.tailRows(height));
+    const up = hexScrollReducer(null, { type: 'pageUp' }, log, height);
+    expect(up).toBe(log.endRow - height - (height - 1));
+    expect(log.view(up, height)[0]!.row).toBe(up);
+    expect(hexScrollReducer(up, { type: 'pageDown' }, log, height)).toBeNull();
+    expect(hexScrollReducer(up, { type: 'bottom' }, log, height)).toBeNull();
+    expect(hexScrollReducer(up, { type: 'top' }, log, height)).toBe(log.firstRow);
+    expect(hexScrollReducer(up, { type: 'lineUp', count: 3 }, log, height)).toBe(up! - 3);
+    expect(hexScrollReducer(up, { type: 'lineDown' }, log, height)).toBe(up! + 1);
+    expect(hexScrollReducer(0, { type: 'pageUp' }, log, height)).toBe(0);
+    expect(hexScrollReducer(null, { type: 'resize', width: 80, height: 5 }, log, height)).toBeNull();
+  });
+
+  test('a scrolled-back view stays on the same rows while old rows are evicted', () => {
+    const log = new HexLog({ maxBytes: 8192 });
+    fill(log, 200);
+    const height = 5;
+    const top = hexScrollReducer(null, { type: 'top' }, log, height)!;
+    expect(top).toBe(log.firstRow);
+    const held = hexScrollReducer(top, { type: 'lineDown', count: 30 }, log, height)!;
+    const shown = log.view(held, height);
+    fill(log, 10);
+    expect(log.firstRow).toBeGreaterThan(top);
+    expect(log.firstRow).toBeLessThan(held);
+    expect(log.view(held, height)).toEqual(shown);
+    // Once the rows held are gone, the view clamps to the oldest row kept.
+    fill(log, 100);
+    expect(log.firstRow).toBeGreaterThan(held);
+    expect(log.view(held, height)[0]!.row).toBe(log.firstRow);
+    expect(hexScrollReducer(held, { type: 'lineDown' }, log, height)).toBe(log.firstRow + 1);
+  });
+
+  test('a pane taller than the rows kept shows them all and follows', () => {
+    const log = new HexLog();
+    fill(log, 2);
+    expect(log.view(null, 50)).toHaveLength(4);
+    expect(log.view(0, 50)).toHaveLength(4);
+    expect(hexScrollReducer(null, { type: 'pageUp' }, log, 50)).toBeNull();
   });
 });

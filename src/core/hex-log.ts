@@ -3,6 +3,7 @@
 
 import { DEFAULT_BYTES_PER_LINE, DEFAULT_HEX_MAX_BYTES, hexDumpRow } from './hex-dump.js';
 import { safe, toVisible, type SafeText } from './sanitize.js';
+import type { ScrollAction } from './scrollback.js';
 
 export type HexDirection = 'in' | 'out';
 /** What a row shows: bytes received, bytes sent, or the start of a connection. */
@@ -375,4 +376,36 @@ export class HexLog {
     this.head = (this.head + 1) % this.kind.length;
     this.count -= 1;
   }
+}
+
+/** The rows a scroll position moves over. */
+export interface HexRowRange {
+  readonly firstRow: number;
+  readonly endRow: number;
+}
+
+type Move = (at: number, action: ScrollAction, page: number, rows: HexRowRange, last: number) => number;
+
+const MOVES: Readonly<Record<ScrollAction['type'], Move>> = {
+  lineUp: (at, a) => at - Math.max(1, (a.type === 'lineUp' && a.count) || 1),
+  lineDown: (at, a) => at + Math.max(1, (a.type === 'lineDown' && a.count) || 1),
+  pageUp: (at, _a, page) => at - page,
+  pageDown: (at, _a, page) => at + page,
+  top: (_at, _a, _page, rows) => rows.firstRow,
+  bottom: (_at, _a, _page, _rows, last) => last,
+  resize: (at) => at,
+};
+
+/**
+ * The hex pane's top row as a reducer: null follows the tail; any move that reaches the last page
+ * follows again. A page keeps one row of the previous page in view, as the text pane's does. The
+ * top is an absolute row number, so it stays on the same bytes while older rows are evicted.
+ */
+export function hexScrollReducer(top: number | null, action: ScrollAction, rows: HexRowRange, height: number): number | null {
+  const h = action.type === 'resize' ? Math.max(1, Math.floor(action.height)) : Math.max(1, Math.floor(height));
+  const last = Math.max(rows.firstRow, rows.endRow - h);
+  if (top === null && action.type === 'resize') return null;
+  const at = top === null ? last : Math.min(Math.max(top, rows.firstRow), last);
+  const next = Math.max(rows.firstRow, MOVES[action.type](at, action, Math.max(1, h - 1), rows, last));
+  return next >= last ? null : next;
 }
