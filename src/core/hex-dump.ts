@@ -9,7 +9,11 @@ const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'
 /** The printable column shows only printable ASCII, so it can never carry a control to the terminal. */
 const PRINTABLE = Array.from({ length: 256 }, (_, b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'));
 
-function hexRow(bytes: Uint8Array, from: number, to: number, offset: number, bytesPerLine: number): string {
+/**
+ * One `hexdump -C` row of `bytes[from..to)` (at most `bytesPerLine` of them) at stream offset `offset`;
+ * a short row pads its hex column so the text column lines up with full rows.
+ */
+export function hexDumpRow(bytes: Uint8Array, from: number, to: number, offset: number, bytesPerLine = DEFAULT_BYTES_PER_LINE): string {
   let hex = '';
   let text = '';
   for (let j = 0; j < bytesPerLine; j += 1) {
@@ -36,7 +40,7 @@ export function hexDumpLines(bytes: Uint8Array, startOffset: number, bytesPerLin
   const perLine = Math.max(1, Math.floor(bytesPerLine));
   const rows: string[] = [];
   for (let from = 0; from < bytes.length; from += perLine) {
-    rows.push(hexRow(bytes, from, Math.min(from + perLine, bytes.length), startOffset + from, perLine));
+    rows.push(hexDumpRow(bytes, from, Math.min(from + perLine, bytes.length), startOffset + from, perLine));
   }
   return rows;
 }
