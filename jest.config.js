@@ -5,7 +5,7 @@ export default {
   ...createDefaultEsmPreset({ tsconfig: 'tsconfig.json' }),
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
-  // __tests__/helpers holds fixtures, not suites.
+  // __tests__/helpers holds fixtures, not suites (prerequisite.test.ts tests one of them).
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   // NodeNext imports carry a .js suffix; the sources are .ts.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
