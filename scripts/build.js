@@ -2,6 +2,7 @@
 // Node's loader is slow over ink's and yargs' hundreds of small modules (start-up is a feature).
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { sourceHash, writeStamp } from './build-stamp.js';
 
 /**
  * string-width builds an Intl.Segmenter (~27 ms of ICU set-up here) and, from version 8, an
@@ -44,6 +45,9 @@ const yogaWithoutFetch = {
   },
 };
 
+// Hashed before the build reads its inputs: a file edited during the build leaves a stamp that
+// does not match, and the next check rebuilds.
+const inputs = sourceHash();
 rmSync('dist', { recursive: true, force: true });
 await build({
   entryPoints: { cli: 'src/cli.ts', 'lab/lab': 'src/lab/lab.ts' },
@@ -67,3 +71,4 @@ await build({
   plugins: [lazyStringWidth, yogaWithoutFetch],
 });
 chmodSync('dist/cli.js', 0o755);
+writeStamp(inputs);

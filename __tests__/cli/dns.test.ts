@@ -2,12 +2,9 @@
 // resolver is a fake one on its loopback: no query leaves the machine.
 import { runCli } from '../helpers/cli.js';
 import { createNetns, netnsUnavailable, type Netns } from '../helpers/netns.js';
+import { describeRequiring } from '../helpers/prerequisite.js';
 
-const why = netnsUnavailable();
-const suite = why ? describe.skip : describe;
-if (why) console.warn(`skipping DNS tests: ${why}`);
-
-suite('name resolution', () => {
+describeRequiring(netnsUnavailable(), 'name resolution', () => {
   let ns: Netns;
   beforeAll(async () => {
     ns = await createNetns();

@@ -32,7 +32,7 @@ export interface Netns {
 
 /** Why namespaces cannot be had here, or null when they can. */
 export function netnsUnavailable(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
+  if (process.getuid?.() !== 0) return 'not root (network namespaces need root)';
   try {
     execFileSync('ip', ['netns', 'list'], { stdio: 'ignore' });
     return null;

@@ -5,13 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { closedPort } from '../helpers/servers.js';
+import { describeRequiring } from '../helpers/prerequisite.js';
 import { Tui, tmuxMissing } from '../helpers/tmux.js';
 
-const why = tmuxMissing();
-const suite = why ? describe.skip : describe;
-if (why) console.warn(`skipping terminal tests: ${why}`);
-
-suite('the interactive session in a terminal', () => {
+describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => {
   let lab: Lab;
   const tuis: Tui[] = [];
   const open = (args: string[], cols?: number, rows?: number) => {

@@ -1,0 +1,15 @@
+// jest's globalSetup: the suites that run dist/ (the CLI as a child process, the TUI under tmux)
+// test the sources as they are, so `npx jest` after an edit rebuilds first; npm test has just
+// built, and finds dist/ current. Plain JS, to share scripts/build-stamp.js with the build; a
+// default export, as jest requires of a global setup.
+import { execFileSync } from 'node:child_process';
+import { ROOT, buildState } from '../../scripts/build-stamp.js';
+
+export default function buildIfStale() {
+  const state = buildState();
+  if (state === 'current') return;
+  execFileSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, stdio: 'inherit' });
+  // The build rewrote the stamp from the inputs it read; a mismatch now means they moved under it.
+  if (buildState() !== 'current') throw new Error('dist/ is still stale after a build: were sources edited during it?');
+  process.stderr.write(state === 'missing' ? 'dist/ was missing: built\n' : 'dist/ was stale: rebuilt\n');
+}
