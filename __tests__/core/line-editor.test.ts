@@ -1,7 +1,6 @@
 import stringWidth from 'string-width';
 import {
   createLineEditorState,
-  exportHistory,
   isEditorCommand,
   lineEditorReducer,
   view,
@@ -203,15 +202,15 @@ describe('submit and history', () => {
   test('history keeps only the newest lines', () => {
     let s = createLineEditorState({ historyLimit: 3 });
     for (const line of ['1', '2', '3', '4', '5']) s = run(s, line, { type: 'submit' });
-    expect(exportHistory(s)).toEqual(['3', '4', '5']);
+    expect(s.history).toEqual(['3', '4', '5']);
   });
 
-  test('history imports from and exports to a plain array', () => {
-    const s = createLineEditorState({ history: ['a', 'a', '', 'b', 'c'], historyLimit: 2 });
-    expect(exportHistory(s)).toEqual(['b', 'c']);
+  test('history starts from a plain array, without repeats, empty lines or the oldest past the limit', () => {
+    const given = ['a', 'a', '', 'b', 'c'];
+    const s = createLineEditorState({ history: given, historyLimit: 2 });
+    expect(s.history).toEqual(['b', 'c']);
     expect(show(run(s, { type: 'history-prev' }))).toBe('c|');
-    const exported = exportHistory(s);
-    exported.push('mutated');
+    given.push('mutated');
     expect(s.history).toEqual(['b', 'c']);
   });
 

@@ -87,11 +87,6 @@ export function createLineEditorState(options: LineEditorOptions = {}): LineEdit
   };
 }
 
-/** The history as a plain array, oldest first, for saving per host:port. */
-export function exportHistory(state: LineEditorState): string[] {
-  return [...state.history];
-}
-
 export function lineEditorReducer(state: LineEditorState, action: LineEditorAction): LineEditorState {
   const s = state.submitted === null ? state : { ...state, submitted: null };
   switch (action.type) {
