@@ -1,11 +1,12 @@
 // The components render what core computed, and nothing else: checked with ink-testing-library.
 import { render } from 'ink-testing-library';
+import { Children, isValidElement, type ReactElement, type ReactNode } from 'react';
 import { stripVTControlCharacters as plain } from 'node:util';
-import { createLineEditorState, lineEditorReducer } from '../../src/core/line-editor.js';
+import { createLineEditorState, lineEditorReducer, promptedView, type LineEditorAction, type LineEditorState } from '../../src/core/line-editor.js';
 import type { ViewRow } from '../../src/core/scrollback.js';
 import type { Menu } from '../../src/core/tui-model.js';
 import { EscapeMenu } from '../../src/ui/escape-menu.js';
-import { InputLine, splitAtColumn } from '../../src/ui/input-line.js';
+import { InputLine } from '../../src/ui/input-line.js';
 import { OutputPane } from '../../src/ui/output-pane.js';
 import { StatusBar } from '../../src/ui/status-bar.js';
 
@@ -54,23 +55,49 @@ test('the status bar shows each line cut to the width', () => {
   expect(lines[1]!.trimEnd()).toBe('short');
 });
 
+const edit = (...actions: (LineEditorAction | string)[]): LineEditorState =>
+  actions.reduce<LineEditorState>((s, a) => lineEditorReducer(s, typeof a === 'string' ? { type: 'insert', text: a } : a), createLineEditorState());
+/** What the input line draws in its inverse (cursor) cell: colours are off under test, so read the element. */
+function cursorCell(line: ReturnType<typeof promptedView>): unknown {
+  const row = InputLine({ line }) as ReactElement<{ children: ReactNode }>;
+  const cells = Children.toArray(row.props.children).filter(isValidElement) as ReactElement<{ inverse?: boolean; children: ReactNode }>[];
+  return cells.find((cell) => cell.props.inverse)?.props.children;
+}
+
 test('the input line shows the prompt and the text; char mode says where keys go', () => {
-  const editor = lineEditorReducer(createLineEditorState(), { type: 'insert', text: 'EHLO me' });
-  expect(render(<InputLine editor={editor} prompt="> " width={40} charMode={false} />).lastFrame()).toBe('> EHLO me');
-  expect(render(<InputLine editor={editor} prompt="> " width={80} charMode />).lastFrame()).toMatch(/^char mode: keys go to the peer as typed/);
+  const editor = edit('EHLO me');
+  expect(plain(render(<InputLine line={promptedView(editor, '> ', 40)} />).lastFrame()!)).toBe('> EHLO me');
+  expect(render(<InputLine line={null} />).lastFrame()).toMatch(/^char mode: keys go to the peer as typed/);
 });
 
 test('a long line scrolls horizontally and keeps the cursor in view', () => {
-  const editor = lineEditorReducer(createLineEditorState(), { type: 'insert', text: 'x'.repeat(100) + 'END' });
-  const frame = render(<InputLine editor={editor} prompt="> " width={30} charMode={false} />).lastFrame()!;
+  const editor = edit('x'.repeat(100) + 'END');
+  const frame = plain(render(<InputLine line={promptedView(editor, '> ', 30)} />).lastFrame()!);
   expect(frame.length).toBeLessThanOrEqual(30);
   expect(frame).toMatch(/xEND$/);
 });
 
-test('the cursor splits text at terminal columns, wide characters whole', () => {
-  expect(splitAtColumn('ab世界cd', 2)).toEqual(['ab', '世', '界cd']);
-  expect(splitAtColumn('ab世界cd', 4)).toEqual(['ab世', '界', 'cd']);
-  expect(splitAtColumn('abc', 3)).toEqual(['abc', ' ', '']);
+test('the cursor covers the whole grapheme under it: a ZWJ family is one inverse cell', () => {
+  const family = '👨\u200d👩\u200d👧';
+  const editor = edit(`ab${family}cd`, { type: 'cursor-left' }, { type: 'cursor-left' }, { type: 'cursor-left' });
+  const line = promptedView(editor, '> ', 40);
+  expect(cursorCell(line)).toBe(family);
+  expect(plain(render(<InputLine line={line} />).lastFrame()!)).toBe(`> ab${family}cd`);
+  // A wide character under the cursor is whole too, and at the end of the line the cell is a space.
+  expect(cursorCell(promptedView(edit('a世b', { type: 'cursor-left' }, { type: 'cursor-left' }), '> ', 40))).toBe('世');
+  expect(cursorCell(promptedView(edit('ab'), '> ', 40))).toBe(' ');
+});
+
+test('bidi and invisible characters in the input line are drawn as marks, never raw', () => {
+  const frame = render(<InputLine line={promptedView(edit('a\u202eb\u200bc'), '> ', 40)} />).lastFrame()!;
+  expect(plain(frame)).toBe('> a<U+202E>b<U+200B>c');
+  expect(frame).not.toMatch(/[\u202e\u200b]/);
+});
+
+test('a held line is drawn as its note, with the cursor after it', () => {
+  const editor = edit('x'.repeat(200_000));
+  const frame = plain(render(<InputLine line={promptedView(editor, '> ', 100)} />).lastFrame()!);
+  expect(frame).toBe('> [200,000 characters pasted, too long to edit: Enter sends it, Ctrl+U or Ctrl+C discards it]');
 });
 
 test('the escape menu shows the prompt, a message and as many commands as fit', () => {

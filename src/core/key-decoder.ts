@@ -89,14 +89,17 @@ export interface UnknownEvent {
 export type InputEvent = KeyEvent | TextEvent | PasteEvent | FocusEvent | UnknownEvent;
 
 export interface KeyDecoderOptions {
-  /** Paste text held before it is handed on as a non-final piece, in UTF-16 units. Default 65536. */
+  /** Most UTF-16 units in one paste event; a longer run of pasted input comes in several. Default 65536. */
   readonly maxPasteChunk?: number;
 }
 
 export interface DecoderState {
   /** `skip`: inside an overlong sequence, dropping its bytes up to its final byte. */
   readonly mode: 'keys' | 'paste' | 'skip';
-  /** Keys mode: an unfinished escape sequence. Paste mode: body not yet handed on. */
+  /**
+   * Keys mode: an unfinished escape sequence. Paste mode: at most the start of an end marker, or a
+   * CR or half a surrogate pair, kept until the next chunk says what they belong to.
+   */
   readonly pending: string;
   /** The first bytes of a UTF-8 character whose remaining bytes have not arrived. */
   readonly partialUtf8: readonly number[];
@@ -214,25 +217,21 @@ function run(state: DecoderState, input: string, final: boolean, options: KeyDec
   const events: InputEvent[] = [];
   let mode = state.mode;
   let buf = state.pending + input;
-  // In paste mode, where the search for the end marker may start (earlier text was searched before).
-  let searchFrom = Math.max(0, state.pending.length - (PASTE_END.length - 1));
 
   for (;;) {
     if (mode === 'paste') {
-      const end = buf.indexOf(PASTE_END, searchFrom);
+      const end = buf.indexOf(PASTE_END);
       if (end >= 0) {
         pushPaste(events, buf.slice(0, end), maxPaste, true);
         buf = buf.slice(end + PASTE_END.length);
         mode = 'keys';
         continue;
       }
-      if (buf.length >= maxPaste) {
-        let keep = markerPrefixLength(buf);
-        // A string chunk may end between the halves of a surrogate pair: hold the first half back.
-        if (keep === 0 && isHighSurrogate(buf.charCodeAt(buf.length - 1))) keep = 1;
-        pushPaste(events, buf.slice(0, buf.length - keep), maxPaste, false);
-        buf = buf.slice(buf.length - keep);
-      }
+      // Hand on what arrived at once: pasted text held until it grew would be copied and searched
+      // again with every chunk, which costs the square of the paste when chunks are small.
+      const keep = heldBack(buf);
+      if (buf.length > keep) pushPaste(events, buf.slice(0, buf.length - keep), maxPaste, false);
+      buf = buf.slice(buf.length - keep);
       break;
     }
     if (mode === 'skip') {
@@ -251,21 +250,35 @@ function run(state: DecoderState, input: string, final: boolean, options: KeyDec
     buf = buf.slice(parsed.consumed);
     if (parsed.next === 'keys') break;
     mode = parsed.next;
-    searchFrom = 0;
   }
   return { state: { mode, pending: buf, partialUtf8: state.partialUtf8 }, events };
 }
 
-/** Emits paste text in pieces of at most `max` units, never splitting a surrogate pair. */
+/**
+ * Emits paste text in pieces of at most `max` units, never splitting a surrogate pair or a CR LF
+ * (the UI splits each piece into lines, and would see two line ends).
+ */
 function pushPaste(events: InputEvent[], text: string, max: number, final: boolean): void {
   let start = 0;
   while (text.length - start > max) {
     let end = start + max;
-    if (isHighSurrogate(text.charCodeAt(end - 1))) end--;
+    if (isHighSurrogate(text.charCodeAt(end - 1)) || (text[end - 1] === '\r' && text[end] === '\n')) end--;
     events.push({ type: 'paste', text: text.slice(start, end), final: false });
     start = end;
   }
   if (final || start < text.length) events.push({ type: 'paste', text: text.slice(start), final });
+}
+
+/**
+ * How many trailing units of unfinished paste input wait for the next chunk: the start of an end
+ * marker, or else a CR (a LF may follow) or the first half of a surrogate pair (a string chunk may
+ * end between the halves).
+ */
+function heldBack(buf: string): number {
+  const marker = markerPrefixLength(buf);
+  if (marker > 0) return marker;
+  const last = buf.charCodeAt(buf.length - 1);
+  return last === 0x0d || isHighSurrogate(last) ? 1 : 0;
 }
 
 /** How many trailing units could be the start of a paste-end marker still on its way. */

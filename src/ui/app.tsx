@@ -3,6 +3,7 @@
 import { Box } from 'ink';
 import { useCallback, useLayoutEffect, useSyncExternalStore } from 'react';
 import type { InputEvent } from '../core/key-decoder.js';
+import { promptedView } from '../core/line-editor.js';
 import type { LiveSession } from '../io/live-session.js';
 import { EscapeMenu, menuHeight } from './escape-menu.js';
 import { InputLine } from './input-line.js';
@@ -33,7 +34,7 @@ export function App({ session }: { session: LiveSession }) {
       {state.menu ? (
         <EscapeMenu menu={state.menu} width={columns} height={menuRows} />
       ) : (
-        <InputLine editor={state.editor} prompt="> " width={columns} charMode={state.settings.mode === 'char'} />
+        <InputLine line={state.settings.mode === 'char' ? null : promptedView(state.editor, '> ', columns)} />
       )}
     </Box>
   );

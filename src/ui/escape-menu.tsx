@@ -2,6 +2,7 @@
 // completion candidates, and the list of commands, as telnet's `telnet>` with its `?`.
 import { Box, Text } from 'ink';
 import { commandList } from '../core/commands.js';
+import { promptedView } from '../core/line-editor.js';
 import type { Menu } from '../core/tui-model.js';
 import { InputLine } from './input-line.js';
 
@@ -19,7 +20,7 @@ export function EscapeMenu({ menu, width, height }: { menu: Menu; width: number;
     : (menu.message ?? { text: 'Enter runs a command | Tab completes | Esc returns to the session | Ctrl+] again sends ^]', error: false });
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <InputLine editor={menu.editor} prompt="porthole> " width={width} charMode={false} />
+      <InputLine line={promptedView(menu.editor, 'porthole> ', width)} />
       <Text wrap="truncate" color={message.error ? 'red' : undefined} dimColor={!message.error}>
         {message.text}
       </Text>
