@@ -1,4 +1,4 @@
-import { createCrlfTranslator, createDecoder, encodeLine } from '../../src/core/codec.js';
+import { createCrlfTranslator, createDecoder } from '../../src/core/codec.js';
 
 test('a UTF-8 character split across packets stays whole', () => {
   const bytes = Buffer.from('héllo → 世界 🙂', 'utf8');
@@ -19,13 +19,6 @@ test('single-byte and multi-byte legacy charsets', () => {
   const sjis = Buffer.from([0x82, 0xa0]); // あ
   const d = createDecoder('shift_jis');
   expect(d.write(sjis.subarray(0, 1)) + d.write(sjis.subarray(1))).toBe('あ');
-});
-
-test('a typed line goes out with the line ending in force', () => {
-  expect(encodeLine('EHLO me', 'crlf', 'utf-8').toString('latin1')).toBe('EHLO me\r\n');
-  expect(encodeLine('', 'crlf', 'utf-8').toString('latin1')).toBe('\r\n');
-  expect(encodeLine('GET /', 'lf', 'utf-8').toString('latin1')).toBe('GET /\n');
-  expect([...encodeLine('é', 'lf', 'latin1')]).toEqual([0xe9, 0x0a]);
 });
 
 test('LF -> CRLF leaves existing CRLF alone, even split across chunks', () => {

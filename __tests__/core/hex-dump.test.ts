@@ -1,4 +1,4 @@
-import { ByteRing, hexDumpLines } from '../../src/core/hex-dump.js';
+import { hexDumpLines } from '../../src/core/hex-dump.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -41,67 +41,5 @@ describe('hexDumpLines', () => {
 
   test('no bytes, no rows', () => {
     expect(hexDumpLines(new Uint8Array(0), 0)).toEqual([]);
-  });
-});
-
-describe('ByteRing', () => {
-  test('keeps everything under the cap, with true offsets', () => {
-    const ring = new ByteRing({ maxBytes: 64 });
-    ring.append(bytes('Hello world\n'));
-    ring.append(bytes('more'));
-    expect(ring.firstOffset).toBe(0);
-    expect(ring.endOffset).toBe(16);
-    expect(ring.rows(0, 10)).toEqual(hexDumpLines(bytes('Hello world\nmore'), 0));
-  });
-
-  test('drops whole oldest rows, so offsets stay true and rows keep their bytes', () => {
-    const ring = new ByteRing({ maxBytes: 64 });
-    const stream = Uint8Array.from({ length: 200 }, (_, i) => (i * 7) & 0xff);
-    // Odd chunk sizes so appends wrap around the ring at every alignment.
-    for (let at = 0; at < stream.length; ) {
-      const size = Math.min(13, stream.length - at);
-      ring.append(stream.subarray(at, at + size));
-      at += size;
-      expect(ring.length).toBeLessThanOrEqual(64);
-      expect(ring.firstOffset % 16).toBe(0);
-      expect(ring.read(ring.firstOffset, ring.endOffset)).toEqual(stream.slice(ring.firstOffset, at));
-    }
-    expect(ring.endOffset).toBe(200);
-    expect(ring.firstOffset).toBe(144);
-    expect(ring.firstRow).toBe(9);
-    expect(ring.endRow).toBe(13);
-    const rows = ring.rows(0, 100);
-    expect(rows).toEqual(hexDumpLines(stream.slice(144), 144));
-    expect(rows[0]!.startsWith('00000090  ')).toBe(true);
-    expect(ring.rows(11, 1)).toEqual(hexDumpLines(stream.slice(176, 192), 176));
-    expect(ring.tailRows(2)).toEqual(hexDumpLines(stream.slice(176), 176));
-  });
-
-  test('a chunk larger than the ring keeps its tail, row-aligned', () => {
-    const ring = new ByteRing({ maxBytes: 32 });
-    ring.append(bytes('abc'));
-    const big = Uint8Array.from({ length: 100 }, (_, i) => 0x41 + (i % 26));
-    ring.append(big);
-    expect(ring.endOffset).toBe(103);
-    expect(ring.firstOffset).toBe(80);
-    expect(ring.read(0, 1000)).toEqual(big.slice(77));
-    expect(ring.rows(ring.firstRow, 2)[0]!.startsWith('00000050  ')).toBe(true);
-  });
-
-  test('reads and rows are clamped to what is kept', () => {
-    const ring = new ByteRing({ maxBytes: 16 });
-    ring.append(new Uint8Array(40));
-    expect(ring.read(0, 8)).toEqual(new Uint8Array(0));
-    expect(ring.rows(0, 1)).toEqual([]);
-    expect(ring.rows(2, 5)).toHaveLength(1);
-  });
-
-  test('version changes with each append', () => {
-    const ring = new ByteRing();
-    const before = ring.version;
-    ring.append(bytes('x'));
-    expect(ring.version).not.toBe(before);
-    ring.append(new Uint8Array(0));
-    expect(ring.version).toBe(before + 1);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  CONTINUED_MARK,
   LINE_OVERHEAD_BYTES,
   Scrollback,
   type ScrollAction,
@@ -16,6 +17,11 @@ function lines(store: Scrollback): string[] {
 }
 
 /** The byte estimate recomputed from the lines, to check the running count is true. */
+/** The lines' text as the peer sent it: without the mark that starts a continued line. */
+function content(store: Scrollback): string[] {
+  return lines(store).map((t, i) => (store.line(store.firstSeq + i)!.continued ? t.replace(/^\u21aa/, '') : t));
+}
+
 function recount(store: Scrollback): number {
   let bytes = 0;
   for (const text of lines(store)) bytes += text.length * 2 + LINE_OVERHEAD_BYTES;
@@ -183,13 +189,22 @@ describe('Scrollback bounds', () => {
     expect(store.byteCount).toBeLessThanOrEqual(1024 * 1024);
     expect(store.byteCount).toBe(recount(store));
     for (const text of lines(store)) expect(text.length).toBeLessThanOrEqual(4096);
-    expect(store.endSeq).toBe((50 * 1024 * 1024) / 4096);
+    // The first piece holds 4096 characters; each continuation its mark and 4095.
+    expect(store.endSeq).toBe(1 + Math.ceil((50 * 1024 * 1024 - 4096) / 4095));
     expect(store.line(store.endSeq - 1)!.continued).toBe(true);
+    expect(store.line(store.endSeq - 1)!.text.startsWith(CONTINUED_MARK)).toBe(true);
     // The line goes on: the next chunk grows the last piece, the newline ends it.
     store.append('tail\n', 'in');
-    expect(store.line(store.endSeq - 1)!.text).toBe('tail');
+    expect(store.line(store.endSeq - 1)!.text).toMatch(/tail$/);
     expect(store.line(store.endSeq - 1)!.continued).toBe(true);
     expect(store.line(store.endSeq - 1)!.eol).toBe('lf');
+  });
+
+  test('a line cut at the cap is marked as continued where it goes on, so the cut is seen', () => {
+    const store = new Scrollback({ maxLineLength: 16 });
+    store.append('x'.repeat(40) + '\n', 'in');
+    expect(lines(store)).toEqual(['x'.repeat(16), `${CONTINUED_MARK}${'x'.repeat(15)}`, `${CONTINUED_MARK}${'x'.repeat(9)}`]);
+    expect(store.line(1)!.continued).toBe(true);
   });
 
   test('one huge chunk is split too, and a surrogate pair is never cut', () => {
@@ -199,14 +214,14 @@ describe('Scrollback bounds', () => {
       expect(text.length).toBeLessThanOrEqual(17);
       expect(text).not.toMatch(/[\ud800-\udfff]/u);
     }
-    expect(lines(store).join('')).toBe('a' + '\u{1F600}'.repeat(40));
+    expect(content(store).join('')).toBe('a' + '\u{1F600}'.repeat(40));
   });
 
   test('expansion by marks and tabs counts against the line cap', () => {
     const store = new Scrollback({ maxLineLength: 64 });
     store.append('\t'.repeat(20) + '\x9b'.repeat(20) + '\n', 'in');
     for (const text of lines(store)) expect(text.length).toBeLessThanOrEqual(64);
-    expect(lines(store).join('')).toBe(' '.repeat(160) + '<U+009B>'.repeat(20));
+    expect(content(store).join('')).toBe(' '.repeat(160) + '<U+009B>'.repeat(20));
   });
 
   test('clear drops every line and seqs go on counting', () => {
@@ -220,49 +235,6 @@ describe('Scrollback bounds', () => {
     store.append('more\n', 'in');
     expect(lines(store)).toEqual(['more']);
     expect(store.firstSeq).toBe(4);
-  });
-});
-
-describe('Scrollback notifications', () => {
-  test('appends never call listeners; notify publishes once, with a new snapshot', () => {
-    const store = new Scrollback();
-    const calls: number[] = [];
-    const unsubscribe = store.subscribe(() => calls.push(store.getSnapshot().version));
-    const before = store.getSnapshot();
-    for (let i = 0; i < 100; i += 1) store.append(`x${i}\n`, 'in');
-    expect(calls).toEqual([]);
-    expect(store.getSnapshot()).toBe(before);
-    store.notify();
-    expect(calls).toHaveLength(1);
-    const after = store.getSnapshot();
-    expect(after).not.toBe(before);
-    expect(after).toMatchObject({ firstSeq: 0, endSeq: 100, lineCount: 100 });
-    expect(Object.isFrozen(after)).toBe(true);
-    store.notify();
-    expect(calls).toHaveLength(1);
-    expect(store.getSnapshot()).toBe(after);
-    unsubscribe();
-    store.append('y\n', 'in');
-    store.notify();
-    expect(calls).toHaveLength(1);
-  });
-
-  test('an injected scheduler is asked once per batch of appends', () => {
-    const queued: (() => void)[] = [];
-    const store = new Scrollback({ schedule: (flush) => queued.push(flush) });
-    let heard = 0;
-    store.subscribe(() => {
-      heard += 1;
-    });
-    store.append('a\n', 'in');
-    store.append('b\n', 'in');
-    store.append('c', 'in');
-    expect(queued).toHaveLength(1);
-    queued.shift()!();
-    expect(heard).toBe(1);
-    expect(store.getSnapshot().endSeq).toBe(3);
-    store.append('d\n', 'in');
-    expect(queued).toHaveLength(1);
   });
 });
 

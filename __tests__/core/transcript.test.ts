@@ -1,23 +1,55 @@
-import { createTranscriptFormatter } from '../../src/core/transcript.js';
+import { LineAssembler } from '../../src/core/line-assembler.js';
+import { Transcript } from '../../src/core/transcript.js';
+
+/** A transcript fed as the session feeds it: the peer's chunks through the line assembler. */
+function session() {
+  let out = '';
+  const t = new Transcript((s) => (out += s));
+  const inbound = new LineAssembler();
+  return {
+    t,
+    peer: (chunk: string) => inbound.push(chunk, t.sink('in')),
+    sent: (line: string) => {
+      t.text('out', line);
+      t.end('out', 'crlf');
+    },
+    text: () => out,
+  };
+}
 
 test('direction marks, one per line, even when a line arrives in pieces', () => {
-  const f = createTranscriptFormatter();
-  const text = [
-    f('in', '220 mail ES'),
-    f('in', 'MTP ready\r\n'),
-    f('out', 'EHLO me\r\n'),
-    f('in', '250-mail\r\n250 OK\r\n'),
-    f('info', 'Connection closed by foreign host.\n'),
-  ].join('');
-  expect(text).toBe('<-  220 mail ESMTP ready\n -> EHLO me\n<-  250-mail\n<-  250 OK\n=== Connection closed by foreign host.\n');
+  const s = session();
+  s.peer('220 mail ES');
+  s.peer('MTP ready\r\n');
+  s.sent('EHLO me');
+  s.peer('250-mail\r\n250 OK\r\n');
+  s.t.note('Connection closed by foreign host.');
+  expect(s.text()).toBe('<-  220 mail ESMTP ready\n -> EHLO me\n<-  250-mail\n<-  250 OK\n=== Connection closed by foreign host.\n');
 });
 
-test('a partial line interrupted by the other direction is ended first', () => {
-  const f = createTranscriptFormatter();
-  expect(f('in', 'Password: ') + f('out', 'secret\r\n')).toBe('<-  Password: \n -> secret\n');
+test('a CRLF cut between two reads is one line end, not a CR mark and a newline', () => {
+  const s = session();
+  s.peer('220 ready\r');
+  s.peer('\n250 next\r\n');
+  expect(s.text()).toBe('<-  220 ready\n<-  250 next\n');
+});
+
+test('a bare LF is told from CRLF; a bare CR is shown as what it is', () => {
+  const s = session();
+  s.peer('unix line\nsmtp line\r\nprogress 50%\rprogress 100%\r\n');
+  expect(s.text()).toBe('<-  unix line␊\n<-  smtp line\n<-  progress 50%␍progress 100%\n');
+});
+
+test('a partial line cut by the other direction is marked, and its rest carries on marked too', () => {
+  const s = session();
+  s.peer('Password: ');
+  s.sent('secret');
+  s.peer('\r\nWelcome\r\n');
+  expect(s.text()).toBe('<-  Password: …\n -> secret\n<-  …\n<-  Welcome\n');
 });
 
 test('control sequences from the wire are made visible', () => {
-  const f = createTranscriptFormatter();
-  expect(f('in', 'a\x1b[2Jb\x07\r\n')).toBe('<-  a␛[2Jb␇\n');
+  const s = session();
+  s.peer('a\x1b[2Jb\x07\x9b6n\r\n');
+  expect(s.text()).toBe('<-  a␛[2Jb␇<U+009B>6n\n');
 });

@@ -1,6 +1,9 @@
 // The built CLI in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.
 // CI is removed from the child's environment: with CI set, Ink draws only the last frame.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CLI } from './cli.js';
 
 export function tmuxMissing(): string | null {
@@ -12,12 +15,24 @@ let seq = 0;
 export class Tui {
   private readonly socket = `porthole-test-${process.pid}-${seq++}`;
 
-  constructor(args: string[], cols = 100, rows = 24) {
+  /**
+   * `env` is set in the child's environment (after CI is removed: set it here to test a session
+   * that has it); `stdout` redirects the CLI's output to that file, as `porthole ... > file` does.
+   */
+  constructor(args: string[], cols = 100, rows = 24, opts: { env?: Record<string, string>; stdout?: string } = {}) {
+    const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
+    const redirect = opts.stdout ? ` > ${quote(opts.stdout)}` : '';
     // After porthole exits, report its exit code, whether the screen is back from the alternate
     // screen, and whether the terminal is back in canonical (cooked) mode.
-    const script = `${CLI} ${args.map((a) => `'${a}'`).join(' ')}; echo "EXIT=$?"; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; sleep 60`;
+    const script = `${env ? `env ${env} ` : ''}${CLI} ${args.map(quote).join(' ')}${redirect}; echo "EXIT=$?"; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; sleep 60`;
     // Given as separate arguments, tmux runs the command itself rather than through a shell line.
     this.tmux('new-session', '-d', '-s', 't', '-x', String(cols), '-y', String(rows), 'env', '-u', 'CI', 'sh', '-c', script);
+  }
+
+  /** The pane with its scrollback: what the terminal keeps after a full-screen program left. */
+  history(): string {
+    return this.tmux('capture-pane', '-p', '-S', '-', '-t', 't');
   }
 
   tmux(...args: string[]): string {
@@ -39,7 +54,12 @@ export class Tui {
 
   /** A bracketed paste, as a terminal sends one when the application asked for it. */
   paste(text: string): void {
-    this.tmux('set-buffer', '--', text);
+    // Through a file: a paste of 200 KB is too long for one tmux command line.
+    const dir = mkdtempSync(path.join(tmpdir(), 'porthole-paste-'));
+    const file = path.join(dir, 'paste');
+    writeFileSync(file, text);
+    this.tmux('load-buffer', file);
+    rmSync(dir, { recursive: true, force: true });
     this.tmux('paste-buffer', '-p', '-t', 't');
   }
 

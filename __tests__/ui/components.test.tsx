@@ -3,24 +3,24 @@ import { render } from 'ink-testing-library';
 import { Children, isValidElement, type ReactElement, type ReactNode } from 'react';
 import { stripVTControlCharacters as plain } from 'node:util';
 import { createLineEditorState, lineEditorReducer, promptedView, type LineEditorAction, type LineEditorState } from '../../src/core/line-editor.js';
+import type { HexRow } from '../../src/core/hex-log.js';
+import { safe } from '../../src/core/sanitize.js';
 import type { ViewRow } from '../../src/core/scrollback.js';
-import type { Menu } from '../../src/core/tui-model.js';
+import { menuView } from '../../src/core/session/menu-view.js';
+import type { Menu } from '../../src/core/session/state.js';
 import { EscapeMenu } from '../../src/ui/escape-menu.js';
 import { InputLine } from '../../src/ui/input-line.js';
 import { OutputPane } from '../../src/ui/output-pane.js';
 import { StatusBar } from '../../src/ui/status-bar.js';
 
-const row = (text: string, source: ViewRow['source'], r = 0): ViewRow => ({
-  text,
-  source,
-  seq: 0,
-  row: r,
-  lastRow: true,
-  line: { text, source, time: Date.UTC(2026, 0, 1, 12, 34, 56), eol: 'crlf', continued: false },
-});
+const row = (raw: string, source: ViewRow['source'], r = 0): ViewRow => {
+  const text = safe(raw);
+  return { text, source, seq: 0, row: r, lastRow: true, line: { text, source, time: Date.UTC(2026, 0, 1, 12, 34, 56), eol: 'crlf', continued: false } };
+};
+const hexRow = (text: string, kind: HexRow['kind'] = 'in', r = 0): HexRow => ({ row: r, kind, text: safe(text) });
 
 test('the output pane shows the visible rows in order', () => {
-  const { lastFrame } = render(<OutputPane rows={[row('220 ready', 'in'), row('EHLO me', 'out'), row('250 ok', 'in')]} hexRows={null} height={5} timestamps={false} />);
+  const { lastFrame } = render(<OutputPane rows={[row('220 ready', 'in'), row('EHLO me', 'out'), row('250 ok', 'in')]} hexRows={null} height={5} timestamps={false} colours={false} />);
   // The pane keeps its height: rows below the last are blank.
   expect(plain(lastFrame()!)).toBe('220 ready\nEHLO me\n250 ok\n\n');
   // What we sent is styled apart (cyan); what the server sent is not styled at all.
@@ -29,10 +29,12 @@ test('the output pane shows the visible rows in order', () => {
 });
 
 test('the output pane shows hex rows in hex view, and time stamps on first rows only', () => {
-  expect(render(<OutputPane rows={null} hexRows={['00000000  41 42', '00000010  43']} height={3} timestamps={false} />).lastFrame()).toBe(
-    '00000000  41 42\n00000010  43\n',
+  expect(render(<OutputPane rows={null} hexRows={[hexRow('< 00000000  41 42'), hexRow('< 00000010  43')]} height={3} timestamps={false} colours={false} />).lastFrame()).toBe(
+    '< 00000000  41 42\n< 00000010  43\n',
   );
-  const frame = plain(render(<OutputPane rows={[row('first', 'in'), row('wrapped', 'in', 1)]} hexRows={null} height={3} timestamps />).lastFrame()!);
+  // Sent rows are coloured as sent lines are.
+  expect(render(<OutputPane rows={null} hexRows={[hexRow('> 00000000  41', 'out')]} height={1} timestamps={false} colours={false} />).lastFrame()).toBe('\x1b[36m> 00000000  41\x1b[39m');
+  const frame = plain(render(<OutputPane rows={[row('first', 'in'), row('wrapped', 'in', 1)]} hexRows={null} height={3} timestamps colours={false} />).lastFrame()!);
   const [a, b] = frame.split('\n');
   expect(a).toMatch(/^\d\d:\d\d:\d\d first$/);
   expect(b).toBe('         wrapped');
@@ -43,8 +45,8 @@ test('the status bar shows each line cut to the width', () => {
     <StatusBar
       width={20}
       lines={[
-        { text: 'Connection refused: example.test:25', tone: 'bad' },
-        { text: 'short', tone: 'muted' },
+        { text: safe('Connection refused: example.test:25'), tone: 'bad' },
+        { text: safe('short'), tone: 'muted' },
       ]}
     />,
   );
@@ -101,10 +103,25 @@ test('a held line is drawn as its note, with the cursor after it', () => {
 });
 
 test('the escape menu shows the prompt, a message and as many commands as fit', () => {
-  const menu: Menu = { editor: lineEditorReducer(createLineEditorState(), { type: 'insert', text: 'qu' }), message: { text: 'unknown command "x"', error: true }, candidates: [] };
-  const frame = render(<EscapeMenu menu={menu} width={100} height={5} />).lastFrame()!;
+  const menu: Menu = { editor: lineEditorReducer(createLineEditorState(), { type: 'insert', text: 'qu' }), message: { text: 'unknown command "x"', error: true }, candidates: [], confirmQuit: false };
+  const frame = render(<EscapeMenu line={promptedView(menu.editor, 'porthole> ', 100)} view={menuView(menu, 3, 100)} width={100} height={5} />).lastFrame()!;
   const lines = frame.split('\n');
   expect(lines[0]).toBe('porthole> qu');
   expect(lines[1]).toBe('unknown command "x"');
   expect(lines.slice(2).map((l) => l.trim().split(/\s+/)[0])).toEqual(['quit', 'close', 'open']);
+});
+
+test("text pasted into the prompt is drawn as marks: an OSC sequence in an answer never reaches the terminal", () => {
+  const menu: Menu = { editor: lineEditorReducer(createLineEditorState(), { type: 'insert', text: 'x\x1b]0;pwned\x07' }), message: { text: 'unknown command "\x1b]52;c;aGk=\x07"', error: true }, candidates: [], confirmQuit: false };
+  const frame = render(<EscapeMenu line={promptedView(menu.editor, 'porthole> ', 100)} view={menuView(menu, 0, 100)} width={100} height={2} />).lastFrame()!;
+  expect(frame).not.toMatch(/\x1b\]/);
+  expect(plain(frame)).toBe('porthole> x␛]0;pwned␇\nunknown command "␛]52;c;aGk=␇"');
+});
+
+test("with colours on, the peer's SGR colours become our own styles; anything else stays marks", () => {
+  const frame = render(<OutputPane rows={[row('\x1b[31mred\x1b[0m plain \x1b]0;t\x07', 'in')]} hexRows={null} height={1} timestamps={false} colours />).lastFrame()!;
+  // Ink writes the reset as the matching close (39: default colour).
+  expect(frame).toBe('\x1b[31mred\x1b[39m plain ␛]0;t␇');
+  const off = render(<OutputPane rows={[row('\x1b[31mred', 'in')]} hexRows={null} height={1} timestamps={false} colours={false} />).lastFrame()!;
+  expect(off).toBe('␛[31mred');
 });

@@ -11,8 +11,8 @@ import { Tui, tmuxMissing } from '../helpers/tmux.js';
 describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => {
   let lab: Lab;
   const tuis: Tui[] = [];
-  const open = (args: string[], cols?: number, rows?: number) => {
-    const t = new Tui(args, cols, rows);
+  const open = (args: string[], cols?: number, rows?: number, stdout?: string) => {
+    const t = new Tui(args, cols, rows, stdout ? { stdout } : {});
     tuis.push(t);
     return t;
   };
@@ -144,7 +144,9 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     t.keys('C-]');
     t.type('toggle hex');
     t.keys('Enter');
-    await t.waitFor(/^00000000  32 32 30 20/m);
+    // Both directions, marked: what the server sent (<) and what we sent (>), each from offset 0.
+    await t.waitFor(/^< 00000000  32 32 30 20/m);
+    expect(t.screen()).toMatch(/^> 00000000  4e 4f 4f 50 0d 0a/m);
     t.keys('C-]');
     t.type('toggle hex');
     t.keys('Enter');
@@ -159,6 +161,104 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     expect(log).toMatch(/^=== Writing a transcript to /m);
   });
 
+  test('CI in the user\'s environment does not blind the session: every frame is drawn', async () => {
+    const t = new Tui(['127.0.0.1', String(lab.ports.smtp)], 100, 24, { env: { CI: '1', CONTINUOUS_INTEGRATION: 'true' } });
+    tuis.push(t);
+    await t.waitFor(/220 lab\.porthole\.test/);
+    t.type('NOOP');
+    await t.waitFor(/> NOOP/);
+    t.keys('Enter');
+    await t.waitFor(/250 2\.0\.0 Ok/);
+  });
+
+  test('stdout redirected from a terminal: pipe mode, the session\'s text in the file, no screen codes', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'porthole-')), 'out.txt');
+    const t = open(['127.0.0.1', String(lab.ports.smtp)], 100, 24, file);
+    await t.waitFor(/stdout is not a terminal: pipe mode/);
+    t.type('QUIT');
+    t.keys('Enter');
+    // The server closed; as nc, porthole goes on until stdin ends.
+    await new Promise((r) => setTimeout(r, 300));
+    t.keys('C-d');
+    expect(await t.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
+    const out = readFileSync(file, 'latin1');
+    expect(out).toMatch(/^220 lab\.porthole\.test ESMTP/);
+    expect(out).toMatch(/221 /);
+    expect(out).not.toMatch(/\x1b/);
+  });
+
+  test('quit leaves the session\'s last screen of output in the terminal, as telnet does', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.smtp)]);
+    await t.waitFor(/220 /);
+    t.type('NOOP');
+    t.keys('Enter');
+    await t.waitFor(/250 2\.0\.0 Ok/);
+    t.keys('C-]');
+    t.type('quit');
+    t.keys('Enter');
+    await t.waitFor(/EXIT=0/);
+    expect(t.alternateScreen()).toBe(false);
+    const after = t.history();
+    expect(after).toMatch(/220 lab\.porthole\.test ESMTP/);
+    expect(after).toMatch(/^NOOP$/m);
+    expect(after).toMatch(/250 2\.0\.0 Ok/);
+    expect(after).toMatch(/porthole: Connection to 127\.0\.0\.1:\d+ closed \(by you\)/);
+  });
+
+  test('keys typed before the screen is up are kept and sent once', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.echo)]);
+    // At once, before anything is drawn: the line is queued until connected.
+    t.type('early bird');
+    t.keys('Enter');
+    const s = await t.waitFor(/early bird[\s\S]*early bird/);
+    // Once as sent, once as echoed by the peer: never twice sent.
+    expect(s.split('\n').filter((l) => l === 'early bird')).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.screen().split('\n').filter((l) => l === 'early bird')).toHaveLength(2);
+  });
+
+  test('a long paste without a newline costs its length: the screen moves, and the prompt still quits', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.echo)]);
+    await t.waitFor(/Connected to/);
+    t.paste('y'.repeat(200_000));
+    await t.waitFor(/200,000 characters pasted, too long to edit/, 10_000);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type('quit');
+    t.keys('Enter');
+    expect(await t.waitFor(/EXIT=\d+/, 5000)).toMatch(/EXIT=0/);
+  });
+
+  test('a line too long to edit may still be sent, whole', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.echo)]);
+    await t.waitFor(/Connected to/);
+    t.paste('z'.repeat(30_000));
+    await t.waitFor(/30,000 characters pasted/);
+    t.keys('Enter');
+    // Out 30,000 characters and CRLF; the echo comes back as much.
+    await t.waitFor(/out 29\.3 KB/);
+    await t.waitFor(/in 29\.3 KB/);
+  });
+
+  test("the peer's half-close is said, and what we type still reaches it", async () => {
+    const t = open(['127.0.0.1', String(lab.ports['half-close'])]);
+    let s = await t.waitFor(/stopped sending \(FIN\)/);
+    expect(s).toMatch(/it may still read what you send/);
+    t.type('after the FIN');
+    t.keys('Enter');
+    s = await t.waitFor(/out 15 B/);
+    expect(s).not.toMatch(/Not sent/);
+  });
+
+  test('at 20x5 the prompt row is drawn', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.smtp)], 20, 5);
+    await t.waitFor(/Connected/);
+    t.type('ab');
+    await t.waitFor(/^> ab/m);
+    t.keys('C-]');
+    await t.waitFor(/^porthole>/m);
+  });
+
   test('SIGTERM gives the terminal back', async () => {
     const t = open(['127.0.0.1', String(lab.ports.smtp)]);
     await t.waitFor(/220 /);
@@ -166,6 +266,17 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     process.kill(Number(child), 'SIGTERM');
     const s = await t.waitFor(/EXIT=\d+/);
     expect(s).toMatch(/EXIT=143/);
+    await t.waitFor(/TTY=icanon/);
+    expect(t.alternateScreen()).toBe(false);
+  });
+
+  test('SIGHUP in the middle of a long paste gives the terminal back (the session never stops listening)', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.echo)]);
+    await t.waitFor(/Connected to/);
+    t.paste('w'.repeat(100_000));
+    const child = execFileSync('pgrep', ['-P', String(t.panePid()), 'node'], { encoding: 'utf8' }).trim();
+    process.kill(Number(child), 'SIGHUP');
+    expect(await t.waitFor(/EXIT=\d+/)).toMatch(/EXIT=129/);
     await t.waitFor(/TTY=icanon/);
     expect(t.alternateScreen()).toBe(false);
   });

@@ -38,11 +38,6 @@ export function encode(text: string, encoding: string): Buffer {
   return iconv.encode(text, encoding);
 }
 
-/** A typed line as it goes on the wire: the text, then the line ending in force. */
-export function encodeLine(text: string, ending: LineEnding, encoding: string): Buffer {
-  return encode(text + LINE_ENDINGS[ending], encoding);
-}
-
 /**
  * LF -> CRLF on a byte stream (nc -C): a bare LF gets a CR, an existing CRLF is left alone, and a
  * CR that ends one chunk is remembered so a CRLF split across chunks is not doubled.

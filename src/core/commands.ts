@@ -22,7 +22,7 @@ export type Command =
   | { type: 'clear' }
   | { type: 'help' };
 
-export type Toggle = 'echo' | 'hex' | 'timestamps';
+export type Toggle = 'echo' | 'hex' | 'timestamps' | 'colours';
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; code: UsageError['code']; message: string };
 
@@ -50,7 +50,7 @@ const oneOf = <T extends string>(word: string | undefined, choices: readonly T[]
 };
 
 const SEND_WORDS = ['eof', 'nul', 'esc', 'escape-char', 'crlf', 'lf', 'hex'] as const;
-const TOGGLES: readonly Toggle[] = ['echo', 'hex', 'timestamps'];
+const TOGGLES: readonly Toggle[] = ['echo', 'hex', 'timestamps', 'colours'];
 
 /** Named single sends: the bytes a user cannot type into the line editor. */
 const SEND_BYTES: Record<string, { bytes: number[]; label: string }> = {
@@ -60,6 +60,14 @@ const SEND_BYTES: Record<string, { bytes: number[]; label: string }> = {
   crlf: { bytes: [0x0d, 0x0a], label: 'CRLF' },
   lf: { bytes: [0x0a], label: 'LF' },
 };
+
+/** A command that takes nothing: `quit now` is a mistake to say, not a quit to carry out. */
+function noArgs(name: string, command: Command): (args: string[]) => Command {
+  return (args) => {
+    if (args.length > 0) bad('PH_BAD_ARGUMENT', `${name} takes no arguments (got "${args.join(' ')}")`);
+    return command;
+  };
+}
 
 function parseHex(args: string[]): Uint8Array {
   const hex = args.join('').replace(/^0x/i, '');
@@ -71,8 +79,8 @@ function parseHex(args: string[]): Uint8Array {
 
 /** The commands, in the order the list shows them. */
 export const COMMANDS: readonly Spec[] = [
-  { name: 'quit', args: '', help: 'close the connection and leave porthole', parse: () => ({ type: 'quit' }) },
-  { name: 'close', args: '', help: 'close the connection, stay in porthole', parse: () => ({ type: 'close' }) },
+  { name: 'quit', args: '', help: 'close the connection and leave porthole', parse: noArgs('quit', { type: 'quit' }) },
+  { name: 'close', args: '', help: 'close the connection (or cancel the connect), stay in porthole', parse: noArgs('close', { type: 'close' }) },
   {
     name: 'open',
     args: 'HOST [PORT]',
@@ -85,8 +93,8 @@ export const COMMANDS: readonly Spec[] = [
       return port === undefined ? { type: 'open', host: target.host } : { type: 'open', host: target.host, port };
     },
   },
-  { name: 'reconnect', args: '', help: 'connect again to the same host and port', parse: () => ({ type: 'reconnect' }) },
-  { name: 'status', args: '', help: 'show the connection, counters and settings', parse: () => ({ type: 'status' }) },
+  { name: 'reconnect', args: '', help: 'connect again to the same host and port', parse: noArgs('reconnect', { type: 'reconnect' }) },
+  { name: 'status', args: '', help: 'show the connection, counters and settings', parse: noArgs('status', { type: 'status' }) },
   {
     name: 'send',
     args: 'WHAT',
@@ -124,22 +132,22 @@ export const COMMANDS: readonly Spec[] = [
   },
   {
     name: 'toggle',
-    args: 'echo|hex|timestamps',
-    help: 'local echo, hex view, time stamps on lines',
+    args: 'WHAT',
+    help: "echo (local), hex (view), timestamps, colours (the peer's)",
     words: TOGGLES,
-    parse: (args) => ({ type: 'toggle', what: oneOf(args[0], TOGGLES, 'toggle what') }),
+    parse: (args) => ({ type: 'toggle', what: oneOf(args[0] === 'colors' ? 'colours' : args[0], TOGGLES, 'toggle what') }),
   },
   {
     name: 'log',
     args: 'FILE|off',
-    help: 'write a transcript to FILE, or stop',
+    help: 'write a transcript to FILE (quote a path with spaces; ~ is home), or stop',
     parse: (args) => {
-      if (args.length !== 1) bad('PH_BAD_ARGUMENT', 'usage: log FILE or log off');
+      if (args.length !== 1) bad('PH_BAD_ARGUMENT', 'usage: log FILE or log off (quote a path with spaces: log "my file.txt")');
       return { type: 'log', file: args[0] === 'off' ? null : args[0]! };
     },
   },
-  { name: 'clear', args: '', help: 'clear the output pane', parse: () => ({ type: 'clear' }) },
-  { name: 'help', args: '', help: 'list the commands (also ?)', parse: () => ({ type: 'help' }) },
+  { name: 'clear', args: '', help: 'clear the output pane', parse: noArgs('clear', { type: 'clear' }) },
+  { name: 'help', args: '', help: 'list the commands (also ?)', parse: noArgs('help', { type: 'help' }) },
 ];
 
 /** Aliases that are not prefixes: telnet's `?`, and `exit` which people type anyway. */
@@ -152,8 +160,44 @@ function matching(word: string): Spec[] {
   return exact ? [exact] : COMMANDS.filter((c) => c.name.startsWith(w));
 }
 
+/**
+ * Words as a shell splits them, so a path with spaces can be given: 'single' and "double" quotes
+ * group, a backslash takes the next character as it is. Null when a quote is left open.
+ */
+export function splitWords(text: string): string[] | null {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === '\\' && quote === '"' && i + 1 < text.length) word += text[++i];
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (ch === '\\' && i + 1 < text.length) {
+      word += text[++i];
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += ch;
+      inWord = true;
+    }
+  }
+  if (quote) return null;
+  if (inWord) words.push(word);
+  return words;
+}
+
 export function parseCommand(text: string): ParseResult {
-  const words = text.trim().split(/\s+/).filter(Boolean);
+  const words = splitWords(text.trim());
+  if (words === null) return { ok: false, code: 'PH_BAD_ARGUMENT', message: 'a quote is not closed' };
   if (words.length === 0) return { ok: false, code: 'PH_EMPTY', message: '' };
   const found = matching(words[0]!);
   if (found.length === 0) return { ok: false, code: 'PH_UNKNOWN_COMMAND', message: `unknown command "${words[0]}"` };
@@ -170,7 +214,9 @@ export function parseCommand(text: string): ParseResult {
 
 /** One line per command for the list under the prompt and for `help`. */
 export function commandList(): string[] {
-  return COMMANDS.map((c) => `${`${c.name} ${c.args}`.trim().padEnd(26)} ${c.help}`);
+  const synopsis = COMMANDS.map((c) => `${c.name} ${c.args}`.trim());
+  const width = Math.max(...synopsis.map((s) => s.length));
+  return COMMANDS.map((c, i) => `${synopsis[i]!.padEnd(width)}  ${c.help}`);
 }
 
 /**

@@ -38,71 +38,78 @@ export interface KeySpec {
   readonly shift?: boolean;
 }
 
-export interface Binding {
-  readonly command: Command;
-  /** Words for the help screen. */
-  readonly description: string;
-  /** The first key is the one to show when there is room for only one. */
-  readonly keys: readonly KeySpec[];
-}
-
 const ctrl = (name: KeyName): KeySpec => ({ name, ctrl: true });
 const alt = (name: KeyName): KeySpec => ({ name, meta: true });
 const shift = (name: KeyName): KeySpec => ({ name, shift: true });
 const plain = (name: KeyName): KeySpec => ({ name });
 
 /**
- * The default bindings. Ctrl+H arrives as backspace and Ctrl+M/Ctrl+J as enter (the terminal
- * sends the same byte), so they need no rows of their own. Ctrl+C interrupts the line and never
- * quits; leaving is Ctrl+] then a command, or Ctrl+D on an empty line.
+ * Keys for every command, complete by type: a command added to the union without keys here does
+ * not compile. The first key is the one to show when there is room for only one.
  */
-export const keyBindings: readonly Binding[] = [
-  { command: 'cursor-left', description: 'Move left one character', keys: [plain('left'), ctrl('b')] },
-  { command: 'cursor-right', description: 'Move right one character', keys: [plain('right'), ctrl('f')] },
-  { command: 'cursor-home', description: 'Move to the start of the line', keys: [plain('home'), ctrl('a')] },
-  { command: 'cursor-end', description: 'Move to the end of the line', keys: [plain('end'), ctrl('e')] },
-  {
-    command: 'word-left',
-    description: 'Move back one word',
-    keys: [alt('b'), ctrl('left'), alt('left')],
-  },
-  {
-    command: 'word-right',
-    description: 'Move forward one word',
-    keys: [alt('f'), ctrl('right'), alt('right')],
-  },
-  { command: 'delete-back', description: 'Delete the character before the cursor', keys: [plain('backspace')] },
-  { command: 'delete-forward', description: 'Delete the character under the cursor', keys: [plain('delete')] },
-  { command: 'kill-to-end', description: 'Cut to the end of the line', keys: [ctrl('k')] },
-  { command: 'kill-to-start', description: 'Cut to the start of the line', keys: [ctrl('u')] },
-  {
-    command: 'kill-word-back',
-    description: 'Cut the word before the cursor (up to whitespace)',
-    keys: [ctrl('w'), { name: 'backspace', meta: true }],
-  },
-  { command: 'kill-word-forward', description: 'Cut the word after the cursor', keys: [alt('d'), ctrl('delete')] },
-  { command: 'transpose-chars', description: 'Swap the two characters at the cursor', keys: [ctrl('t')] },
-  { command: 'yank', description: 'Paste the last cut text', keys: [ctrl('y')] },
-  { command: 'history-prev', description: 'Previous line from history', keys: [plain('up'), ctrl('p')] },
-  { command: 'history-next', description: 'Next line from history', keys: [plain('down'), ctrl('n')] },
-  { command: 'submit', description: 'Send the line', keys: [plain('enter')] },
-  { command: 'scroll-page-up', description: 'Scroll output up a page', keys: [plain('pageup'), shift('pageup')] },
-  {
-    command: 'scroll-page-down',
-    description: 'Scroll output down a page',
-    keys: [plain('pagedown'), shift('pagedown')],
-  },
-  { command: 'scroll-top', description: 'Scroll to the oldest output', keys: [shift('home'), ctrl('home')] },
-  {
-    command: 'scroll-bottom',
-    description: 'Scroll to the newest output and follow it',
-    keys: [shift('end'), ctrl('end')],
-  },
-  { command: 'escape-menu', description: 'Open the command prompt (like telnet)', keys: [ctrl(']')] },
-  { command: 'interrupt', description: 'Abandon the line (does not quit)', keys: [ctrl('c')] },
-  { command: 'eof', description: 'End of input: on an empty line, close our sending side', keys: [ctrl('d')] },
-  { command: 'clear-screen', description: 'Clear the output pane', keys: [ctrl('l')] },
-];
+export type KeyTable = { readonly [C in Command]: readonly KeySpec[] };
+
+/**
+ * The default keys. Ctrl+H arrives as backspace and Ctrl+M/Ctrl+J as enter (the terminal sends the
+ * same byte), so they need no keys of their own. Ctrl+C interrupts the line and never quits;
+ * leaving is Ctrl+] then a command, or Ctrl+D on an empty line.
+ */
+export const DEFAULT_KEYS: KeyTable = {
+  'cursor-left': [plain('left'), ctrl('b')],
+  'cursor-right': [plain('right'), ctrl('f')],
+  'cursor-home': [plain('home'), ctrl('a')],
+  'cursor-end': [plain('end'), ctrl('e')],
+  'word-left': [alt('b'), ctrl('left'), alt('left')],
+  'word-right': [alt('f'), ctrl('right'), alt('right')],
+  'delete-back': [plain('backspace')],
+  'delete-forward': [plain('delete')],
+  'kill-to-end': [ctrl('k')],
+  'kill-to-start': [ctrl('u')],
+  'kill-word-back': [ctrl('w'), { name: 'backspace', meta: true }],
+  'kill-word-forward': [alt('d'), ctrl('delete')],
+  'transpose-chars': [ctrl('t')],
+  yank: [ctrl('y')],
+  'history-prev': [plain('up'), ctrl('p')],
+  'history-next': [plain('down'), ctrl('n')],
+  submit: [plain('enter')],
+  'scroll-page-up': [plain('pageup'), shift('pageup')],
+  'scroll-page-down': [plain('pagedown'), shift('pagedown')],
+  'scroll-top': [shift('home'), ctrl('home')],
+  'scroll-bottom': [shift('end'), ctrl('end')],
+  'escape-menu': [ctrl(']')],
+  interrupt: [ctrl('c')],
+  eof: [ctrl('d')],
+  'clear-screen': [ctrl('l')],
+};
+
+/** Words for the help screen, one per command, complete by type as the keys are. */
+export const DESCRIPTIONS: { readonly [C in Command]: string } = {
+  'cursor-left': 'Move left one character',
+  'cursor-right': 'Move right one character',
+  'cursor-home': 'Move to the start of the line',
+  'cursor-end': 'Move to the end of the line',
+  'word-left': 'Move back one word',
+  'word-right': 'Move forward one word',
+  'delete-back': 'Delete the character before the cursor',
+  'delete-forward': 'Delete the character under the cursor',
+  'kill-to-end': 'Cut to the end of the line',
+  'kill-to-start': 'Cut to the start of the line',
+  'kill-word-back': 'Cut the word before the cursor (up to whitespace)',
+  'kill-word-forward': 'Cut the word after the cursor',
+  'transpose-chars': 'Swap the two characters at the cursor',
+  yank: 'Paste the last cut text',
+  'history-prev': 'Previous line from history',
+  'history-next': 'Next line from history',
+  submit: 'Send the line',
+  'scroll-page-up': 'Scroll output up a page',
+  'scroll-page-down': 'Scroll output down a page',
+  'scroll-top': 'Scroll to the oldest output',
+  'scroll-bottom': 'Scroll to the newest output and follow it',
+  'escape-menu': 'Open the command prompt (like telnet)',
+  interrupt: 'Abandon the line (does not quit)',
+  eof: 'End of input: on an empty line, close our sending side',
+  'clear-screen': 'Clear the output pane',
+};
 
 function matches(spec: KeySpec, event: Extract<InputEvent, { type: 'key' }>): boolean {
   return (
@@ -114,12 +121,17 @@ function matches(spec: KeySpec, event: Extract<InputEvent, { type: 'key' }>): bo
 }
 
 /** The command bound to a key event; undefined for unbound keys and for text, paste and the rest. */
-export function lookup(event: InputEvent, bindings: readonly Binding[] = keyBindings): Command | undefined {
+export function lookup(event: InputEvent, table: Partial<KeyTable> = DEFAULT_KEYS): Command | undefined {
   if (event.type !== 'key') return undefined;
-  for (const binding of bindings) {
-    if (binding.keys.some((spec) => matches(spec, event))) return binding.command;
+  for (const command of Object.keys(table) as Command[]) {
+    if (table[command]!.some((spec) => matches(spec, event))) return command;
   }
   return undefined;
+}
+
+/** The keys of a command in the default table, the one to show first. */
+export function keysFor(command: Command): readonly KeySpec[] {
+  return DEFAULT_KEYS[command];
 }
 
 const KEY_LABELS: Readonly<Record<string, string>> = {

@@ -4,7 +4,7 @@
 // key; a line too long to edit at all is held whole, to be sent or discarded.
 
 import stringWidth from 'string-width';
-import { formatKey, keyBindings, type Command } from './key-bindings.js';
+import { formatKey, keysFor, type Command } from './key-bindings.js';
 import { safeLine, type SafeText } from './sanitize.js';
 
 /** The commands this reducer acts on; the others (scrolling, menu, eof...) belong to the UI. */
@@ -596,8 +596,7 @@ export function view(state: LineEditorState, width: number): LineView {
 }
 
 function keyFor(command: Command): string {
-  const spec = keyBindings.find((b) => b.command === command)?.keys[0];
-  return spec ? formatKey(spec) : command;
+  return formatKey(keysFor(command)[0]!);
 }
 
 const SEND = keyFor('submit');

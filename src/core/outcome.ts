@@ -165,6 +165,8 @@ export const PortholeCode = {
   peerClosed: 'PH_PEER_CLOSED',
   noAddress: 'PH_NO_ADDRESS',
   open: 'PH_OPEN',
+  /** A reset that answered what we sent after the peer's FIN: it had closed completely. */
+  refusedAfterClose: 'PH_REFUSED_AFTER_CLOSE',
   unknown: 'PH_UNKNOWN',
 } as const;
 
@@ -270,7 +272,7 @@ export function peerEnded(how: 'fin' | 'rst' | 'rst-after-fin', bytesIn: number)
     return makeOutcome('closed-by-peer', PortholeCode.peerClosed, first ? {} : { meaning: 'The service closed the connection after sending data.', next: '' });
   }
   if (how === 'rst-after-fin') {
-    return makeOutcome('reset-by-peer', 'ECONNRESET', {
+    return makeOutcome('reset-by-peer', PortholeCode.refusedAfterClose, {
       label: 'Connection closed by foreign host; what was sent after was refused',
       meaning: 'The service had closed the connection (FIN), and answered what was sent after it with a reset: it was not read.',
       next: '',

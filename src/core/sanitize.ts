@@ -118,7 +118,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Text made visible, and the column the cursor would be at after it. */
 export interface VisibleRun {
-  readonly text: string;
+  readonly text: SafeText;
   readonly column: number;
 }
 
@@ -162,7 +162,7 @@ function render(text: string, startColumn: number, trackColumn: boolean): Visibl
   if (!changed) return null;
   out += text.slice(last);
   const column = trackColumn ? baseColumn + displayWidth(out.slice(measuredUpTo)) : startColumn;
-  return { text: out, column };
+  return { text: out as SafeText, column };
 }
 
 /**
@@ -178,9 +178,9 @@ function render(text: string, startColumn: number, trackColumn: boolean): Visibl
  *
  * An ESC sequence comes out as ␛ followed by its printable rest, e.g. `␛[31m`, `␛]0;title␇`.
  */
-export function toVisible(text: string, startColumn = 0): string {
-  if (!UNSAFE.test(text)) return text;
-  return render(text, startColumn, false)?.text ?? text;
+export function toVisible(text: string, startColumn = 0): SafeText {
+  if (!UNSAFE.test(text)) return text as SafeText;
+  return render(text, startColumn, false)?.text ?? (text as SafeText);
 }
 
 /**
@@ -189,7 +189,7 @@ export function toVisible(text: string, startColumn = 0): string {
  * text; use `toVisible` when the column is not needed.
  */
 export function toVisibleFrom(text: string, startColumn: number): VisibleRun {
-  return render(text, startColumn, true) ?? { text, column: startColumn + displayWidth(text) };
+  return render(text, startColumn, true) ?? { text: text as SafeText, column: startColumn + displayWidth(text) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ export type SafeText = string & { readonly [safeTextBrand]: true };
 
 /** Any text made safe to draw, as {@link toVisible} does (tabs expanded to spaces). */
 export function safe(text: string, startColumn = 0): SafeText {
-  return toVisible(text, startColumn) as SafeText;
+  return toVisible(text, startColumn);
 }
 
 /**
@@ -231,6 +231,41 @@ export function safeLine(text: string): SafeText {
 /** A piece of safe text, cut at cluster boundaries (as the wrapping and the editor's view cut). */
 export function sliceSafe(text: SafeText, start: number, end?: number): SafeText {
   return text.slice(start, end) as SafeText;
+}
+
+/**
+ * The part of one row of safe text that fits `width` terminal columns, cut at a cluster boundary
+ * (a wide character that would straddle the edge is left out). Ink's truncation of a many-line
+ * Text gives up at the first line too long, so each row is cut to fit before it is joined.
+ */
+export function fitColumns(text: SafeText, width: number): SafeText {
+  if (text.length <= width && PRINTABLE_ASCII.test(text)) return text;
+  if (PRINTABLE_ASCII.test(text)) return text.slice(0, Math.max(0, width)) as SafeText;
+  let used = 0;
+  let end = 0;
+  let done = false;
+  forEachCluster(text, (index, length, cells, asciiRun) => {
+    if (done) return;
+    if (asciiRun) {
+      const take = Math.min(length, Math.max(0, width - used));
+      used += take;
+      end = index + take;
+      if (take < length) done = true;
+      return;
+    }
+    if (used + cells > width) {
+      done = true;
+      return;
+    }
+    used += cells;
+    end = index + length;
+  });
+  return text.slice(0, end) as SafeText;
+}
+
+/** Two safe texts as one: neither holds an ESC, so nothing can form a sequence across the join. */
+export function concatSafe(a: SafeText, b: SafeText): SafeText {
+  return (a + b) as SafeText;
 }
 
 /** Safe texts joined: nothing between them can form a sequence, since none holds an ESC. */

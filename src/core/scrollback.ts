@@ -1,7 +1,8 @@
 // The output pane's memory: a bounded ring of sanitized lines from the wire, the user and porthole,
 // and the layout of only the rows in view, so a long session and a flood both stay cheap.
 
-import { displayWidth, forEachCluster, toVisible, toVisibleFrom } from './sanitize.js';
+import { LineAssembler, type LineSink } from './line-assembler.js';
+import { concatSafe, displayWidth, forEachCluster, sliceSafe, toVisible, toVisibleFrom, type SafeText } from './sanitize.js';
 
 /** Who a line came from: the server ('in'), what the user sent ('out'), or porthole itself ('info'). */
 export type LineSource = 'in' | 'out' | 'info';
@@ -15,7 +16,7 @@ export type LineEnding = 'crlf' | 'lf' | null;
 
 /** One stored line, its text already made visible by `toVisible`. */
 export interface ScrollbackLine {
-  readonly text: string;
+  readonly text: SafeText;
   readonly source: LineSource;
   /** The caller's clock when the line's first text arrived (core has no clock of its own). */
   readonly time: number | undefined;
@@ -25,7 +26,7 @@ export interface ScrollbackLine {
 }
 
 interface StoredLine {
-  text: string;
+  text: SafeText;
   source: LineSource;
   time: number | undefined;
   eol: LineEnding;
@@ -46,28 +47,15 @@ export interface ScrollbackOptions {
    * cannot grow one line without bound. Default 65,536. Lowered if needed so one line fits `maxBytes`.
    */
   maxLineLength?: number;
-  /**
-   * Called once when the store changes after a notification, with the function that publishes the
-   * change; the UI passes its frame timer (e.g. `(flush) => setTimeout(flush, 16)`), so React hears at
-   * most once per frame however many chunks arrive. Without it, the caller calls `notify()` itself.
-   */
-  schedule?: (flush: () => void) => void;
 }
 
 export const DEFAULT_MAX_LINES = 10_000;
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+/** Starts a stored line that continues the one before it (a line longer than the cap). */
+export const CONTINUED_MARK = '\u21aa';
 /** The estimated cost of one line besides its text: the object, its fields, the ring slot. */
 export const LINE_OVERHEAD_BYTES = 64;
-
-/** What `useSyncExternalStore` sees: a new object only when `notify()` publishes a change. */
-export interface ScrollbackSnapshot {
-  readonly version: number;
-  readonly firstSeq: number;
-  readonly endSeq: number;
-  readonly lineCount: number;
-  readonly byteCount: number;
-}
 
 /** What the scroll reducer needs to know of the lines: which exist, and how many rows each wraps to. */
 export interface LineLayout {
@@ -78,7 +66,6 @@ export interface LineLayout {
 
 /** The sealed line of a source another source interrupted, waiting for its line ending. */
 interface Owed {
-  pendingCR: boolean;
   sealedSeq: number | null;
 }
 
@@ -93,8 +80,8 @@ function lineCost(text: string): number {
  */
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-function detached(text: string): string {
-  return decoder.decode(encoder.encode(text));
+function detached(text: SafeText): SafeText {
+  return decoder.decode(encoder.encode(text)) as SafeText;
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -134,19 +121,15 @@ export class Scrollback implements LineLayout {
   private openLine: StoredLine | null = null;
   /** Display column at the end of the open line, known once a tab needed it (then kept up to date). */
   private openColumn: number | null = null;
-  /** A CR ended the last chunk: CRLF if the next chunk starts with LF, else a bare CR. */
-  private pendingCR = false;
+  /** One CR/LF state machine per source, for text handed over in chunks (see append). */
+  private readonly assemblers: Partial<Record<LineSource, LineAssembler>> = {};
   /** The next line ending completes this sealed line instead of making an empty one. */
   private swallowSeq: number | null = null;
   private readonly owed: Partial<Record<LineSource, Owed>> = {};
 
   private readonly wrapCache = new Map<number, { text: string; width: number; starts: number[] }>();
 
-  private version = 0;
-  private published: ScrollbackSnapshot;
-  private scheduled = false;
-  private readonly schedule: ((flush: () => void) => void) | undefined;
-  private readonly listeners = new Set<() => void>();
+  private changes = 0;
 
   constructor(options: ScrollbackOptions = {}) {
     this.maxLines = Math.max(1, Math.floor(options.maxLines ?? DEFAULT_MAX_LINES));
@@ -154,8 +137,6 @@ export class Scrollback implements LineLayout {
     const fits = Math.floor((this.maxBytes - LINE_OVERHEAD_BYTES) / 2);
     this.maxLineLength = Math.max(16, Math.min(fits, Math.floor(options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)));
     this.ring = new Array<StoredLine | undefined>(this.maxLines);
-    this.schedule = options.schedule;
-    this.published = this.makeSnapshot();
   }
 
   /** Seq of the oldest line kept. */
@@ -183,50 +164,43 @@ export class Scrollback implements LineLayout {
   }
 
   /**
-   * Adds a decoded chunk: any number of lines, the last possibly partial. LF ends a line, CRLF too
-   * (also when the CR ends one chunk and the LF starts the next). A bare CR is kept as a visible ␍
-   * in the line rather than rewinding it: a progress bar looks busier, but nothing the peer sent is
-   * hidden (a bare CR that hides a prefix is what a protocol debugger must show). A chunk from another
-   * source ends the open line where it is; its source's next line ending then completes it rather
-   * than adding an empty line ("Password: ", the user's line, then the server's "\r\nWelcome").
-   * Record what the user sent a line at a time, or each keystroke will interrupt the server's line.
+   * Adds a decoded chunk: any number of lines, the last possibly partial, split by the shared line
+   * assembler (CRLF cut between chunks stays one line end). A bare CR is kept as a visible ␍ in the
+   * line rather than rewinding it: a progress bar looks busier, but nothing the peer sent is hidden
+   * (a bare CR that hides a prefix is what a protocol debugger must show). A chunk from another source
+   * ends the open line where it is; its source's next line ending then completes it rather than
+   * adding an empty line ("Password: ", the user's line, then the server's "\r\nWelcome"). Record
+   * what the user sent a line at a time, or each keystroke will interrupt the server's line.
    */
   append(text: string, source: LineSource, time?: number): void {
     if (text.length === 0) return;
+    const assembler = (this.assemblers[source] ??= new LineAssembler());
+    assembler.push(text, this.sinkFor(source, time));
+  }
+
+  /**
+   * A line sink that stores into this scrollback as `source`: for a caller that runs the line
+   * assembler itself and fans its output out to other sinks too (the session's inbound stream).
+   */
+  sinkFor(source: LineSource, time?: number): LineSink {
+    return {
+      text: (fragment) => this.addFragment(fragment, source, time),
+      end: (eol) => this.endLineOf(eol, source, time),
+    };
+  }
+
+  /** More text of `source`'s current line (no LF in it). */
+  addFragment(fragment: string, source: LineSource, time?: number): void {
+    if (fragment.length === 0) return;
     if (this.current !== source) this.switchTo(source);
-    const detach = text.length > 4 * this.maxLineLength;
-    const n = text.length;
-    let i = 0;
-    while (i < n) {
-      const lf = text.indexOf('\n', i);
-      const end = lf === -1 ? n : lf;
-      let seg = text.slice(i, end);
-      if (this.pendingCR) {
-        this.pendingCR = false;
-        if (seg.length === 0) {
-          this.endLine('crlf', source, time);
-          i = lf + 1;
-          continue;
-        }
-        seg = '\r' + seg;
-      }
-      if (lf === -1) {
-        if (seg.endsWith('\r')) {
-          seg = seg.slice(0, -1);
-          this.pendingCR = true;
-        }
-        this.addText(seg, source, time, detach);
-        break;
-      }
-      let eol: LineEnding = 'lf';
-      if (seg.endsWith('\r')) {
-        seg = seg.slice(0, -1);
-        eol = 'crlf';
-      }
-      this.addText(seg, source, time, detach);
-      this.endLine(eol, source, time);
-      i = lf + 1;
-    }
+    this.addText(fragment, source, time, fragment.length > 4 * this.maxLineLength);
+    this.changed();
+  }
+
+  /** `source`'s current line ended on the wire with `eol`. */
+  endLineOf(eol: 'crlf' | 'lf', source: LineSource, time?: number): void {
+    if (this.current !== source) this.switchTo(source);
+    this.endLine(eol, source, time);
     this.changed();
   }
 
@@ -240,54 +214,21 @@ export class Scrollback implements LineLayout {
     while (this.count > 0) this.evictOldest();
     this.openLine = null;
     this.openColumn = null;
-    this.pendingCR = false;
     this.swallowSeq = null;
     this.current = null;
     for (const key of Object.keys(this.owed) as LineSource[]) delete this.owed[key];
+    for (const key of Object.keys(this.assemblers) as LineSource[]) delete this.assemblers[key];
     this.wrapCache.clear();
     this.changed();
   }
 
-  // ----- change notification, shaped for React's useSyncExternalStore -----
-
-  /** Registers a listener called by `notify()`; returns the unsubscribe function. */
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  };
-
-  /** The snapshot last published by `notify()`; the same object until the next published change. */
-  readonly getSnapshot = (): ScrollbackSnapshot => this.published;
-
-  /**
-   * Publishes the changes since the last call, if any, and tells the listeners once. Appends never
-   * call listeners themselves: a flood of chunks must not become a flood of React renders.
-   */
-  readonly notify = (): void => {
-    this.scheduled = false;
-    if (this.published.version === this.version) return;
-    this.published = this.makeSnapshot();
-    for (const listener of [...this.listeners]) listener();
-  };
-
-  private makeSnapshot(): ScrollbackSnapshot {
-    return Object.freeze({
-      version: this.version,
-      firstSeq: this.first,
-      endSeq: this.first + this.count,
-      lineCount: this.count,
-      byteCount: this.bytes,
-    });
+  /** Bumped by every change: a frame that saw the same number needs no new layout. */
+  get version(): number {
+    return this.changes;
   }
 
   private changed(): void {
-    this.version += 1;
-    if (this.schedule !== undefined && !this.scheduled) {
-      this.scheduled = true;
-      this.schedule(this.notify);
-    }
+    this.changes += 1;
   }
 
   // ----- layout -----
@@ -314,17 +255,13 @@ export class Scrollback implements LineLayout {
 
   private switchTo(source: LineSource): void {
     const prev = this.current;
-    if (prev !== null && (this.openLine !== null || this.pendingCR || this.swallowSeq !== null)) {
-      this.owed[prev] = {
-        pendingCR: this.pendingCR,
-        sealedSeq: this.openLine !== null ? this.endSeq - 1 : this.swallowSeq,
-      };
+    if (prev !== null && (this.openLine !== null || this.swallowSeq !== null)) {
+      this.owed[prev] = { sealedSeq: this.openLine !== null ? this.endSeq - 1 : this.swallowSeq };
     }
     this.openLine = null;
     this.openColumn = null;
     const owed = this.owed[source];
     delete this.owed[source];
-    this.pendingCR = owed?.pendingCR ?? false;
     this.swallowSeq = owed?.sealedSeq ?? null;
     this.current = source;
   }
@@ -333,7 +270,7 @@ export class Scrollback implements LineLayout {
     if (raw.length === 0) return;
     this.swallowSeq = null;
     let line = this.openLine ?? this.startLine(source, time, false);
-    let text: string;
+    let text: SafeText;
     if (this.openColumn === null && !raw.includes('\t')) {
       text = toVisible(raw);
     } else {
@@ -350,11 +287,13 @@ export class Scrollback implements LineLayout {
       let cut = room;
       // Never split a surrogate pair: half of one is not text.
       if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
-      this.grow(line, detach ? detached(text.slice(0, cut)) : text.slice(0, cut));
-      text = text.slice(cut);
+      this.grow(line, detach ? detached(sliceSafe(text, 0, cut)) : sliceSafe(text, 0, cut));
+      text = sliceSafe(text, cut);
       // Tab stops of a continuation restart at its own column 0.
       this.openColumn = null;
       line = this.startLine(source, time, true);
+      // Seen at a glance: this row goes on from the line above, cut at the line cap.
+      this.grow(line, CONTINUED_MARK as SafeText);
     }
   }
 
@@ -365,7 +304,7 @@ export class Scrollback implements LineLayout {
       const sealed = this.line(this.swallowSeq) as StoredLine | undefined;
       if (sealed !== undefined) sealed.eol = eol;
     } else {
-      this.pushLine({ text: '', source, time, eol, continued: false });
+      this.pushLine({ text: '' as SafeText, source, time, eol, continued: false });
     }
     this.openLine = null;
     this.openColumn = null;
@@ -373,15 +312,15 @@ export class Scrollback implements LineLayout {
   }
 
   private startLine(source: LineSource, time: number | undefined, continued: boolean): StoredLine {
-    const line: StoredLine = { text: '', source, time, eol: null, continued };
+    const line: StoredLine = { text: '' as SafeText, source, time, eol: null, continued };
     this.pushLine(line);
     this.openLine = line;
     return line;
   }
 
-  private grow(line: StoredLine, text: string): void {
+  private grow(line: StoredLine, text: SafeText): void {
     if (text.length === 0) return;
-    line.text += text;
+    line.text = concatSafe(line.text, text);
     this.bytes += text.length * 2;
     this.enforceBytes();
   }
@@ -600,7 +539,7 @@ export function scrollReducer(state: ScrollState, action: ScrollAction, lines: L
 
 /** One terminal row of the pane. */
 export interface ViewRow {
-  readonly text: string;
+  readonly text: SafeText;
   /** Who sent the line, so the pane can style the user's lines apart. */
   readonly source: LineSource;
   readonly seq: number;
@@ -636,7 +575,7 @@ export function viewport(store: Scrollback, state: ScrollState): Viewport {
     for (let r = row; r < starts.length && rows.length < state.height; r += 1) {
       const end = r + 1 < starts.length ? starts[r + 1] : line.text.length;
       rows.push({
-        text: line.text.slice(starts[r], end),
+        text: sliceSafe(line.text, starts[r]!, end),
         source: line.source,
         seq,
         row: r,

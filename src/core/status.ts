@@ -1,8 +1,11 @@
 // The status bar's words: the connection's state and outcome as a person acts on them, then the
-// counters and the settings in force. Pure: the bar only renders what this returns.
+// counters and the settings in force. Pure: the bar only renders what this returns, and what it
+// returns is safe to draw (a banner and the names typed are the peer's and the user's text).
 
 import { formatMs } from './clock.js';
-import type { Conn, Settings } from './tui-model.js';
+import { formatKey, keysFor } from './key-bindings.js';
+import { safe, type SafeText } from './sanitize.js';
+import type { Conn, Settings } from './session/state.js';
 import { formatHostPort } from './target.js';
 
 export type Tone = 'ok' | 'busy' | 'bad' | 'muted';
@@ -15,6 +18,8 @@ export interface StatusInput {
   bytesOut: number;
   /** Bytes written but not taken by the kernel: the peer is not reading. */
   queued: number;
+  /** Lines typed while connecting, to be sent on connect. */
+  pending: number;
   /** Lines that arrived while the pane is scrolled back; null when following. */
   newLines: number | null;
   /** Where the transcript goes, when one is being written. */
@@ -23,6 +28,11 @@ export interface StatusInput {
 }
 
 export interface StatusLine {
+  text: SafeText;
+  tone: Tone;
+}
+
+interface Words {
   text: string;
   tone: Tone;
 }
@@ -44,32 +54,41 @@ export function formatElapsed(ms: number): string {
 }
 
 const AFTERWARDS = 'Ctrl+] then: reconnect, open HOST [PORT], quit';
+/** The key that returns the pane to the tail, named from the bindings so the words cannot drift. */
+const FOLLOW_KEY = formatKey(keysFor('scroll-bottom')[0]!);
 
 /** The first line: what is happening or what happened, and what to do about it. */
-function stateLine(s: StatusInput): StatusLine {
+function stateLine(s: StatusInput): Words {
   const c = s.conn;
   const where = formatHostPort(c.target.host, c.target.port);
+  const pending = s.pending > 0 ? ` | ${s.pending} line${s.pending === 1 ? '' : 's'} queued, sent on connect` : '';
   switch (c.phase) {
     case 'resolving':
-      return { text: `Resolving ${c.target.host}... ${formatMs(s.now - c.since)}`, tone: 'busy' };
+      return { text: `Resolving ${c.target.host}... ${formatMs(s.now - c.since)}${pending}`, tone: 'busy' };
     case 'trying':
-      return { text: `Trying ${formatHostPort(c.address, c.target.port)}... ${formatMs(s.now - c.since)}`, tone: 'busy' };
+      return { text: `Trying ${formatHostPort(c.address, c.target.port)}... ${formatMs(s.now - c.since)}${pending}`, tone: 'busy' };
     case 'connected': {
       const addr = c.address === c.target.host ? '' : ` (${c.address})`;
       const base = `Connected to ${where}${addr} in ${formatMs(c.connectMs)}`;
-      if (c.peerEof) return { text: `${c.peerEof.label}.`, tone: 'bad' };
+      if (c.peerEof) {
+        const ours = c.localEof ? 'both sides done, closing' : 'it may still read what you send; Ctrl+D ends our side';
+        return { text: `${c.peerEof.label}: the peer stopped sending (FIN) | ${ours}`, tone: 'bad' };
+      }
       const half = c.localEof ? ' | EOF sent, waiting for the peer' : '';
       const stalled = s.queued > 0 ? ` | ${formatBytes(s.queued)} queued: the peer is not reading` : '';
-      return { text: `${base}${half}${stalled}`, tone: stalled ? 'busy' : 'ok' };
+      const banner = c.banner !== null && !half && !stalled ? `: ${c.banner.trim()}` : '';
+      return { text: `${base}${half}${stalled}${banner}`, tone: stalled ? 'busy' : 'ok' };
     }
     case 'failed': {
       const at = c.address && c.address !== c.target.host ? ` (${c.address})` : '';
       return { text: `${c.outcome.label}: ${where}${at}`, tone: 'bad' };
     }
     case 'closed': {
-      if (!c.outcome) return { text: `Connection to ${where} closed after ${formatElapsed(c.duration)}.`, tone: 'muted' };
+      if (!c.outcome) return { text: `Connection to ${where} closed (by you) after ${formatElapsed(c.duration)}.`, tone: 'muted' };
       return { text: `${c.outcome.label} after ${formatElapsed(c.duration)}.`, tone: 'bad' };
     }
+    case 'cancelled':
+      return { text: `Not connected: you cancelled connecting to ${where}.`, tone: 'muted' };
   }
 }
 
@@ -78,9 +97,11 @@ function stateLine(s: StatusInput): StatusLine {
  * only: the first non-ASCII string measured costs string-width ~50 ms of ICU set-up, which the
  * first frame should not pay.
  */
-function detailLine(s: StatusInput): StatusLine {
+function detailLine(s: StatusInput): Words {
   const c = s.conn;
   const parts: string[] = [];
+  // First: the pane is not showing what arrives, which the user must not miss.
+  if (s.newLines !== null) parts.push(`scrolled back, ${s.newLines} new line${s.newLines === 1 ? '' : 's'} (${FOLLOW_KEY} returns to the end)`);
   if (c.phase === 'connected') {
     parts.push(`${c.local} -> ${formatHostPort(c.address, c.target.port)}`, formatElapsed(s.now - c.since));
   }
@@ -90,30 +111,34 @@ function detailLine(s: StatusInput): StatusLine {
   if (!st.echo) parts.push('no echo');
   if (st.hex) parts.push('hex');
   if (st.timestamps) parts.push('time');
+  if (st.colours) parts.push('colours');
   if (s.logFile) parts.push(`log ${s.logFile}`);
-  if (s.newLines !== null) parts.push(`scrolled back, ${s.newLines} new line${s.newLines === 1 ? '' : 's'} (End follows)`);
   parts.push('Ctrl+] menu');
   return { text: parts.join(' | '), tone: s.newLines !== null ? 'busy' : 'muted' };
 }
 
 /** When the connection failed or ended: what it means, what to check, and what porthole can do. */
-function explanation(s: StatusInput): StatusLine[] {
+function explanation(s: StatusInput): Words[] {
   const c = s.conn;
   const outcome = c.phase === 'failed' ? c.outcome : c.phase === 'closed' ? c.outcome : c.phase === 'connected' ? c.peerEof : null;
-  if (c.phase !== 'closed' && c.phase !== 'failed' && !outcome) return [];
-  const lines: StatusLine[] = [];
+  if (c.phase !== 'closed' && c.phase !== 'failed' && c.phase !== 'cancelled' && !outcome) return [];
+  const lines: Words[] = [];
   if (outcome) {
     lines.push({ text: outcome.meaning, tone: 'muted' });
     if (outcome.next) lines.push({ text: `Next: ${outcome.next}`, tone: 'muted' });
   }
-  lines.push({ text: AFTERWARDS, tone: 'busy' });
+  if (c.phase !== 'connected') lines.push({ text: AFTERWARDS, tone: 'busy' });
   return lines;
 }
 
+/**
+ * The bar's lines, most important first: the state line, then its explanation, then the details
+ * and the hint. A small terminal shows as many as fit, from the top (see core/layout).
+ */
 export function statusLines(s: StatusInput): StatusLine[] {
   const lines = [stateLine(s), ...explanation(s), detailLine(s)];
   if (s.hint) lines.push({ text: s.hint, tone: 'busy' });
-  return lines;
+  return lines.map((l) => ({ text: safe(l.text), tone: l.tone }));
 }
 
 /** `status` in the prompt: the same facts as the bar, one per line, for the output pane. */
@@ -122,11 +147,12 @@ export function statusReport(s: StatusInput): string[] {
   const lines = [stateLine(s).text];
   if (c.phase === 'connected') {
     lines.push(`Remote ${formatHostPort(c.address, c.target.port)}, local ${c.local}, connected ${formatElapsed(s.now - c.since)} ago`);
+    if (c.banner !== null) lines.push(`Banner: ${c.banner}`);
   }
   lines.push(`Bytes in ${s.bytesIn}, out ${s.bytesOut}${s.queued ? `, queued ${s.queued}` : ''}`);
   const st = s.settings;
   lines.push(
-    `Mode ${st.mode}, line ending ${st.lineEnding.toUpperCase()}, encoding ${st.encoding}, echo ${st.echo ? 'on' : 'off'}, hex ${st.hex ? 'on' : 'off'}, timestamps ${st.timestamps ? 'on' : 'off'}`,
+    `Mode ${st.mode}, line ending ${st.lineEnding.toUpperCase()}, encoding ${st.encoding}, echo ${st.echo ? 'on' : 'off'}, hex ${st.hex ? 'on' : 'off'}, timestamps ${st.timestamps ? 'on' : 'off'}, colours ${st.colours ? 'on' : 'off'}`,
   );
   lines.push(s.logFile ? `Transcript: ${s.logFile}` : 'Transcript: off');
   return lines;

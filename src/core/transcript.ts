@@ -1,36 +1,71 @@
 // A session transcript as swaks writes one: each line marked with its direction ("<- " what the
-// peer sent, " -> " what we sent, "=== " porthole's own notes), made safe to cat on a terminal.
+// peer sent, " -> " what we sent, "=== " porthole's own notes), safe to cat on a terminal, and true
+// to the wire's line endings. Lines come from the shared line assembler, so a CRLF cut between two
+// reads is one line end here as on screen.
 
+import type { Eol, LineSink } from './line-assembler.js';
 import { toVisible } from './sanitize.js';
 
 export type Direction = 'in' | 'out' | 'info';
 
-const MARKS: Record<Direction, string> = { in: '<-  ', out: ' -> ', info: '=== ' };
+export const MARKS: Readonly<Record<Direction, string>> = { in: '<-  ', out: ' -> ', info: '=== ' };
+/** A line that ended with a bare LF; CRLF, the protocols' own ending, is left unmarked. */
+export const BARE_LF_MARK = '\u240a';
+/** A line cut by the other direction before its end arrived; its rest follows on a new line. */
+export const CUT_MARK = '\u2026';
+
+/** The key to the marks, written once at the top of a transcript. */
+export const LEGEND = `lines end CRLF unless marked: ${BARE_LF_MARK} bare LF, ${CUT_MARK} no line end yet (the other side spoke first)`;
 
 /**
- * Returns a formatter that turns chunks into transcript text. It remembers, per direction,
- * whether the last chunk ended mid-line, so a line split across packets gets one mark.
+ * Transcript text, written through `write` as it goes (the caller decides where: a file, a test's
+ * buffer). One line is open at a time; when another direction speaks first it is cut, and its rest
+ * goes on under a new mark.
  */
-export function createTranscriptFormatter(): (dir: Direction, text: string) => string {
-  let open: Direction | null = null;
-  return (dir, text) => {
-    let out = '';
-    if (open !== null && open !== dir) {
-      out += '\n';
-      open = null;
+export class Transcript {
+  /** The direction whose line is open (text written, no line end yet), or null. */
+  private open: Direction | null = null;
+  /** Directions whose line was cut by another and has not ended yet. */
+  private readonly cut = new Set<Direction>();
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  /** A line sink for one direction: what the line assembler gives for that direction. */
+  sink(dir: 'in' | 'out'): LineSink {
+    return {
+      text: (fragment) => this.text(dir, fragment),
+      end: (eol) => this.end(dir, eol),
+    };
+  }
+
+  /** Text of `dir`'s current line; made visible (no control byte reaches the file). */
+  text(dir: Direction, fragment: string): void {
+    if (fragment.length === 0) return;
+    this.begin(dir);
+    this.write(toVisible(fragment));
+  }
+
+  /** `dir`'s current line ended on the wire with `eol`. */
+  end(dir: Direction, eol: Eol): void {
+    this.begin(dir);
+    this.write(eol === 'lf' ? `${BARE_LF_MARK}\n` : '\n');
+    this.open = null;
+    this.cut.delete(dir);
+  }
+
+  /** A whole note of porthole's own. */
+  note(text: string): void {
+    this.text('info', text);
+    this.end('info', 'crlf');
+  }
+
+  private begin(dir: Direction): void {
+    if (this.open === dir) return;
+    if (this.open !== null) {
+      this.write(`${CUT_MARK}\n`);
+      this.cut.add(this.open);
     }
-    const parts = text.split(/\r?\n/);
-    parts.forEach((part, i) => {
-      const last = i === parts.length - 1;
-      if (last && part === '') return;
-      if (open === null) out += MARKS[dir];
-      out += toVisible(part);
-      if (last) open = dir;
-      else {
-        out += '\n';
-        open = null;
-      }
-    });
-    return out;
-  };
+    this.write(MARKS[dir] + (this.cut.has(dir) ? CUT_MARK : ''));
+    this.open = dir;
+  }
 }

@@ -40,6 +40,11 @@ export interface ConnectOptions {
   readBuffers?: ReadBufferOptions;
   /** How a transport to one address is opened; TCP by default, a fake in the controller's tests. */
   dial?: Dial;
+  /**
+   * Hand the connection over with reading paused, so no byte is delivered before its consumer
+   * listens (the session adopts a connect begun before its code loaded); resumeReading() starts it.
+   */
+  paused?: boolean;
 }
 
 export type ProgressEvent =
@@ -110,6 +115,39 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
   return { ok: false, outcome: worst.outcome, attempts, address: worst.address, family: worst.family, resolveMs };
 }
 
+/**
+ * A connect in progress that someone else may take over: its progress so far is kept and replayed
+ * to whoever follows it, so the session can adopt a connect begun while its own code was loading.
+ */
+export interface PendingConnect {
+  readonly result: Promise<ConnectResult>;
+  /** Replays the progress so far, then reports it as it comes; one follower at a time. */
+  follow(onProgress: (e: ProgressEvent) => void): void;
+  abort(): void;
+}
+
+export function startConnect(opts: Omit<ConnectOptions, 'signal' | 'onProgress'>): PendingConnect {
+  const abort = new AbortController();
+  const seen: ProgressEvent[] = [];
+  let follower: ((e: ProgressEvent) => void) | null = null;
+  const result = connect({
+    ...opts,
+    signal: abort.signal,
+    onProgress: (e) => {
+      seen.push(e);
+      follower?.(e);
+    },
+  });
+  return {
+    result,
+    follow(onProgress) {
+      follower = onProgress;
+      for (const e of seen) onProgress(e);
+    },
+    abort: () => abort.abort(),
+  };
+}
+
 /** The name's addresses of the other family, as the outcome of a -4/-6 that finds none; null if none. */
 async function otherFamily(resolver: Resolver, host: string, family: Family): Promise<Outcome | null> {
   try {
@@ -171,7 +209,9 @@ function attempt(a: ResolvedAddress, port: number, opts: ConnectOptions, clock: 
       }
       // Too late (timed out or cancelled in the same turn): not ours to keep.
       if (settled) return r.transport.destroy();
-      settle({ connection: new Connection(r.transport, clock, clock.now() - t0, a) });
+      const connection = new Connection(r.transport, clock, clock.now() - t0, a);
+      if (opts.paused) connection.pauseReading();
+      settle({ connection });
     });
   });
 }

@@ -1,5 +1,13 @@
 // Taking the user's terminal and giving it back on every way out: quit, crash, SIGTERM, SIGHUP.
-// A terminal left in raw mode or in the alternate screen is the worst thing a TUI can do.
+// io owns the terminal: raw mode is set at once, and the keys are read and decoded here, outside
+// React, so keys typed while the session's code loads are kept and delivered once. A terminal left
+// in raw mode or in the alternate screen is the worst thing a TUI can do.
+
+import { createKeyDecoder, type InputEvent } from '../core/key-decoder.js';
+import { layout, type Layout } from '../core/layout.js';
+import { displayWidth, sliceSafe, type SafeText } from '../core/sanitize.js';
+import { wrapRows } from '../core/scrollback.js';
+import type { StatusLine, Tone } from '../core/status.js';
 
 /** Alternate screen (1049) and bracketed paste (2004): pastes arrive marked, not as typed keys. */
 const ENTER = '\x1b[?1049h\x1b[?2004h';
@@ -8,31 +16,81 @@ const LEAVE = '\x1b[?2004l\x1b[?1049l\x1b[?25h\x1b[0m';
 
 const SIGNALS = { SIGTERM: 15, SIGHUP: 1, SIGINT: 2, SIGQUIT: 3 } as const;
 
+/** How long a lone ESC waits for the rest of a sequence before it counts as the Esc key. */
+const ESC_TIMEOUT_MS = 40;
+
+/** Keys from the terminal: decoded as they arrive, held until someone takes them. */
+export class Keyboard {
+  private readonly decoder = createKeyDecoder();
+  private held: InputEvent[] = [];
+  private deliver: ((events: InputEvent[]) => void) | null = null;
+  private escTimer: NodeJS.Timeout | null = null;
+
+  /** Raw bytes from stdin. */
+  push(chunk: Buffer | string): void {
+    if (this.escTimer) clearTimeout(this.escTimer);
+    this.escTimer = null;
+    this.emit(this.decoder.push(chunk));
+    if (this.decoder.pendingEscape) {
+      this.escTimer = setTimeout(() => this.emit(this.decoder.flush()), ESC_TIMEOUT_MS);
+    }
+  }
+
+  /** From now on keys go to `deliver`; what was typed before goes first, once. */
+  attach(deliver: (events: InputEvent[]) => void): void {
+    this.deliver = deliver;
+    const held = this.held;
+    this.held = [];
+    if (held.length) deliver(held);
+  }
+
+  stop(): void {
+    if (this.escTimer) clearTimeout(this.escTimer);
+    this.deliver = null;
+  }
+
+  private emit(events: InputEvent[]): void {
+    if (events.length === 0) return;
+    if (this.deliver) this.deliver(events);
+    else this.held.push(...events);
+  }
+}
+
 export interface TerminalLease {
-  /** Give the terminal back; safe to call more than once. */
-  release(): void;
+  readonly keyboard: Keyboard;
+  /**
+   * Give the terminal back; safe to call more than once. `after` is written once the main screen
+   * is back: what the session leaves in the terminal's scrollback.
+   */
+  release(after?: string): void;
 }
 
 export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): TerminalLease {
   let released = false;
-  const release = () => {
+  const keyboard = new Keyboard();
+  const onData = (chunk: Buffer) => keyboard.push(chunk);
+  const release = (after = '') => {
     if (released) return;
     released = true;
+    keyboard.stop();
+    stdin.off('data', onData);
+    stdin.pause();
     try {
       if (stdin.isTTY) stdin.setRawMode(false);
     } catch {
       // The terminal may already be gone (SIGHUP); there is nothing left to restore then.
     }
     try {
-      stdout.write(LEAVE);
+      stdout.write(LEAVE + after);
     } catch {
       // As above.
     }
-    process.off('exit', release);
+    process.off('exit', onExit);
     for (const [sig, handler] of handlers) process.off(sig, handler);
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
   };
+  const onExit = () => release();
   const handlers = Object.entries(SIGNALS).map(([sig, n]) => {
     const handler = () => {
       release();
@@ -46,22 +104,54 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
     process.stderr.write(`porthole: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(1);
   };
-  process.on('exit', release);
+  process.on('exit', onExit);
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  // Raw at once: a key typed while the session's code loads is a key, not a line the terminal
+  // echoes and holds.
+  if (stdin.isTTY) stdin.setRawMode(true);
+  stdin.on('data', onData);
+  stdin.resume();
   stdout.write(ENTER);
-  return { release };
+  return { keyboard, release };
 }
+
+/** The frame's layout before anything is known: the status bar's state and detail lines, no prompt. */
+function outlineLayout(stdout: NodeJS.WriteStream): Layout {
+  return layout({ columns: stdout.columns || 80, rows: stdout.rows || 24, statusLines: 2, menu: null, timestampWidth: 0 });
+}
+
+/** SGR of the status bar's tones, as the StatusBar component draws them. */
+const TONE_SGR: Record<Tone, string> = { ok: '32', busy: '33', bad: '1;31', muted: '2' };
 
 /**
  * The session frame's outline, drawn with a few escape sequences before the session's modules,
- * Ink and React load (~200 ms here): the status line and the prompt where Ink will draw them,
- * so the screen answers at once. Ink's first frame then starts from the home position over it.
+ * Ink and React load: the status bar and the prompt where Ink will draw them (the same layout
+ * function places both), so the screen answers at once. Ink's first frame draws over it.
  */
 export function paintOutline(stdout: NodeJS.WriteStream, host: string): void {
-  const rows = stdout.rows || 24;
-  const cols = stdout.columns || 80;
-  const status = `Resolving ${host}...`.padEnd(cols).slice(0, cols);
-  // The status line sits at rows - 3 of a frame that is rows - 1 tall, the prompt below it.
-  stdout.write(`\x1b[2J\x1b[${rows - 3};1H\x1b[7;33m${status}\x1b[0m\x1b[${rows - 1};1H\x1b[36m> \x1b[0m\x1b[H`);
+  const l = outlineLayout(stdout);
+  stdout.write('\x1b[2J');
+  paintStatus(stdout, [{ text: `Resolving ${host}...` as SafeText, tone: 'busy' }]);
+  stdout.write(`\x1b[${l.inputTop + 1};1H\x1b[36m> \x1b[0m\x1b[H`);
+}
+
+/**
+ * The status bar's first lines over the outline, until Ink draws: the connection's first words
+ * (Trying..., Connected to..., refused) as soon as they are known. Lines are safe text: the peer's
+ * banner can be among them.
+ */
+export function paintStatus(stdout: NodeJS.WriteStream, lines: readonly StatusLine[]): void {
+  const l = outlineLayout(stdout);
+  const cols = l.width;
+  let out = '\x1b7';
+  lines.slice(0, l.statusRows).forEach((line, i) => {
+    // One row exactly, cut where the pane's wrapping would cut it: a row too long for the terminal
+    // would wrap onto the prompt's row.
+    const end = wrapRows(line.text, cols)[1] ?? line.text.length;
+    const row = sliceSafe(line.text, 0, end);
+    const text = row + ' '.repeat(Math.max(0, cols - displayWidth(row)));
+    out += `\x1b[${l.statusTop + i + 1};1H\x1b[${i === 0 ? '7;' : ''}${TONE_SGR[line.tone]}m${text}\x1b[0m`;
+  });
+  stdout.write(`${out}\x1b8`);
 }

@@ -1,26 +1,58 @@
-// The interactive session: Ink over a LiveSession, in the alternate screen. Ink and React are
+// The interactive session: Ink over a SessionController, in the alternate screen. Ink and React are
 // imported here only, so probe and pipe modes never load them.
 
+import { PassThrough } from 'node:stream';
 import type { SessionPart } from '../core/options.js';
-import type { Settings } from '../core/tui-model.js';
-import { LiveSession } from '../io/live-session.js';
-import type { TerminalLease } from '../io/terminal.js';
+import { DEFAULT_SETTINGS, type Settings } from '../core/session/state.js';
+import { SessionController, type KeptLine } from '../io/session-controller.js';
+import { paintStatus, type TerminalLease } from '../io/terminal.js';
+
+/**
+ * Ink draws only the last frame when it thinks it runs in CI (is-in-ci reads CI and
+ * CONTINUOUS_INTEGRATION when Ink loads). Dev containers and CI shells export CI for their own
+ * tools; a session on a terminal must draw whatever CI says. Nothing else of ours reads them.
+ */
+function hideCiFromInk(): void {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+}
+
+/** Our own colours of the pane's sources, as the OutputPane draws them. */
+const KEPT_SGR: Record<KeptLine['source'], [string, string]> = {
+  in: ['', ''],
+  out: ['\x1b[36m', '\x1b[39m'],
+  info: ['\x1b[2;33m', '\x1b[22;39m'],
+};
+
+/** What the session leaves in the terminal after quit: its last lines, then its last word. */
+function keptOutput(c: SessionController, keep: SessionPart['keepOutput']): string {
+  if (keep === 0) return '';
+  const lines = c.keptLines(keep).map((l) => `${KEPT_SGR[l.source][0]}${l.text}${KEPT_SGR[l.source][1]}`);
+  lines.push(`\x1b[2mporthole: ${c.lastWords()}\x1b[22m`);
+  return `${lines.join('\n')}\n`;
+}
 
 /** Runs the session on a terminal already taken (see io/terminal), until the user quits. */
 export async function runTui(opts: SessionPart, lease: TerminalLease): Promise<number> {
+  hideCiFromInk();
   const loading = Promise.all([import('ink'), import('../ui/app.js')]);
-  const settings: Settings = { mode: 'line', lineEnding: opts.lineEnding, encoding: opts.encoding, echo: true, hex: false, timestamps: false };
-  const session = new LiveSession({
+  const settings: Settings = { ...DEFAULT_SETTINGS, lineEnding: opts.lineEnding, encoding: opts.encoding, colours: opts.colours };
+  const session = new SessionController({
     target: { host: opts.host, port: opts.port },
     settings,
     family: opts.family,
     connectTimeoutMs: opts.connectTimeoutMs,
     ...(opts.scrollback ? { scrollbackLines: opts.scrollback } : {}),
   });
-  // Connect while the UI loads: the first frame Ink draws can already say where we are.
+  // Until Ink draws, the outline says where the connection is: its first words come at once.
+  const unpaint = session.subscribe(() => paintStatus(process.stdout, session.getSnapshot().status));
+  lease.keyboard.attach((events) => session.input(events));
   session.start();
   const [{ render }, { appElement }] = await loading;
+  unpaint();
   const ink = render(appElement(session), {
+    // io reads the keys (io/terminal); Ink never touches the real stdin.
+    stdin: new PassThrough() as unknown as NodeJS.ReadStream,
     // The session already paces the peer's output to a frame every 33 ms; Ink's own cap (30 fps by
     // default) would hold a typed key back behind the last flood frame.
     maxFps: 120,
@@ -31,6 +63,6 @@ export async function runTui(opts: SessionPart, lease: TerminalLease): Promise<n
   });
   const code = await session.done;
   ink.unmount();
-  lease.release();
+  lease.release(keptOutput(session, opts.keepOutput));
   return code;
 }

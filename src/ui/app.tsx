@@ -1,46 +1,47 @@
 // The session screen: output pane, status bar, and the input line or the Ctrl+] prompt. It reads
-// one snapshot per frame from the LiveSession and sends it keys and its pane size; nothing else.
+// one snapshot per frame from the session and tells it its pane size; keys do not pass through
+// here (io/terminal reads them). Where each part goes is core/layout's, the outline's too.
 import { Box } from 'ink';
-import { useCallback, useLayoutEffect, useSyncExternalStore } from 'react';
-import type { InputEvent } from '../core/key-decoder.js';
+import { useLayoutEffect, useSyncExternalStore } from 'react';
+import { layout } from '../core/layout.js';
 import { promptedView } from '../core/line-editor.js';
-import type { LiveSession } from '../io/live-session.js';
-import { EscapeMenu, menuHeight } from './escape-menu.js';
+import { MENU_LIST_ROWS, menuView } from '../core/session/menu-view.js';
+import type { SessionView } from '../core/session/snapshot.js';
+import { EscapeMenu } from './escape-menu.js';
 import { InputLine } from './input-line.js';
 import { OutputPane, TIMESTAMP_WIDTH } from './output-pane.js';
 import { StatusBar } from './status-bar.js';
-import { useRawInput } from './use-raw-input.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
-export function App({ session }: { session: LiveSession }) {
+export function App({ session }: { session: SessionView }) {
   const snap = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const { columns, rows } = useTerminalSize();
-  const onEvents = useCallback((events: InputEvent[]) => session.input(events), [session]);
-  useRawInput(onEvents);
-
   const { state } = snap;
-  // One row short of the terminal: a frame as tall as the screen makes Ink 6 clear it on every
-  // frame (ink issue 450, fixed only in Ink 7).
-  const height = Math.max(3, rows - 1);
-  const menuRows = state.menu ? menuHeight(Math.floor(height / 2)) : 0;
-  const paneHeight = Math.max(1, height - snap.status.length - (state.menu ? menuRows : 1));
-  const paneWidth = Math.max(1, columns - (state.settings.timestamps ? TIMESTAMP_WIDTH : 0));
-  useLayoutEffect(() => session.resize(paneWidth, paneHeight), [session, paneWidth, paneHeight]);
+  const l = layout({
+    columns,
+    rows,
+    statusLines: snap.status.length,
+    menu: state.menu ? { listRows: MENU_LIST_ROWS } : null,
+    timestampWidth: state.settings.timestamps ? TIMESTAMP_WIDTH : 0,
+  });
+  useLayoutEffect(() => session.resize(l.pane.width, Math.max(1, l.pane.height)), [session, l.pane.width, l.pane.height]);
 
   return (
-    <Box flexDirection="column" width={columns} height={height}>
-      <OutputPane rows={snap.view?.rows ?? null} hexRows={snap.hexRows} height={paneHeight} timestamps={state.settings.timestamps} />
-      <StatusBar lines={snap.status} width={columns} />
+    <Box flexDirection="column" width={l.width} height={l.height}>
+      {l.pane.height > 0 ? (
+        <OutputPane rows={snap.view?.rows ?? null} hexRows={snap.hexRows} height={l.pane.height} timestamps={state.settings.timestamps} colours={state.settings.colours} />
+      ) : null}
+      <StatusBar lines={snap.status.slice(0, l.statusRows)} width={l.width} />
       {state.menu ? (
-        <EscapeMenu menu={state.menu} width={columns} height={menuRows} />
+        <EscapeMenu line={promptedView(state.menu.editor, 'porthole> ', l.width)} view={menuView(state.menu, l.menuListRows, l.width)} width={l.width} height={l.menuRows} />
       ) : (
-        <InputLine line={state.settings.mode === 'char' ? null : promptedView(state.editor, '> ', columns)} />
+        <InputLine line={state.settings.mode === 'char' ? null : promptedView(state.editor, '> ', l.width)} />
       )}
     </Box>
   );
 }
 
 /** The element to render, so the mode that loads this chunk needs no JSX or React import of its own. */
-export function appElement(session: LiveSession) {
+export function appElement(session: SessionView) {
   return <App session={session} />;
 }

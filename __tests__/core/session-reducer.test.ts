@@ -1,0 +1,255 @@
+import type { InputEvent, KeyEvent } from '../../src/core/key-decoder.js';
+import { makeOutcome, peerEnded } from '../../src/core/outcome.js';
+import { wantsPeerLines } from '../../src/core/session/connection-slice.js';
+import { focus } from '../../src/core/session/focus.js';
+import { sessionReducer } from '../../src/core/session/reducer.js';
+import {
+  DEFAULT_SETTINGS,
+  initialSessionState,
+  sessionExitCode,
+  type Effect,
+  type SessionAction,
+  type SessionState,
+  type Settings,
+} from '../../src/core/session/state.js';
+
+const settings: Settings = DEFAULT_SETTINGS;
+const target = { host: 'mail.test', port: 25 };
+const key = (name: string, mods: Partial<KeyEvent> = {}): InputEvent => ({ type: 'key', name, ctrl: false, meta: false, shift: false, sequence: '', ...mods });
+const ctrl = (name: string, sequence = ''): InputEvent => key(name, { ctrl: true, sequence });
+const text = (t: string): InputEvent => ({ type: 'text', text: t });
+const INPUT_TYPES = ['key', 'text', 'paste', 'focus', 'unknown'];
+
+function run(state: SessionState, ...actions: (SessionAction | InputEvent)[]): { state: SessionState; effects: Effect[] } {
+  const effects: Effect[] = [];
+  for (const a of actions) {
+    const action: SessionAction = INPUT_TYPES.includes(a.type) ? { type: 'input', event: a as InputEvent, now: 7 } : (a as SessionAction);
+    const step = sessionReducer(state, action);
+    state = step.state;
+    effects.push(...step.effects);
+  }
+  return { state, effects };
+}
+
+const CONNECTED: SessionAction = { type: 'connected', address: '127.0.0.1', local: '127.0.0.1:5000', connectMs: 0.4, now: 1 };
+const connected = (s: Partial<Settings> = {}) => run(initialSessionState(target, { ...settings, ...s }), CONNECTED).state;
+const menu = (state: SessionState, command: string) => run(state, ctrl(']'), text(command), key('enter'));
+
+const sent = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'send' ? [Buffer.from(e.bytes).toString('latin1')] : []));
+const infos = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'info' ? e.lines : []));
+
+describe('line mode', () => {
+  test('Enter sends the line with CRLF and shows it as typed', () => {
+    const { effects } = run(connected(), text('EHLO me'), key('enter'));
+    expect(sent(effects)).toEqual(['EHLO me\r\n']);
+    expect(effects.find((e) => e.type === 'send')).toMatchObject({ display: { text: 'EHLO me', eol: 'crlf', echo: true } });
+  });
+
+  test('an empty line sends a bare line ending (HTTP needs it); LF when set', () => {
+    expect(sent(run(connected(), key('enter')).effects)).toEqual(['\r\n']);
+    expect(sent(run(connected({ lineEnding: 'lf' }), text('GET /'), key('enter')).effects)).toEqual(['GET /\n']);
+  });
+
+  test('the encoding in force is used on the wire', () => {
+    expect(sent(run(connected({ encoding: 'latin1' }), text('café'), key('enter')).effects)).toEqual(['caf\xe9\r\n']);
+  });
+
+  test('a character the encoding cannot hold is refused with a message, not sent as "?"; the line stays to be mended', () => {
+    const { state, effects } = run(connected({ encoding: 'latin1' }), text('price 5€'), key('enter'));
+    expect(sent(effects)).toEqual([]);
+    expect(infos(effects)).toEqual([expect.stringMatching(/^Not sent: € \(U\+20AC\) has no byte in latin1/)]);
+    expect(state.editor.text).toBe('price 5€');
+  });
+
+  test('a multi-line paste sends each line in order; the tail stays in the editor', () => {
+    const { state, effects } = run(connected(), text('> '), { type: 'paste', text: 'a\nb\r\nc\rrest', final: true });
+    expect(sent(effects)).toEqual(['> a\r\n', 'b\r\n', 'c\r\n']);
+    expect(state.editor.text).toBe('rest');
+  });
+
+  test('lines typed while connecting are queued, said, and sent in order on connect', () => {
+    let s = run(initialSessionState(target, settings), text('EHLO me'), key('enter'), text('NOOP'), key('enter'));
+    expect(sent(s.effects)).toEqual([]);
+    expect(infos(s.effects)).toEqual(['Queued until connected (1 pending): EHLO me', 'Queued until connected (2 pending): NOOP']);
+    expect(s.state.pending.map((p) => p.text)).toEqual(['EHLO me', 'NOOP']);
+    s = run(s.state, CONNECTED);
+    expect(sent(s.effects)).toEqual(['EHLO me\r\n', 'NOOP\r\n']);
+    expect(s.state.pending).toEqual([]);
+  });
+
+  test('queued lines that will never go are said not sent, with why', () => {
+    const queued = run(initialSessionState(target, settings), text('EHLO me'), key('enter')).state;
+    const failed = run(queued, { type: 'failed', outcome: makeOutcome('refused', 'ECONNREFUSED'), address: '127.0.0.1', now: 2 });
+    expect(infos(failed.effects)).toContain('Not sent (connection refused): the line typed while connecting: EHLO me');
+    expect(failed.state.pending).toEqual([]);
+  });
+
+  test('after the connection ended, a line is not lost silently: it says why', () => {
+    const closed = run(connected(), { type: 'closed', outcome: peerEnded('rst', 3), now: 3 }).state;
+    const s = run(closed, text('hello'), key('enter'));
+    expect(sent(s.effects)).toEqual([]);
+    expect(infos(s.effects)).toEqual([expect.stringMatching(/^Not sent \(not connected\): hello\./)]);
+  });
+
+  test('Ctrl+C clears the line and says how to leave; it never quits', () => {
+    const { state, effects } = run(connected(), text('oops'), ctrl('c'));
+    expect(state.editor.text).toBe('');
+    expect(state.hint).toMatch(/Ctrl\+\] then quit/);
+    expect(effects).toEqual([]);
+  });
+
+  test('Ctrl+D on an empty line half-closes; on text it deletes forward', () => {
+    const s = run(connected(), ctrl('d'));
+    expect(s.effects[0]).toEqual({ type: 'send-eof' });
+    expect(s.state.conn).toMatchObject({ phase: 'connected', localEof: true });
+    const t = run(connected(), text('ab'), key('home'), ctrl('d'));
+    expect(t.state.editor.text).toBe('b');
+  });
+
+  test('PageUp and Shift+End scroll the pane', () => {
+    const { effects } = run(connected(), key('pageup'), key('end', { shift: true }));
+    expect(effects).toEqual([
+      { type: 'scroll', action: { type: 'pageUp' } },
+      { type: 'scroll', action: { type: 'bottom' } },
+    ]);
+  });
+});
+
+describe('the Ctrl+] prompt', () => {
+  test('opens over the session and takes the keys; Esc and an empty Enter return', () => {
+    let s = run(connected(), ctrl(']'));
+    expect(s.state.menu).not.toBeNull();
+    expect(focus(s.state)).toBe('menu');
+    s = run(s.state, key('escape'));
+    expect(s.state.menu).toBeNull();
+    expect(focus(s.state)).toBe('line');
+    s = run(s.state, ctrl(']'), key('enter'));
+    expect(s.state.menu).toBeNull();
+    expect(s.effects).toEqual([]);
+  });
+
+  test('Ctrl+] twice sends a literal 0x1d', () => {
+    const { state, effects } = run(connected(), ctrl(']'), ctrl(']'));
+    expect(state.menu).toBeNull();
+    expect(sent(effects)).toEqual(['\x1d']);
+  });
+
+  test('typing quit and Enter quits, as in telnet', () => {
+    expect(menu(connected(), 'quit').effects).toEqual([{ type: 'quit' }]);
+  });
+
+  test('"quit now" is a usage error in the prompt, not a quit', () => {
+    const { state, effects } = menu(connected(), 'quit now');
+    expect(effects).toEqual([]);
+    expect(state.menu?.message).toEqual({ text: expect.stringMatching(/^quit takes no arguments \(got "now"\)/), error: true });
+  });
+
+  test('quit with bytes still queued for a peer that does not read asks once; the second quit drops them', () => {
+    const stalled = run(connected(), { type: 'stalled', stalled: true }).state;
+    const first = menu(stalled, 'quit');
+    expect(first.effects).toEqual([]);
+    expect(first.state.menu?.message?.text).toMatch(/Data is still queued for a peer that is not reading.*quit again to drop it/);
+    const second = run(first.state, text('quit'), key('enter'));
+    expect(second.effects).toEqual([{ type: 'quit' }]);
+  });
+
+  test('an unknown command answers with an error and the list, and stays open', () => {
+    const { state } = menu(connected(), 'frob');
+    expect(state.menu?.message).toEqual({ text: expect.stringMatching(/^unknown command "frob"\. Commands: quit, close, open/), error: true });
+    expect(state.menu?.editor.text).toBe('');
+  });
+
+  test('Tab completes', () => {
+    const { state } = run(connected(), ctrl(']'), text('tog'), key('tab'), text('h'), key('tab'));
+    expect(state.menu?.editor.text).toBe('toggle hex ');
+  });
+
+  test('open closes the current connection and connects elsewhere (port 23 by default)', () => {
+    expect(menu(connected(), 'open other.test').effects).toEqual([{ type: 'close' }, { type: 'connect', target: { host: 'other.test', port: 23 } }]);
+  });
+
+  test('close says so in the pane; while connecting it cancels, which is no failure (exit 0)', () => {
+    const closed = menu(connected(), 'close');
+    expect(closed.effects).toEqual([{ type: 'close' }, { type: 'info', lines: ['Closed the connection to mail.test:25.'] }]);
+    const cancelled = menu(initialSessionState(target, settings), 'close');
+    expect(cancelled.effects).toEqual([{ type: 'close' }, { type: 'info', lines: ['Cancelled connecting to mail.test:25.'] }]);
+    expect(cancelled.state.conn).toMatchObject({ phase: 'cancelled' });
+    expect(sessionExitCode(cancelled.state)).toBe(0);
+  });
+
+  test('settings change and say so', () => {
+    let { state, effects } = menu(connected(), 'set lf');
+    expect(state.settings.lineEnding).toBe('lf');
+    expect(effects).toEqual([{ type: 'info', lines: ['Lines now end with LF.'] }]);
+    ({ state } = menu(state, 'toggle echo'));
+    expect(state.settings.echo).toBe(false);
+    ({ state, effects } = menu(state, 'set encoding cp437'));
+    expect(state.settings.encoding).toBe('cp437');
+    expect(effects).toContainEqual({ type: 'set-encoding', encoding: 'cp437' });
+    ({ state } = menu(state, 'toggle colours'));
+    expect(state.settings.colours).toBe(true);
+  });
+
+  test('log takes a quoted path with spaces, and ~ as typed (io expands it)', () => {
+    expect(menu(connected(), 'log "/tmp/my log.txt"').effects).toEqual([{ type: 'log', file: '/tmp/my log.txt' }]);
+    expect(menu(connected(), 'log ~/x').effects).toEqual([{ type: 'log', file: '~/x' }]);
+    expect(menu(connected(), 'log off').effects).toEqual([{ type: 'log', file: null }]);
+  });
+
+  test('send eof half-closes; send hex sends bytes, said by name in the transcript', () => {
+    expect(menu(connected(), 'send eof').effects[0]).toEqual({ type: 'send-eof' });
+    const hex = menu(connected(), 'send hex 00ff');
+    expect(sent(hex.effects)).toEqual(['\x00\xff']);
+    expect(hex.effects[0]).toMatchObject({ display: { text: '<2 bytes>', eol: null } });
+  });
+});
+
+describe('character mode', () => {
+  const charMode = () => menu(connected(), 'mode char').state;
+
+  test('each key goes out as typed; Enter is the line ending; Ctrl+C is 0x03', () => {
+    const { effects } = run(charMode(), text('ls'), key('enter'), ctrl('c', '\x03'), key('up', { sequence: '\x1b[A' }), key('backspace'));
+    expect(sent(effects)).toEqual(['ls', '\r\n', '\x03', '\x1b[A', '\x7f']);
+    // The transcript gets keys by name, not as the escape sequence they are on the wire.
+    expect(effects.flatMap((e) => (e.type === 'send' ? [e.display.text] : []))).toEqual(['ls', '', '<Ctrl+C>', '<Up>', '<Backspace>']);
+  });
+
+  test('focus goes to character mode; Ctrl+] still opens the prompt; Shift+PageUp scrolls our pane', () => {
+    expect(focus(charMode())).toBe('char');
+    expect(run(charMode(), ctrl(']')).state.menu).not.toBeNull();
+    expect(run(charMode(), key('pageup', { shift: true })).effects).toEqual([{ type: 'scroll', action: { type: 'pageUp' } }]);
+  });
+});
+
+describe('the connection and the exit code', () => {
+  test("the peer's FIN is a half-close: said, and we can still send until we end our side", () => {
+    const eof = peerEnded('fin', 10);
+    let s = run(connected(), { type: 'peer-eof', outcome: eof });
+    expect(infos(s.effects)).toEqual([expect.stringMatching(/^Connection closed by foreign host \(it sent FIN\)\. It may still read: what you send goes out/)]);
+    expect(s.effects.find((e) => e.type === 'close')).toBeUndefined();
+    s = run(s.state, text('QUIT'), key('enter'));
+    expect(sent(s.effects)).toEqual(['QUIT\r\n']);
+    s = run(s.state, ctrl('d'), { type: 'closed', outcome: eof, now: 5 });
+    expect(s.state.conn).toMatchObject({ phase: 'closed', outcome: { kind: 'closed-by-peer' } });
+    expect(sessionExitCode(s.state)).toBe(0);
+  });
+
+  test('the first line the server sends is its banner, kept for the status bar; then lines are no longer wanted', () => {
+    const c = connected();
+    expect(wantsPeerLines(c)).toBe(true);
+    const s = run(c, { type: 'peer-lines', lines: [{ text: '220 mail ESMTP', eol: 'crlf' }] }).state;
+    expect(s.conn).toMatchObject({ banner: '220 mail ESMTP' });
+    expect(wantsPeerLines(s)).toBe(false);
+  });
+
+  test("a session that never connected exits with the failure's code", () => {
+    const { state } = run(initialSessionState(target, settings), { type: 'failed', outcome: makeOutcome('refused', 'ECONNREFUSED'), address: '127.0.0.1', now: 2 });
+    expect(sessionExitCode(state)).toBe(4);
+  });
+
+  test('a reset mid-session exits 7; a reset answering what was sent after the peer closed does not', () => {
+    expect(sessionExitCode(run(connected(), { type: 'closed', outcome: peerEnded('rst', 10), now: 3 }).state)).toBe(7);
+    const after = run(connected(), { type: 'peer-eof', outcome: peerEnded('fin', 10) }, { type: 'closed', outcome: peerEnded('rst-after-fin', 10), now: 3 });
+    expect(sessionExitCode(after.state)).toBe(0);
+  });
+});

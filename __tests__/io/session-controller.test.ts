@@ -1,0 +1,306 @@
+// The session controller with a fake transport and a fake clock: the real reducer, Connection and
+// pipeline, no sockets and no sleeps.
+import type { InputEvent, KeyEvent } from '../../src/core/key-decoder.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../src/core/session/state.js';
+import type { LogFile } from '../../src/io/log-file.js';
+import { SessionController, type ControllerOptions } from '../../src/io/session-controller.js';
+import { fakeClock, type FakeClock } from '../helpers/fake-clock.js';
+import { FakeTransport, fakeDial, resolveTo, settle, type DialScript } from '../helpers/fake-transport.js';
+
+const key = (name: string, mods: Partial<KeyEvent> = {}): InputEvent => ({ type: 'key', name, ctrl: false, meta: false, shift: false, sequence: '', ...mods });
+const ctrl = (name: string) => key(name, { ctrl: true });
+const text = (t: string): InputEvent => ({ type: 'text', text: t });
+
+/** Transcript files in memory: path -> text, and which were ended. */
+function memoryLogs() {
+  const files = new Map<string, string>();
+  const ended = new Set<string>();
+  const failing = new Map<string, string>();
+  const open = (path: string): LogFile => {
+    let report: ((code: string) => void) | null = null;
+    files.set(path, files.get(path) ?? '');
+    const code = failing.get(path);
+    if (code) queueMicrotask(() => report?.(code));
+    return {
+      path,
+      write: (t) => {
+        if (ended.has(path)) throw new Error(`write after end to ${path}`);
+        files.set(path, files.get(path)! + t);
+      },
+      end: () => ended.add(path),
+      onError: (fn) => (report = fn),
+    };
+  };
+  return { files, ended, failing, open };
+}
+
+interface Harness {
+  c: SessionController;
+  clock: FakeClock;
+  peers: FakeTransport[];
+  dial: ReturnType<typeof fakeDial>;
+  logs: ReturnType<typeof memoryLogs>;
+  deferred: (() => void)[];
+  type(...events: InputEvent[]): void;
+  command(line: string): void;
+  line(t: string): void;
+  pane(): string[];
+  status(): string[];
+}
+
+function harness(opts: { script?: DialScript; settings?: Partial<Settings>; extra?: Partial<ControllerOptions> } = {}): Harness {
+  const clock = fakeClock();
+  const peers: FakeTransport[] = [];
+  const dial = fakeDial(
+    opts.script ??
+      (() => {
+        const t = new FakeTransport();
+        peers.push(t);
+        return t;
+      }),
+  );
+  const logs = memoryLogs();
+  const deferred: (() => void)[] = [];
+  const c = new SessionController({
+    target: { host: 'mail.test', port: 25 },
+    settings: { ...DEFAULT_SETTINGS, ...opts.settings },
+    family: 0,
+    connectTimeoutMs: 10_000,
+    resolver: resolveTo('127.0.0.1'),
+    dial,
+    clock,
+    wallClock: () => Date.UTC(2026, 11, 1, 12, 0, 0),
+    defer: (fn) => deferred.push(fn),
+    openLog: logs.open,
+    ...opts.extra,
+  });
+  c.resize(80, 20);
+  const h: Harness = {
+    c,
+    clock,
+    peers,
+    dial,
+    logs,
+    deferred,
+    type: (...events) => c.input(events),
+    command: (line) => c.input([ctrl(']'), text(line), key('enter')]),
+    line: (t) => c.input([text(t), key('enter')]),
+    pane: () => (c.getSnapshot().view?.rows ?? []).map((r) => r.text),
+    status: () => c.getSnapshot().status.map((l) => l.text),
+  };
+  return h;
+}
+
+async function connected(opts: Parameters<typeof harness>[0] = {}) {
+  const h = harness(opts);
+  h.c.start();
+  await settle();
+  return h;
+}
+
+test('connects through the fake transport; the banner shows in the pane and in the status bar', async () => {
+  const h = await connected();
+  expect(h.c.current.conn.phase).toBe('connected');
+  h.peers[0]!.send('220 mail.test ESMTP\r\n');
+  h.clock.advance(40);
+  expect(h.pane()).toEqual(["Connected to 127.0.0.1 port 25 in 0.0 ms. Escape character is '^]'.", '220 mail.test ESMTP']);
+  expect(h.status()[0]).toBe('Connected to mail.test:25 (127.0.0.1) in 0.0 ms: 220 mail.test ESMTP');
+});
+
+test('a typed line goes through the pipeline with CRLF and is shown as sent', async () => {
+  const h = await connected();
+  h.line('EHLO me');
+  expect(h.peers[0]!.sent()).toBe('EHLO me\r\n');
+  expect(h.pane().at(-1)).toBe('EHLO me');
+  expect(h.c.getSnapshot().view!.rows.at(-1)!.source).toBe('out');
+});
+
+test('the peer\'s output is published at most once a frame; a key is drawn at once', async () => {
+  const h = await connected();
+  let frames = 0;
+  h.c.subscribe(() => frames++);
+  for (let i = 0; i < 50; i++) h.peers[0]!.send(`line ${i}\r\n`);
+  expect(frames).toBe(0);
+  h.clock.advance(33);
+  expect(frames).toBe(1);
+  h.type(text('x'));
+  expect(frames).toBe(2);
+});
+
+test('a flood is taken in at most a few ms a turn: reading pauses, and resumes on the next turn', async () => {
+  const h = await connected();
+  const peer = h.peers[0]!;
+  peer.send('a\n');
+  h.clock.advance(5);
+  peer.send('b\n');
+  expect(peer.paused).toBe(true);
+  h.deferred.splice(0).forEach((fn) => fn());
+  expect(peer.paused).toBe(false);
+});
+
+test('lines typed while connecting are sent once, in order, on connect', async () => {
+  const h = harness();
+  h.c.start();
+  h.line('EHLO me');
+  h.line('NOOP');
+  expect(h.status()[0]).toMatch(/2 lines queued, sent on connect/);
+  await settle();
+  expect(h.peers[0]!.sent()).toBe('EHLO me\r\nNOOP\r\n');
+});
+
+test("the peer's half-close keeps our side open: what we send still goes out, until we end it", async () => {
+  const h = await connected();
+  const peer = h.peers[0]!;
+  peer.send('bye\r\n');
+  peer.fin();
+  expect(h.c.current.conn).toMatchObject({ phase: 'connected', peerEof: { kind: 'closed-by-peer' } });
+  h.line('still here');
+  expect(peer.sent()).toBe('still here\r\n');
+  h.type(ctrl('d'));
+  expect(peer.ended).toBe(true);
+});
+
+test('the decoder\'s tail is not lost when the peer closes: a cut character shows as U+FFFD', async () => {
+  const h = await connected();
+  h.peers[0]!.send(Buffer.from('caf\xc3', 'latin1'));
+  h.peers[0]!.fin();
+  h.clock.advance(40);
+  expect(h.pane()).toContain('caf\ufffd');
+});
+
+test('close while connecting cancels: said in the pane, no local-error hint, and the session exits 0', async () => {
+  const h = harness({ script: () => 'hang' });
+  h.c.start();
+  await settle();
+  h.command('close');
+  h.clock.advance(40);
+  expect(h.pane()).toContain('Cancelled connecting to mail.test:25.');
+  expect(h.status()[0]).toBe('Not connected: you cancelled connecting to mail.test:25.');
+  expect(h.status().join('\n')).not.toMatch(/local resources/);
+  expect(h.dial.cancelled).toBe(1);
+  h.command('quit');
+  expect(await h.c.done).toBe(0);
+});
+
+test('reconnect leaves nothing of the old connection: its late events are ignored, sends go to the new one', async () => {
+  const h = await connected();
+  const old = h.peers[0]!;
+  old.send('old banner\r\n');
+  h.command('reconnect');
+  await settle();
+  const fresh = h.peers[1]!;
+  expect(old.destroyed).toBe(true);
+  expect(h.c.current.conn.phase).toBe('connected');
+  // The old one speaking after its end changes nothing.
+  expect(() => old.send('late')).not.toThrow();
+  h.line('hello');
+  expect(fresh.sent()).toBe('hello\r\n');
+  expect(old.sent()).toBe('');
+  h.clock.advance(40);
+  expect(h.status()[1]).toMatch(/in 0 B \| out 7 B/);
+});
+
+test('log A then log B: A keeps its lines and its last note, B records what follows; log off is no error', async () => {
+  const h = await connected();
+  const peer = h.peers[0]!;
+  h.command('log /tmp/a.log');
+  peer.send('220 one\r\n');
+  h.command('log /tmp/b.log');
+  peer.send('250 two\r\n');
+  h.line('QUIT');
+  h.command('log off');
+  await settle();
+  const a = h.logs.files.get('/tmp/a.log')!;
+  const b = h.logs.files.get('/tmp/b.log')!;
+  expect(a).toMatch(/^=== porthole transcript of mail.test:25, started 2026-12-01T12:00:00.000Z/);
+  expect(a).toContain('<-  220 one\n');
+  expect(a).toContain('=== Transcript written to /tmp/a.log.\n');
+  expect(a).not.toContain('250 two');
+  expect(b).toContain('<-  250 two\n -> QUIT\n');
+  expect(b).toContain('=== Transcript written to /tmp/b.log.\n');
+  expect(h.logs.ended).toEqual(new Set(['/tmp/a.log', '/tmp/b.log']));
+  h.clock.advance(40);
+  expect(h.pane().join('\n')).not.toMatch(/cannot write/);
+});
+
+test('a transcript that cannot be written is said once; the session goes on', async () => {
+  const h = await connected();
+  h.logs.failing.set('/nope/x.log', 'ENOENT');
+  h.command('log /nope/x.log');
+  await settle();
+  h.clock.advance(40);
+  expect(h.pane().filter((l) => /Transcript stopped: cannot write \/nope\/x.log \(ENOENT\)/.test(l))).toHaveLength(1);
+  h.line('still works');
+  expect(h.peers[0]!.sent()).toBe('still works\r\n');
+});
+
+test('the transcript keeps CRLF versus LF, one line end for a CRLF cut across reads, and what was sent as typed', async () => {
+  const h = await connected({ settings: { mode: 'line' } });
+  const peer = h.peers[0]!;
+  h.command('log /tmp/t.log');
+  peer.send('220 a\r');
+  peer.send('\nunix\n');
+  h.line('EHLO me');
+  h.command('mode char');
+  h.type(text('l'), key('up', { sequence: '\x1b[A' }), key('enter'));
+  const t = h.logs.files.get('/tmp/t.log')!;
+  expect(t).toContain('<-  220 a\n<-  unix␊\n -> EHLO me\n');
+  expect(t).toContain(' -> l<Up>\n');
+});
+
+test('the hex view shows both directions, marked, with each connection marked and its offsets from 0', async () => {
+  const h = await connected();
+  h.command('toggle hex');
+  h.peers[0]!.send('220\r\n');
+  h.line('HI');
+  h.command('reconnect');
+  await settle();
+  h.peers[1]!.send('OK');
+  h.clock.advance(40);
+  const rows = h.c.getSnapshot().hexRows!.map((r) => r.text);
+  expect(rows[0]).toMatch(/^=== connection 1: mail\.test:25/);
+  expect(rows[1]).toMatch(/^< 00000000  32 32 30 0d 0a/);
+  expect(rows[2]).toMatch(/^> 00000000  48 49 0d 0a/);
+  expect(rows[3]).toMatch(/^=== connection 2: mail\.test:25/);
+  expect(rows[4]).toMatch(/^< 00000000  4f 4b/);
+});
+
+test('set encoding mid-session decodes what follows in the new set', async () => {
+  const h = await connected();
+  h.command('set encoding latin1');
+  h.peers[0]!.send(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a]));
+  h.clock.advance(40);
+  expect(h.pane().at(-1)).toBe('café');
+});
+
+test('quit with data queued for a peer that does not read asks once, then drops it and says so', async () => {
+  const h = await connected();
+  const peer = h.peers[0]!;
+  peer.stalled = true;
+  h.line('x'.repeat(1000));
+  h.command('quit');
+  expect(h.c.current.menu?.message?.text).toMatch(/quit again to drop it/);
+  h.type(text('quit'), key('enter'));
+  expect(await h.c.done).toBe(0);
+  expect(h.c.keptLines(5).map((l) => l.text)).toContain('Dropped 1002 B the peer had not taken.');
+});
+
+test('what stays in the terminal after quit: the last lines of the pane and the last word', async () => {
+  const h = await connected();
+  h.peers[0]!.send('220 ready\r\n');
+  h.command('quit');
+  await h.c.done;
+  expect(h.c.keptLines('screen').map((l) => l.text)).toEqual(["Connected to 127.0.0.1 port 25 in 0.0 ms. Escape character is '^]'.", '220 ready']);
+  expect(h.c.lastWords()).toMatch(/^Connection to mail\.test:25 closed \(by you\)/);
+});
+
+test('refused: said with its meaning and next step; the session exits with the outcome\'s code', async () => {
+  const h = harness({ script: () => ({ code: 'ECONNREFUSED', syscall: 'connect' }) });
+  h.c.start();
+  await settle();
+  h.clock.advance(40);
+  expect(h.status()[0]).toBe('Connection refused: mail.test:25 (127.0.0.1)');
+  expect(h.pane().join('\n')).toMatch(/Connection refused\. The host answered with a reset/);
+  h.command('quit');
+  expect(await h.c.done).toBe(4);
+});

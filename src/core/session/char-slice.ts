@@ -1,0 +1,41 @@
+// Keys in character mode: every key goes to the peer as the terminal sent it, Enter as the line
+// ending in force; Ctrl+] still opens the prompt and the shifted scroll keys still scroll our pane.
+
+import { LINE_ENDINGS } from '../codec.js';
+import type { InputEvent, KeyEvent } from '../key-decoder.js';
+import { formatKey, lookup } from '../key-bindings.js';
+import type { ScrollAction } from '../scrollback.js';
+import { LOCAL_SCROLL } from './line-slice.js';
+import { openMenu } from './menu-slice.js';
+import { sendEffect, sendText } from './send.js';
+import { canSend, noEffects, type SessionState, type Step } from './state.js';
+
+export function charInput(state: SessionState, event: InputEvent): Step {
+  switch (event.type) {
+    case 'text':
+    case 'paste':
+      return { state, effects: sendText(state, event.text) };
+    case 'focus':
+    case 'unknown':
+      return noEffects(state);
+    case 'key':
+      break;
+  }
+  const command = lookup(event);
+  if (command === 'escape-menu') return openMenu(state);
+  const scroll = command ? LOCAL_SCROLL[command] : undefined;
+  if (event.shift && scroll) return { state, effects: [{ type: 'scroll', action: { type: scroll } as ScrollAction }] };
+  if (!canSend(state)) return noEffects(state);
+  return { state, effects: keyEffects(event, state) };
+}
+
+/** What a key sends in character mode: the terminal's own sequence, Enter as the line ending. */
+function keyEffects(event: KeyEvent, state: SessionState): ReturnType<typeof sendText> {
+  const ending = state.settings.lineEnding;
+  if (event.name === 'enter') return [sendEffect(Buffer.from(LINE_ENDINGS[ending], 'latin1'), { text: '', eol: ending, echo: false })];
+  if (event.name === 'backspace') return [sendEffect(Uint8Array.of(0x7f), { text: '<Backspace>', eol: null, echo: false })];
+  if (event.sequence === '') return [];
+  // The transcript shows the key by name, not as the escape sequence it is on the wire.
+  const named = event.sequence.length === 1 && !event.ctrl && !event.meta ? event.sequence : `<${formatKey(event)}>`;
+  return sendText(state, event.sequence, named);
+}

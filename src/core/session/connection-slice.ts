@@ -1,0 +1,121 @@
+// The connection's family of actions: where the connection is, what it said first, and the lines
+// queued while it was not up yet. Every outcome is said once in the pane, in the same words as the
+// status bar.
+
+import { formatHostPort } from '../target.js';
+import {
+  noEffects,
+  type ConnectionAction,
+  type Effect,
+  type SessionState,
+  type Step,
+} from './state.js';
+import { sendEffect } from './send.js';
+
+export function connectionReducer(state: SessionState, action: ConnectionAction): Step {
+  switch (action.type) {
+    case 'resolving':
+      return noEffects({ ...state, conn: { phase: 'resolving', target: action.target, since: action.now } });
+    case 'trying':
+      return noEffects({ ...state, conn: { phase: 'trying', target: state.conn.target, address: action.address, since: action.now } });
+    case 'attempt':
+      return {
+        state,
+        effects: action.attempt.outcome.kind === 'open' ? [] : [{ type: 'info', lines: [`Trying ${action.attempt.address}... ${action.attempt.outcome.label}`] }],
+      };
+    case 'connected': {
+      const next: SessionState = {
+        ...state,
+        pending: [],
+        conn: {
+          phase: 'connected',
+          target: state.conn.target,
+          address: action.address,
+          local: action.local,
+          connectMs: action.connectMs,
+          since: action.now,
+          banner: null,
+          peerEof: null,
+          localEof: false,
+          stalled: false,
+        },
+      };
+      // What was typed while connecting goes now, in order, as if typed now.
+      return { state: next, effects: state.pending.map((p) => sendEffect(p.bytes, { text: p.text, eol: state.settings.lineEnding, echo: state.settings.echo })) };
+    }
+    case 'failed':
+      return {
+        state: { ...state, pending: [], conn: { phase: 'failed', target: state.conn.target, outcome: action.outcome, address: action.address, at: action.now } },
+        effects: [
+          { type: 'info', lines: [`${action.outcome.label}. ${action.outcome.meaning}`, `Next: ${action.outcome.next}`] },
+          ...dropPending(state, action.outcome.label.toLowerCase()),
+        ],
+      };
+    case 'peer-eof': {
+      const c = state.conn;
+      if (c.phase !== 'connected') return noEffects(state);
+      // Not the end: a FIN says the peer stopped sending; it may still read (a half-close).
+      const then = c.localEof
+        ? 'Both sides are done; the connection closes.'
+        : 'It may still read: what you send goes out. Ctrl+D (or send eof) ends our side; Ctrl+] then close or quit.';
+      return {
+        state: { ...state, conn: { ...c, peerEof: action.outcome } },
+        effects: [{ type: 'info', lines: [`${action.outcome.label} (it sent FIN). ${then}`] }],
+      };
+    }
+    case 'closed': {
+      const c = state.conn;
+      if (c.phase !== 'connected') return noEffects(state);
+      const outcome = action.outcome ?? c.peerEof;
+      // A FIN was said at peer-eof already; anything else ending the connection is said here.
+      const effects: Effect[] = action.outcome && action.outcome !== c.peerEof ? [{ type: 'info', lines: [`${action.outcome.label}.`] }] : [];
+      return {
+        state: {
+          ...state,
+          conn: { phase: 'closed', target: c.target, outcome, address: c.address, at: action.now, duration: action.now - c.since, byUs: action.outcome === null },
+        },
+        effects,
+      };
+    }
+    case 'stalled': {
+      const c = state.conn;
+      if (c.phase !== 'connected' || c.stalled === action.stalled) return noEffects(state);
+      return noEffects({ ...state, conn: { ...c, stalled: action.stalled } });
+    }
+    case 'peer-lines': {
+      const c = state.conn;
+      if (c.phase !== 'connected' || c.banner !== null) return noEffects(state);
+      const first = action.lines.find((l) => l.text.trim() !== '');
+      return first ? noEffects({ ...state, conn: { ...c, banner: first.text } }) : noEffects(state);
+    }
+  }
+}
+
+/** Whether the reducer wants the peer's lines now: the controller feeds them only then. */
+export function wantsPeerLines(state: SessionState): boolean {
+  return state.conn.phase === 'connected' && state.conn.banner === null;
+}
+
+/** The user closed the connection or cancelled the connect: said in the pane, not an error. */
+export function closeByUser(state: SessionState, now: number): Step {
+  const c = state.conn;
+  const where = formatHostPort(c.target.host, c.target.port);
+  if (c.phase === 'resolving' || c.phase === 'trying') {
+    return {
+      state: { ...state, pending: [], conn: { phase: 'cancelled', target: c.target, at: now } },
+      effects: [{ type: 'close' }, { type: 'info', lines: [`Cancelled connecting to ${where}.`] }, ...dropPending(state, 'cancelled')],
+    };
+  }
+  if (c.phase === 'connected') {
+    return { state, effects: [{ type: 'close' }, { type: 'info', lines: [`Closed the connection to ${where}.`] }] };
+  }
+  return noEffects(state);
+}
+
+/** Lines queued while connecting that will never go: said, never dropped silently. */
+function dropPending(state: SessionState, why: string): Effect[] {
+  if (state.pending.length === 0) return [];
+  const n = state.pending.length;
+  const shown = state.pending.map((p) => p.text).join(' | ');
+  return [{ type: 'info', lines: [`Not sent (${why}): ${n === 1 ? 'the line' : `${n} lines`} typed while connecting: ${shown}`] }];
+}

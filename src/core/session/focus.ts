@@ -1,0 +1,11 @@
+// Who gets a key: one small function, so a new layer over the session (the help panel, a
+// composer's prompt, terminal mode) takes keys by being added here, not by checks in each slice.
+
+import type { SessionState } from './state.js';
+
+export type Focus = 'menu' | 'line' | 'char';
+
+export function focus(state: SessionState): Focus {
+  if (state.menu) return 'menu';
+  return state.settings.mode === 'char' ? 'char' : 'line';
+}

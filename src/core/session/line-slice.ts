@@ -1,0 +1,95 @@
+// Keys in line mode: the line editor, Enter to send, the scroll keys, Ctrl+D's half-close and the
+// way into the prompt. A multi-line paste sends each complete line in order.
+
+import type { InputEvent } from '../key-decoder.js';
+import { lookup, type Command as KeyCommand } from '../key-bindings.js';
+import { isEditorCommand, lineEditorReducer, type LineEditorState } from '../line-editor.js';
+import type { ScrollAction } from '../scrollback.js';
+import { openMenu } from './menu-slice.js';
+import { sendLines } from './send.js';
+import { canSend, noEffects, notSentReason, type Conn, type SessionState, type Step } from './state.js';
+
+/** Keys that scroll our own pane; in character mode only their shifted forms (the plain ones go to the peer). */
+export const LOCAL_SCROLL: Partial<Record<KeyCommand, ScrollAction['type']>> = {
+  'scroll-page-up': 'pageUp',
+  'scroll-page-down': 'pageDown',
+  'scroll-top': 'top',
+  'scroll-bottom': 'bottom',
+};
+
+export const INTERRUPT_HINT = 'Ctrl+C clears the line here; to leave: Ctrl+] then quit. To send ^C: mode char.';
+
+function withEditor(state: SessionState, editor: LineEditorState): Step {
+  return noEffects({ ...state, editor, hint: null });
+}
+
+export function lineInput(state: SessionState, event: InputEvent): Step {
+  switch (event.type) {
+    case 'text':
+      return withEditor(state, lineEditorReducer(state.editor, { type: 'insert', text: event.text }));
+    case 'paste':
+      return paste(state, event.text);
+    case 'focus':
+    case 'unknown':
+      return noEffects(state);
+    case 'key':
+      break;
+  }
+  const command = lookup(event);
+  if (command === 'escape-menu') return openMenu(state);
+  const scroll = command ? LOCAL_SCROLL[command] : undefined;
+  if (scroll) return { state, effects: [{ type: 'scroll', action: { type: scroll } as ScrollAction }] };
+  switch (command) {
+    case 'submit':
+      return submit(state);
+    case 'interrupt':
+      return { state: { ...state, editor: lineEditorReducer(state.editor, { type: 'interrupt' }), hint: INTERRUPT_HINT }, effects: [] };
+    case 'eof':
+      if (state.editor.text !== '') return withEditor(state, lineEditorReducer(state.editor, { type: 'delete-forward' }));
+      return halfClose(state);
+    case 'clear-screen':
+      return { state, effects: [{ type: 'clear' }] };
+    case undefined:
+      return noEffects(state);
+    default:
+      if (isEditorCommand(command)) return withEditor(state, lineEditorReducer(state.editor, { type: command }));
+      return noEffects(state);
+  }
+}
+
+function submit(state: SessionState): Step {
+  const r = sendLines(state, [state.editor.text]);
+  // Refused (a character the encoding lacks): the line stays in the editor to be mended.
+  if (!r.ok) return { state: { ...state, hint: null }, effects: r.effects };
+  const editor = lineEditorReducer(state.editor, { type: 'submit' });
+  return { state: { ...r.state, editor, hint: null }, effects: r.effects };
+}
+
+/**
+ * A multi-line paste sends each complete line in order with the line ending in force; what
+ * follows the last newline stays in the editor, as a terminal would leave it.
+ */
+function paste(state: SessionState, text: string): Step {
+  const parts = text.split(/\r\n|\r|\n/);
+  if (parts.length === 1) return withEditor(state, lineEditorReducer(state.editor, { type: 'insert', text }));
+  const first = lineEditorReducer(state.editor, { type: 'insert', text: parts[0]! });
+  const lines = [first.text, ...parts.slice(1, -1)];
+  const r = sendLines(state, lines);
+  if (!r.ok) {
+    // Nothing goes: the whole paste stays in the editor, as typed, to be mended.
+    return { state: { ...state, editor: lineEditorReducer(state.editor, { type: 'insert', text }), hint: null }, effects: r.effects };
+  }
+  let editor = lineEditorReducer(first, { type: 'submit' });
+  editor = lineEditorReducer(editor, { type: 'insert', text: parts.at(-1)! });
+  return { state: { ...r.state, editor, hint: null }, effects: r.effects };
+}
+
+export function halfClose(state: SessionState): Step {
+  if (!canSend(state)) return { state, effects: [{ type: 'info', lines: [`Nothing to close (${notSentReason(state)}).`] }] };
+  const c = state.conn as Extract<Conn, { phase: 'connected' }>;
+  const words = c.peerEof ? 'Sent EOF (half-close): both sides are done.' : 'Sent EOF (half-close): the peer may still answer.';
+  return {
+    state: { ...state, conn: { ...c, localEof: true } },
+    effects: [{ type: 'send-eof' }, { type: 'info', lines: [words] }],
+  };
+}

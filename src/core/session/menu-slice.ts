@@ -1,0 +1,127 @@
+// The Ctrl+] prompt, as telnet's `telnet>`: its own line editor, Tab completion, and the commands.
+// Most commands close the prompt and say what they did in the pane; errors answer in the prompt.
+
+import { commandList, complete, parseCommand, type Command } from '../commands.js';
+import type { InputEvent } from '../key-decoder.js';
+import { lookup } from '../key-bindings.js';
+import { createLineEditorState, isEditorCommand, lineEditorReducer, type LineEditorState } from '../line-editor.js';
+import { DEFAULT_PORT } from '../options.js';
+import { closeByUser } from './connection-slice.js';
+import { halfClose } from './line-slice.js';
+import { sendEffect } from './send.js';
+import { settingsReducer } from './settings-slice.js';
+import { canSend, noEffects, notSentReason, type Effect, type Menu, type SessionState, type Step } from './state.js';
+
+const ESCAPE_CHAR = Uint8Array.of(0x1d);
+
+export function openMenu(state: SessionState): Step {
+  const history = state.menu?.editor.history ?? [];
+  return noEffects({ ...state, menu: { editor: createLineEditorState({ history }), message: null, candidates: [], confirmQuit: false }, hint: null });
+}
+
+function closeMenu(state: SessionState, effects: Effect[] = []): Step {
+  return { state: { ...state, menu: null }, effects };
+}
+
+export function menuInput(state: SessionState, menu: Menu, event: InputEvent, now: number): Step {
+  const withEditor = (editor: LineEditorState, extra: Partial<Menu> = {}): Step =>
+    noEffects({ ...state, menu: { ...menu, editor, candidates: [], ...extra } });
+  switch (event.type) {
+    case 'text':
+      return withEditor(lineEditorReducer(menu.editor, { type: 'insert', text: event.text }));
+    case 'paste':
+      // A command is one line: a pasted newline becomes a space rather than running half of it.
+      return withEditor(lineEditorReducer(menu.editor, { type: 'insert', text: event.text.replace(/[\r\n]+/g, ' ') }));
+    case 'focus':
+    case 'unknown':
+      return noEffects(state);
+    case 'key':
+      break;
+  }
+  if (event.name === 'escape' && !event.ctrl && !event.meta) return closeMenu(state);
+  if (event.name === 'tab' && !event.ctrl && !event.meta) {
+    // A held (too long to edit) prompt line is no command: nothing to complete.
+    if (menu.editor.held !== null) return noEffects(state);
+    const c = complete(menu.editor.text);
+    let editor = lineEditorReducer(menu.editor, { type: 'kill-to-start' });
+    editor = lineEditorReducer(lineEditorReducer(editor, { type: 'cursor-end' }), { type: 'kill-to-end' });
+    editor = lineEditorReducer(editor, { type: 'insert', text: c.text });
+    return withEditor(editor, { candidates: c.candidates, message: null });
+  }
+  const command = lookup(event);
+  // Ctrl+] twice sends a literal 0x1d, as telnet's escape character typed at its own prompt.
+  if (command === 'escape-menu') {
+    return closeMenu(state, canSend(state) ? [sendEffect(ESCAPE_CHAR, { text: '^]', eol: null, echo: false })] : []);
+  }
+  if (command === 'submit') {
+    const editor = lineEditorReducer(menu.editor, { type: 'submit' });
+    const text = editor.submitted ?? '';
+    if (text.trim() === '') return closeMenu(state);
+    const parsed = menu.editor.held !== null ? ({ ok: false, message: 'that is no command (too long)' } as const) : parseCommand(text);
+    if (!parsed.ok) {
+      return noEffects({ ...state, menu: { ...menu, editor, candidates: [], confirmQuit: false, message: { text: `${parsed.message}. Commands: ${commandNames()}`, error: true } } });
+    }
+    return runCommand({ ...state, menu: { ...menu, editor } }, parsed.command, now);
+  }
+  if (command === 'interrupt') return closeMenu(state);
+  if (command === 'eof' && menu.editor.text === '') return closeMenu(state);
+  if (command && isEditorCommand(command)) return withEditor(lineEditorReducer(menu.editor, { type: command }));
+  return noEffects(state);
+}
+
+function commandNames(): string {
+  return commandList()
+    .map((l) => l.split(' ')[0])
+    .join(', ');
+}
+
+/** Carry out a command of the Ctrl+] prompt: most close the prompt, a few answer in it. */
+function runCommand(state: SessionState, command: Command, now: number): Step {
+  const menu = state.menu!;
+  const answer = (text: string, extra: Partial<Menu> = {}): Step =>
+    noEffects({ ...state, menu: { ...menu, message: { text, error: false }, candidates: [], confirmQuit: false, ...extra } });
+  const settle = (step: Step): Step => ({ state: { ...step.state, menu: null }, effects: step.effects });
+  switch (command.type) {
+    case 'quit': {
+      const c = state.conn;
+      // Bytes the peer has not taken would be dropped by quitting: say so once, the second quit drops them.
+      if (c.phase === 'connected' && c.stalled && !menu.confirmQuit) {
+        return answer('Data is still queued for a peer that is not reading (see the status bar): quit again to drop it, or Esc and wait.', {
+          confirmQuit: true,
+        });
+      }
+      return closeMenu(state, [{ type: 'quit' }]);
+    }
+    case 'close': {
+      const c = state.conn.phase;
+      if (c !== 'connected' && c !== 'resolving' && c !== 'trying') return answer('Not connected.');
+      return settle(closeByUser(state, now));
+    }
+    case 'open': {
+      const target = { host: command.host, port: command.port ?? DEFAULT_PORT };
+      return closeMenu(state, [{ type: 'close' }, { type: 'connect', target }]);
+    }
+    case 'reconnect':
+      return closeMenu(state, [{ type: 'close' }, { type: 'connect', target: state.conn.target }]);
+    case 'status':
+      return closeMenu(state, [{ type: 'status' }]);
+    case 'send':
+      if (!canSend(state)) return answer(`Not sent: ${notSentReason(state)}.`);
+      if (command.what === 'eof') return settle(halfClose(state));
+      return closeMenu(state, [sendEffect(command.bytes, { text: `<${command.label}>`, eol: null, echo: false }), { type: 'info', lines: [`Sent ${command.label}.`] }]);
+    case 'mode':
+      return settle(settingsReducer(state, { type: 'mode', mode: command.mode }));
+    case 'set-line-ending':
+      return settle(settingsReducer(state, { type: 'line-ending', ending: command.ending }));
+    case 'set-encoding':
+      return settle(settingsReducer(state, { type: 'encoding', encoding: command.encoding }));
+    case 'toggle':
+      return settle(settingsReducer(state, { type: 'toggle', what: command.what }));
+    case 'log':
+      return closeMenu(state, [{ type: 'log', file: command.file }]);
+    case 'clear':
+      return closeMenu(state, [{ type: 'clear' }]);
+    case 'help':
+      return closeMenu(state, [{ type: 'info', lines: ['Commands (Ctrl+] opens the prompt):', ...commandList().map((l) => `  ${l}`)] }]);
+  }
+}

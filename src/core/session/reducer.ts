@@ -1,0 +1,21 @@
+// The session's reducer: routes each action to the slice that owns its family; keys go where
+// focus() says. Slices return the next state and effects; nothing here runs an effect.
+
+import { charInput } from './char-slice.js';
+import { connectionReducer } from './connection-slice.js';
+import { focus } from './focus.js';
+import { lineInput } from './line-slice.js';
+import { menuInput } from './menu-slice.js';
+import type { SessionAction, SessionState, Step } from './state.js';
+
+export function sessionReducer(state: SessionState, action: SessionAction): Step {
+  if (action.type !== 'input') return connectionReducer(state, action);
+  switch (focus(state)) {
+    case 'menu':
+      return menuInput(state, state.menu!, action.event, action.now);
+    case 'char':
+      return charInput(state, action.event);
+    case 'line':
+      return lineInput(state, action.event);
+  }
+}

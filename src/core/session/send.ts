@@ -1,0 +1,61 @@
+// Sending what the user typed: encoded in the session's character set (refused, not mangled, when
+// the set lacks a character), with the line ending in force, or queued while connecting. Nothing
+// typed is dropped without a word.
+
+import { LINE_ENDINGS } from '../codec.js';
+import { encodeText } from '../pipeline.js';
+import { canSend, isConnecting, notSentReason, type Effect, type SentDisplay, type SessionState } from './state.js';
+
+export function sendEffect(bytes: Uint8Array, display: SentDisplay): Effect {
+  return { type: 'send', bytes, display };
+}
+
+export type LinesOutcome =
+  /** Sent (or queued); the editor may move on. */
+  | { ok: true; state: SessionState; effects: Effect[] }
+  /** Refused: nothing went out, the line stays where it is to be mended. */
+  | { ok: false; effects: Effect[] };
+
+/**
+ * Lines the user sends: each with the line ending in force, in order. While connecting they are
+ * queued and go on connect; otherwise, when nothing can take them, they are said not sent.
+ */
+export function sendLines(state: SessionState, lines: readonly string[]): LinesOutcome {
+  const { encoding, lineEnding, echo } = state.settings;
+  const encoded: Uint8Array[] = [];
+  for (const line of lines) {
+    const e = encodeText(line + LINE_ENDINGS[lineEnding], encoding);
+    if (!e.ok) return { ok: false, effects: [unencodable(e.char, encoding)] };
+    encoded.push(e.bytes);
+  }
+  if (isConnecting(state)) {
+    const queued = lines.map((text, i) => ({ text, bytes: encoded[i]! }));
+    const total = state.pending.length + queued.length;
+    return {
+      ok: true,
+      state: { ...state, pending: [...state.pending, ...queued] },
+      effects: [{ type: 'info', lines: lines.map((l) => `Queued until connected (${total} pending): ${l}`) }],
+    };
+  }
+  if (!canSend(state)) {
+    const what = lines.length === 1 ? lines[0] : `${lines.length} lines`;
+    return { ok: true, state, effects: [{ type: 'info', lines: [`Not sent (${notSentReason(state)}): ${what}. Ctrl+] then reconnect, open HOST PORT or quit.`] }] };
+  }
+  return { ok: true, state, effects: lines.map((text, i) => sendEffect(encoded[i]!, { text, eol: lineEnding, echo })) };
+}
+
+/** Text sent as typed (character mode): refused whole when the encoding lacks a character. */
+export function sendText(state: SessionState, text: string, display: string = text): Effect[] {
+  const e = encodeText(text, state.settings.encoding);
+  if (!e.ok) return [unencodable(e.char, state.settings.encoding)];
+  if (!canSend(state)) return [];
+  return [sendEffect(e.bytes, { text: display, eol: null, echo: false })];
+}
+
+function unencodable(char: string, encoding: string): Effect {
+  const code = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return {
+    type: 'info',
+    lines: [`Not sent: ${char} (${code}) has no byte in ${encoding}. Mend the line, or Ctrl+] set encoding utf-8, or send hex.`],
+  };
+}

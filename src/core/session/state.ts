@@ -1,0 +1,183 @@
+// The interactive session's state, actions and effects: the types every slice of the reducer
+// shares. Effects are data: the controller (io) carries them out and reports back with actions.
+
+import type { LineEnding } from '../codec.js';
+import type { InputEvent } from '../key-decoder.js';
+import type { Eol } from '../line-assembler.js';
+import { createLineEditorState, type LineEditorState } from '../line-editor.js';
+import { PortholeCode, type Attempt, type Outcome } from '../outcome.js';
+import type { ScrollAction } from '../scrollback.js';
+
+export interface Settings {
+  /** line: edit locally, send on Enter; char: every key goes out as typed. */
+  mode: 'line' | 'char';
+  lineEnding: LineEnding;
+  encoding: string;
+  /** Show what we send in the output pane. */
+  echo: boolean;
+  hex: boolean;
+  timestamps: boolean;
+  /** Show the peer's SGR colours (a safe subset) instead of marks. */
+  colours: boolean;
+}
+
+export interface Target {
+  host: string;
+  port: number;
+}
+
+/** Where the connection is, for the status bar; times are on the injected clock. */
+export type Conn =
+  | { phase: 'resolving'; target: Target; since: number }
+  | { phase: 'trying'; target: Target; address: string; since: number }
+  | {
+      phase: 'connected';
+      target: Target;
+      address: string;
+      local: string;
+      connectMs: number;
+      since: number;
+      /** The service's first line, once it has sent one. */
+      banner: string | null;
+      /** The peer sent FIN: it sends nothing more, but may still read what we send. */
+      peerEof: Outcome | null;
+      /** We sent FIN (send eof). */
+      localEof: boolean;
+      /** Bytes wait behind a full kernel buffer: the peer is not reading. */
+      stalled: boolean;
+    }
+  | { phase: 'failed'; target: Target; outcome: Outcome; address: string | null; at: number }
+  | { phase: 'closed'; target: Target; outcome: Outcome | null; address: string; at: number; duration: number; byUs: boolean }
+  /** The user cancelled the connect (close while connecting): nothing was decided about the service. */
+  | { phase: 'cancelled'; target: Target; at: number };
+
+export type Phase = Conn['phase'];
+
+export interface Menu {
+  editor: LineEditorState;
+  /** A one-line answer to the last command (an error or a confirmation). */
+  message: { text: string; error: boolean } | null;
+  /** Completion candidates from the last Tab. */
+  candidates: string[];
+  /** `quit` was refused once because bytes were still queued: the next quit drops them. */
+  confirmQuit: boolean;
+}
+
+/** A line typed while the connection was not up yet, sent once it is. */
+export interface PendingLine {
+  text: string;
+  bytes: Uint8Array;
+}
+
+export interface SessionState {
+  conn: Conn;
+  settings: Settings;
+  editor: LineEditorState;
+  /** Lines typed while connecting, in order. */
+  pending: PendingLine[];
+  /** The Ctrl+] prompt when open. */
+  menu: Menu | null;
+  /** Shown once when Ctrl+C is pressed in line mode: how to leave instead. */
+  hint: string | null;
+}
+
+/** What went out, as the user means it: the pane (with echo on) and the transcript show this. */
+export interface SentDisplay {
+  /** Visible text of what was sent: the line typed, or a key or bytes in words. */
+  text: string;
+  /** The line ending that went with it; null for a key or bytes that end no line. */
+  eol: Eol | null;
+  /** Shown in the pane only when echo is on (a line typed); a named send is always said. */
+  echo: boolean;
+}
+
+export type Effect =
+  | { type: 'send'; bytes: Uint8Array; display: SentDisplay }
+  | { type: 'send-eof' }
+  | { type: 'connect'; target: Target }
+  /** Close the connection or cancel the connect in progress. */
+  | { type: 'close' }
+  | { type: 'quit' }
+  | { type: 'info'; lines: string[] }
+  | { type: 'scroll'; action: ScrollAction }
+  | { type: 'clear' }
+  | { type: 'log'; file: string | null }
+  | { type: 'status' }
+  | { type: 'set-encoding'; encoding: string };
+
+/** A line the peer sent, as the line assembler ended it. */
+export interface PeerLine {
+  text: string;
+  eol: Eol;
+}
+
+export type ConnectionAction =
+  | { type: 'resolving'; target: Target; now: number }
+  | { type: 'trying'; address: string; now: number }
+  | { type: 'attempt'; attempt: Attempt }
+  | { type: 'connected'; address: string; local: string; connectMs: number; now: number }
+  | { type: 'failed'; outcome: Outcome; address: string | null; now: number }
+  | { type: 'peer-eof'; outcome: Outcome }
+  | { type: 'closed'; outcome: Outcome | null; now: number }
+  | { type: 'stalled'; stalled: boolean }
+  | { type: 'peer-lines'; lines: PeerLine[] };
+
+export type SessionAction = { type: 'input'; event: InputEvent; now: number } | ConnectionAction;
+
+export interface Step {
+  state: SessionState;
+  effects: Effect[];
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  mode: 'line',
+  lineEnding: 'crlf',
+  encoding: 'utf-8',
+  echo: true,
+  hex: false,
+  timestamps: false,
+  colours: false,
+};
+
+export function initialSessionState(target: Target, settings: Settings, history: readonly string[] = [], now = 0): SessionState {
+  return {
+    conn: { phase: 'resolving', target, since: now },
+    settings,
+    editor: createLineEditorState({ history }),
+    pending: [],
+    menu: null,
+    hint: null,
+  };
+}
+
+export const noEffects = (state: SessionState): Step => ({ state, effects: [] });
+
+/** Up and able to send: connected, and our sending side not closed. */
+export function canSend(state: SessionState): boolean {
+  return state.conn.phase === 'connected' && !state.conn.localEof;
+}
+
+/** Still on the way to a connection: what is typed now is queued. */
+export function isConnecting(state: SessionState): boolean {
+  return state.conn.phase === 'resolving' || state.conn.phase === 'trying';
+}
+
+/** Why a line cannot go now, in words. */
+export function notSentReason(state: SessionState): string {
+  const c = state.conn;
+  if (c.phase === 'connected') return 'our sending side is closed';
+  if (c.phase === 'resolving' || c.phase === 'trying') return 'still connecting';
+  return 'not connected';
+}
+
+/**
+ * Exit code of a session, from its last connection: 0 when it connected and ended normally or
+ * the peer closed it, the failure's code when it never connected, 7 when it was reset. A reset
+ * that answered what we sent after the peer's own FIN is a normal end too: it had closed.
+ */
+export function sessionExitCode(state: SessionState): number {
+  const c = state.conn;
+  if (c.phase === 'failed') return c.outcome.exit;
+  if (c.phase === 'closed' && c.outcome?.kind === 'reset-by-peer' && c.outcome.code !== PortholeCode.refusedAfterClose) return c.outcome.exit;
+  return 0;
+}
