@@ -34,6 +34,13 @@ test('open and silent (an HTTP server): still open, and says the service waits f
   expect(r.stdout).toMatch(/open in [\d.]+ ms \(no banner: the service waits for the client to speak\)/);
 });
 
+test('--banner-wait 0 reports at connect without calling a server that speaks first silent', async () => {
+  const r = await runCli(['-z', '--banner-wait', '0', '127.0.0.1', banner]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/open in [\d.]+ ms \(banner not awaited: --banner-wait 0\)/);
+  expect(r.stdout).not.toMatch(/no banner/);
+});
+
 test('refused: exit 4 with the meaning and the next step', async () => {
   const r = await runCli(['-z', '127.0.0.1', refused]);
   expect(r.code).toBe(4);

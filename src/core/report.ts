@@ -3,6 +3,7 @@
 
 import { formatMs, roundMs } from './clock.js';
 import type { Attempt, Outcome } from './outcome.js';
+import { LineAssembler, LineCollector } from './line-assembler.js';
 import { isVisibleSafe, toVisible } from './sanitize.js';
 import { formatHostPort, serviceName } from './target.js';
 
@@ -18,6 +19,8 @@ export interface ProbeResult {
   ms: number | null;
   /** Decoded text the service sent within the banner wait; null when it sent nothing. */
   banner: string | null;
+  /** False when the probe did not wait for a banner (--banner-wait 0): no banner then means nothing. */
+  bannerAwaited: boolean;
   attempts: Attempt[];
   resolveMs: number;
 }
@@ -28,9 +31,17 @@ export function attemptLine(a: Attempt): string {
   return `Trying ${a.address}... ${verdict} in ${formatMs(a.ms)}`;
 }
 
-/** The banner's first line, safe for a terminal and short enough for one line. */
+/**
+ * The banner's first non-empty line, safe for a terminal and short enough for one line. Lines are
+ * split by the session's own line assembler, so the probe and the session agree on where a
+ * banner's line ends (a bare CR is text, shown as ␍, as in the session).
+ */
 export function bannerFirstLine(banner: string, max = 160): string {
-  const first = banner.split(/\r?\n|\r/).find((l) => l.trim() !== '') ?? '';
+  const lines = new LineCollector(max * 4);
+  const assembler = new LineAssembler();
+  assembler.push(banner, lines);
+  assembler.flush(lines);
+  const first = [...lines.take().map((l) => l.text), lines.partial].find((l) => l.trim() !== '') ?? '';
   const shown = toVisible(first.trimEnd());
   return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
 }
@@ -44,6 +55,7 @@ export function probeLine(r: ProbeResult): string {
   const time = r.ms === null || r.outcome.kind === 'timeout' ? '' : ` in ${formatMs(r.ms)}`;
   const head = `${where}${addr}: ${r.outcome.kind === 'open' ? 'open' : r.outcome.label}${time}`;
   if (r.banner !== null) return `${head}: ${bannerFirstLine(r.banner)}`;
+  if (r.outcome.kind === 'open' && !r.bannerAwaited) return `${head} (banner not awaited: --banner-wait 0)`;
   if (r.outcome.kind === 'open') return `${head} (no banner: the service waits for the client to speak)`;
   return `${head}: ${hint(r.outcome)}`;
 }

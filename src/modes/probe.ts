@@ -3,6 +3,7 @@
 
 import type { Clock } from '../core/clock.js';
 import { createDecoder } from '../core/codec.js';
+import { LineAssembler, LineCollector } from '../core/line-assembler.js';
 import { exitCodeFor, makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
 import { attemptLine, probeLine, probeRecord, safeJson, type ProbeResult } from '../core/report.js';
 import type { ProbePart } from '../core/options.js';
@@ -76,7 +77,7 @@ export async function probeOne(opts: ProbeOptions, port: number, resolver: Resol
     resolver,
     clock,
   });
-  const base = { host: opts.host, port, attempts: r.attempts, resolveMs: r.resolveMs };
+  const base = { host: opts.host, port, attempts: r.attempts, resolveMs: r.resolveMs, bannerAwaited: opts.bannerWaitMs > 0 };
   if (!r.ok) {
     const last = r.attempts.at(-1);
     const reported = r.attempts.find((a) => a.address === r.address) ?? last;
@@ -107,7 +108,11 @@ function watchBanner(
     return Promise.resolve({ outcome: open, banner: null });
   }
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
+    const decoder = createDecoder(encoding);
+    // The session's line assembler says when the banner's first line has ended.
+    const assembler = new LineAssembler();
+    const lines = new LineCollector(BANNER_MAX_BYTES);
+    let text = '';
     let size = 0;
     let cancelGrace: (() => void) | null = null;
     const done = (ending: Outcome | null) => {
@@ -115,20 +120,18 @@ function watchBanner(
       cancelGrace?.();
       off();
       c.close();
-      let banner: string | null = null;
-      if (size > 0) {
-        const d = createDecoder(encoding);
-        banner = d.write(Buffer.concat(chunks)) + d.end();
-      }
-      resolve({ outcome: ending ?? open, banner });
+      if (size > 0) text += decoder.end();
+      resolve({ outcome: ending ?? open, banner: size > 0 ? text : null });
     };
     const off = c.on((e) => {
       if (e.type === 'data') {
         const take = e.bytes.subarray(0, BANNER_MAX_BYTES - size);
-        chunks.push(take);
         size += take.length;
+        const chunk = decoder.write(take);
+        text += chunk;
+        assembler.push(chunk, lines);
         if (size >= BANNER_MAX_BYTES) return done(null);
-        if (!cancelGrace && take.includes(0x0a)) {
+        if (!cancelGrace && lines.take().length > 0) {
           cancelGrace = clock.setTimer(() => done(null), Math.min(AFTER_BANNER_GRACE_MS, waitMs));
         }
       } else if (e.type === 'peer-eof' || e.type === 'closed') {
