@@ -15,19 +15,19 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 
 const EPILOG = `Modes:
   porthole HOST [PORT]             interactive session on a terminal (PORT defaults to 23)
-  porthole HOST [PORT] <in >out    pipe mode when stdin is not a terminal, or with --pipe
+  porthole HOST [PORT] <in >out    pipe mode when stdin or stdout is not a terminal, or --pipe
   porthole -z HOST PORT|A-B...     probe each port, print one line each, then exit
 
 Ports are numbers or service names (smtp, submission, http, https, pop3, imap, imaps, ssh...).
 Hosts are names, IPv4 or IPv6 addresses, with or without [brackets]; HOST:PORT works too.
 
 Exit codes:
-  0  connected (a session ended normally or the peer closed it)
+  0  connected (a session ended normally, the peer closed it, or you cancelled the connect)
   1  internal error
   2  usage error
   3  name resolution failed
   4  connection refused
-  5  timed out
+  5  timed out (pipe: also idle past an explicit -w)
   6  unreachable or prohibited
   7  closed or reset by the peer right after connecting (probe); reset mid-stream (pipe)
   8  TLS failure
