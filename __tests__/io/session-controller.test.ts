@@ -304,3 +304,27 @@ test('refused: said with its meaning and next step; the session exits with the o
   h.command('quit');
   expect(await h.c.done).toBe(4);
 });
+
+test('the filter slot: what a protocol filter answers goes back to the peer, only its data reaches the pane and the hex view', async () => {
+  // A filter of the telnet kind: 0xFF and the byte after it are protocol, answered with 0xFF 0xFC.
+  const filter = () => ({
+    receive(bytes: Uint8Array) {
+      const data: number[] = [];
+      const replies: Uint8Array[] = [];
+      for (let i = 0; i < bytes.length; i++) {
+        if (bytes[i] === 0xff) replies.push(Uint8Array.of(0xff, 0xfc, bytes[++i]!));
+        else data.push(bytes[i]!);
+      }
+      return { data: Uint8Array.from(data), replies, events: [] };
+    },
+    send: (bytes: Uint8Array) => Uint8Array.from([...bytes].flatMap((b) => (b === 0xff ? [0xff, 0xff] : [b]))),
+  });
+  const h = await connected({ extra: { filter } });
+  h.peers[0]!.send(Buffer.from([0x6f, 0x6b, 0xff, 0x01, 0x0d, 0x0a]));
+  h.clock.advance(40);
+  expect(h.pane().at(-1)).toBe('ok');
+  expect([...h.peers[0]!.writes[0]!]).toEqual([0xff, 0xfc, 0x01]);
+  h.command('toggle hex');
+  h.clock.advance(40);
+  expect(h.c.getSnapshot().hexRows!.map((r) => r.text)[1]).toMatch(/^< 00000000  6f 6b 0d 0a /);
+});

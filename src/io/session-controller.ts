@@ -11,7 +11,7 @@ import type { Clock } from '../core/clock.js';
 import { HexLog, hexScrollReducer } from '../core/hex-log.js';
 import type { InputEvent } from '../core/key-decoder.js';
 import { fanOut, LineAssembler, LineCollector, type LineSink } from '../core/line-assembler.js';
-import { inbound, outbound, type Inbound, type Outbound } from '../core/pipeline.js';
+import { inbound, outbound, type Inbound, type Outbound, type ProtocolFilter } from '../core/pipeline.js';
 import { initialScroll, newLineCount, Scrollback, scrollReducer, viewport, type ScrollAction, type ScrollState } from '../core/scrollback.js';
 import { fitColumns, type SafeText } from '../core/sanitize.js';
 import { wantsPeerLines } from '../core/session/connection-slice.js';
@@ -54,6 +54,8 @@ export interface ControllerOptions {
   frameMs?: number;
   /** Opens a transcript file; injected for tests. */
   openLog?: (path: string) => LogFile;
+  /** The protocol filter of each new connection, in the pipeline's filter slot (telnet next). */
+  filter?: () => ProtocolFilter;
 }
 
 /**
@@ -275,11 +277,12 @@ export class SessionController implements SessionView {
 
   private attach(c: Connection, gen: number, target: Target): void {
     const hex = this.hex;
+    const filter = this.opts.filter?.();
     const link: Link = {
       gen,
       conn: c,
-      inbound: inbound({ hex: (bytes) => hex.append('in', bytes), encoding: this.state.settings.encoding }),
-      outbound: outbound({ hex: (bytes) => hex.append('out', bytes) }),
+      inbound: inbound({ ...(filter ? { filter } : {}), hex: (bytes) => hex.append('in', bytes), encoding: this.state.settings.encoding }),
+      outbound: outbound({ ...(filter ? { filter } : {}), hex: (bytes) => hex.append('out', bytes) }),
       lines: new LineAssembler(),
       collector: new LineCollector(),
       ended: false,
