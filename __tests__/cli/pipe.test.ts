@@ -95,12 +95,23 @@ test('--no-shutdown keeps our sending side open after stdin ends, until the peer
   expect(p.stdout()).toBe('done\n');
 });
 
-test('-q SECONDS quits that long after stdin ends, though the peer says nothing (nc -q)', async () => {
-  const f = await fixture(() => {});
+test('-q SECONDS quits that long after stdin ends, though the peer says nothing (nc -q); stdin still got there', async () => {
+  let got = '';
+  const f = await fixture((s) => s.on('data', (d) => (got += d.toString())));
   const t0 = Date.now();
-  const r = await runCli(['-q', '0.3', '127.0.0.1', String(f.port)], { input: 'x' });
+  const r = await runCli(['-q', '0.3', '127.0.0.1', String(f.port)], { input: 'all of stdin\n' });
   expect(r.code).toBe(0);
   expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+  expect(got).toBe('all of stdin\n');
+});
+
+test('--encoding: a character the encoding cannot hold is said once on stderr', async () => {
+  let got: Buffer = Buffer.alloc(0);
+  const f = await fixture((s) => s.on('data', (d) => (got = Buffer.concat([got, d]))).on('end', () => s.end()));
+  const r = await runCli(['--encoding', 'latin1', '127.0.0.1', String(f.port)], { input: 'café 5€ and 6€\n' });
+  expect(r.code).toBe(0);
+  expect(r.stderr).toBe('porthole: stdin has characters latin1 cannot hold (first: U+20AC); they go out as "?".\n');
+  expect(got.toString('latin1')).toBe('café 5? and 6?\n');
 });
 
 test('-w also ends a connection idle that long, said on stderr, exit 5 (as nc -w)', async () => {

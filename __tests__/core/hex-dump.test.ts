@@ -1,8 +1,8 @@
-import { hexDumpLines } from '../../src/core/hex-dump.js';
+import { hexDumpLines } from '../helpers/hex.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
-describe('hexDumpLines', () => {
+describe('hexDumpRow', () => {
   test('matches hexdump -C for a short line and a partial last row', () => {
     // Both expectations were taken from `printf ... | hexdump -C`.
     expect(hexDumpLines(bytes('Hello world\n'), 0)).toEqual([

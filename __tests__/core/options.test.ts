@@ -78,6 +78,7 @@ test('session extras: colours, and how much output stays in the terminal after q
 test('flags that exclude each other, and families that cannot match the address', () => {
   fails({ host: 'h', ipv4: true, ipv6: true }, /-4 and -6/);
   fails({ host: 'h', crlf: true, lf: true }, /--crlf and --lf/);
+  fails({ host: 'h', N: true, shutdown: false }, /-N \(half-close when stdin ends\) and --no-shutdown exclude each other/);
   fails({ host: '::1', ipv4: true }, /IPv6 address/);
   fails({ host: '127.0.0.1', ipv6: true }, /IPv4 address/);
   expect(opts({ host: 'h', ipv6: true }).session.family).toBe(6);

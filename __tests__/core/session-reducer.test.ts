@@ -77,6 +77,36 @@ describe('line mode', () => {
     expect(s.state.pending).toEqual([]);
   });
 
+  test('lines queued for one host never go to another: open elsewhere drops them, said', () => {
+    const queued = run(initialSessionState(target, settings), text('AUTH PLAIN secret'), key('enter')).state;
+    const moved = run(queued, { type: 'resolving', target: { host: 'other.test', port: 25 }, now: 3 }, CONNECTED);
+    expect(sent(moved.effects)).toEqual([]);
+    expect(infos(moved.effects)).toContain('Not sent (a new connection was opened): the line typed while connecting: AUTH PLAIN secret');
+  });
+
+  test('queued lines are encoded when they go, with the settings then in force', () => {
+    const queued = run(initialSessionState(target, settings), text('EHLO me'), key('enter')).state;
+    const lf = menu(queued, 'set lf').state;
+    expect(sent(run(lf, CONNECTED).effects)).toEqual(['EHLO me\n']);
+  });
+
+  test('a refused paste put back whole still goes out a line at a time once mended, never with a bare LF inside', () => {
+    const latin1 = connected({ encoding: 'latin1' });
+    const refused = run(latin1, { type: 'paste', text: 'MAIL FROM:<a@b>\nRCPT TO:<€@c>\nDATA', final: true });
+    expect(sent(refused.effects)).toEqual([]);
+    expect(refused.state.editor.text).toBe('MAIL FROM:<a@b>\nRCPT TO:<€@c>\nDATA');
+    // Mended (here: cut and typed again without the €), then Enter.
+    const s = run(refused.state, ctrl('u'), text('MAIL FROM:<a@b>\nRCPT TO:<@c>\nDATA'), key('enter'));
+    expect(sent(s.effects)).toEqual(['MAIL FROM:<a@b>\r\n', 'RCPT TO:<@c>\r\n', 'DATA\r\n']);
+  });
+
+  test('character mode while not connected says the keys are not sent, once, in the status bar', () => {
+    const charConnecting = menu(initialSessionState(target, settings), 'mode char').state;
+    const s = run(charConnecting, text('a'), text('b'));
+    expect(sent(s.effects)).toEqual([]);
+    expect(s.state.hint).toMatch(/^Keys not sent \(still connecting\): character mode sends only to a live connection/);
+  });
+
   test('queued lines that will never go are said not sent, with why', () => {
     const queued = run(initialSessionState(target, settings), text('EHLO me'), key('enter')).state;
     const failed = run(queued, { type: 'failed', outcome: makeOutcome('refused', 'ECONNREFUSED'), address: '127.0.0.1', now: 2 });
@@ -135,7 +165,7 @@ describe('the Ctrl+] prompt', () => {
   });
 
   test('typing quit and Enter quits, as in telnet', () => {
-    expect(menu(connected(), 'quit').effects).toEqual([{ type: 'quit' }]);
+    expect(menu(connected(), 'quit').effects).toEqual([{ type: 'quit', force: false }]);
   });
 
   test('"quit now" is a usage error in the prompt, not a quit', () => {
@@ -144,13 +174,11 @@ describe('the Ctrl+] prompt', () => {
     expect(state.menu?.message).toEqual({ text: expect.stringMatching(/^quit takes no arguments \(got "now"\)/), error: true });
   });
 
-  test('quit with bytes still queued for a peer that does not read asks once; the second quit drops them', () => {
-    const stalled = run(connected(), { type: 'stalled', stalled: true }).state;
-    const first = menu(stalled, 'quit');
-    expect(first.effects).toEqual([]);
-    expect(first.state.menu?.message?.text).toMatch(/Data is still queued for a peer that is not reading.*quit again to drop it/);
-    const second = run(first.state, text('quit'), key('enter'));
-    expect(second.effects).toEqual([{ type: 'quit' }]);
+  test('quit asks the controller first; bytes still queued make it ask once, and the second quit forces', () => {
+    expect(menu(connected(), 'quit').effects).toEqual([{ type: 'quit', force: false }]);
+    const refused = run(connected(), { type: 'quit-refused', queued: 7800 });
+    expect(refused.state.menu?.message).toEqual({ text: expect.stringMatching(/^7\.6 KB still queued for a peer that is not reading: quit again to drop it/), error: true });
+    expect(run(refused.state, text('quit'), key('enter')).effects).toEqual([{ type: 'quit', force: true }]);
   });
 
   test('an unknown command answers with an error and the list, and stays open', () => {

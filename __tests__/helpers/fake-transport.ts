@@ -24,6 +24,10 @@ export class FakeTransport implements Transport {
     this.handlers = h;
   }
 
+  detach(): void {
+    this.handlers = null;
+  }
+
   write(bytes: Uint8Array): boolean {
     this.writes.push(Buffer.from(bytes));
     if (this.stalled) {

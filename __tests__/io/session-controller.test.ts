@@ -115,8 +115,14 @@ test('a typed line goes through the pipeline with CRLF and is shown as sent', as
   expect(h.c.getSnapshot().view!.rows.at(-1)!.source).toBe('out');
 });
 
-test('the peer\'s output is published at most once a frame; a key is drawn at once', async () => {
+test('the peer\'s output is published at most once a frame; a key and the connection\'s state at once', async () => {
   const h = await connected();
+  // The banner is the connection's state (the status bar says it): drawn at once.
+  let first = 0;
+  const offFirst = h.c.subscribe(() => first++);
+  h.peers[0]!.send('220 banner\r\n');
+  expect(first).toBe(1);
+  offFirst();
   let frames = 0;
   h.c.subscribe(() => frames++);
   for (let i = 0; i < 50; i++) h.peers[0]!.send(`line ${i}\r\n`);
@@ -273,10 +279,54 @@ test('set encoding mid-session decodes what follows in the new set', async () =>
   expect(h.pane().at(-1)).toBe('café');
 });
 
+test('keys held from before start are no quit of a session that never started: start then dials nothing', async () => {
+  const h = harness();
+  h.command('quit');
+  expect(await h.c.done).toBe(0);
+  h.c.start();
+  await settle();
+  expect(h.dial.dials).toHaveLength(0);
+  expect(h.clock.pending()).toBe(0);
+});
+
+test('a connect adopted after the peer already closed (its FIN came while nobody listened) is still said', async () => {
+  const { startConnect } = await import('../../src/io/session.js');
+  const peer = new FakeTransport();
+  const clock = fakeClock();
+  const early = startConnect({ host: 'mail.test', port: 25, connectTimeoutMs: 1000, resolver: resolveTo('127.0.0.1'), dial: fakeDial(() => peer), clock, paused: true });
+  await settle();
+  peer.fin();
+  const h = harness({ extra: { clock } });
+  h.c.start(early);
+  await settle();
+  clock.advance(40);
+  expect(h.c.current.conn).toMatchObject({ phase: 'connected', peerEof: { kind: 'closed-by-peer' } });
+  expect(h.status()[0]).toMatch(/^Connection closed by foreign host: the peer stopped sending \(FIN\)/);
+});
+
+test('a connect adopted after it already ended (reset while nobody listened) is still said', async () => {
+  const { startConnect } = await import('../../src/io/session.js');
+  const peer = new FakeTransport();
+  const dial = fakeDial(() => peer);
+  const clock = fakeClock();
+  const early = startConnect({ host: 'mail.test', port: 25, connectTimeoutMs: 1000, resolver: resolveTo('127.0.0.1'), dial, clock, paused: true });
+  await settle();
+  peer.reset();
+  const h = harness({ extra: { clock } });
+  h.c.start(early);
+  await settle();
+  clock.advance(40);
+  expect(h.c.current.conn).toMatchObject({ phase: 'closed', outcome: { kind: 'reset-by-peer' } });
+  expect(h.status()[0]).toMatch(/^Connection reset by peer after/);
+});
+
 test('quit with data queued for a peer that does not read asks once, then drops it and says so', async () => {
   const h = await connected();
   const peer = h.peers[0]!;
   peer.stalled = true;
+  // Under the kernel's high-water mark, as a real socket would have it: write() said yes.
+  const write = peer.write.bind(peer);
+  peer.write = (b) => (write(b), true);
   h.line('x'.repeat(1000));
   h.command('quit');
   expect(h.c.current.menu?.message?.text).toMatch(/quit again to drop it/);

@@ -313,6 +313,34 @@ describe('holding the inbound flow for an upgrade in place (STARTTLS)', () => {
     expect(hold.discarded).toBe(1);
   });
 
+  test('a hold that never finds its cut ends when the connection does (no STARTTLS hang)', async () => {
+    let server!: import('node:net').Socket;
+    const f = await fixture((s) => {
+      server = s;
+    });
+    const { connection: c } = await open(f.port);
+    const reached = c.holdInbound(afterFirstLf);
+    expect(() => c.holdInbound(afterFirstLf)).toThrow(/already on/);
+    server.write('554 no TLS for you');
+    server.destroy();
+    expect(await reached).toEqual({ reached: false, discarded: 0 });
+  });
+
+  test('pausing and resuming reading before the cut (backpressure) does not stall the hold', async () => {
+    let server!: import('node:net').Socket;
+    const f = await fixture((s) => {
+      server = s;
+    });
+    const { connection: c } = await open(f.port);
+    const reached = c.holdInbound(afterFirstLf);
+    c.pauseReading();
+    server.write('220 go\r\n');
+    await new Promise((r) => setTimeout(r, 50));
+    c.resumeReading();
+    expect((await reached).reached).toBe(true);
+    await expect(c.upgrade(() => { throw new Error('stop here'); })).rejects.toThrow('stop here');
+  });
+
   test('upgrade swaps the transport under the connection: counters go on, the new one carries the bytes', async () => {
     const { TcpTransport } = await import('../../src/io/transport.js');
     let server!: import('node:net').Socket;

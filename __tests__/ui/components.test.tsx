@@ -50,11 +50,18 @@ test('the status bar shows each line cut to the width', () => {
       ]}
     />,
   );
-  const lines = lastFrame()!.split('\n');
+  const lines = lastFrame()!.split('\n').map(plain);
   expect(lines).toHaveLength(2);
   expect(lines[0]!.length).toBeLessThanOrEqual(20);
   expect(lines[0]).toMatch(/^Connection refused/);
   expect(lines[1]!.trimEnd()).toBe('short');
+});
+
+test('the status bar pads by columns: a banner with wide characters keeps the bar its width', () => {
+  const { lastFrame } = render(<StatusBar width={20} lines={[{ text: safe('220 日本語 ok'), tone: 'ok' }]} />);
+  const row = plain(lastFrame()!);
+  // 3 wide characters are 6 columns: 14 characters fill the 20 columns.
+  expect(row).toBe('220 日本語 ok' + ' '.repeat(20 - 13));
 });
 
 const edit = (...actions: (LineEditorAction | string)[]): LineEditorState =>

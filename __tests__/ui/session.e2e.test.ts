@@ -259,15 +259,27 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     await t.waitFor(/^porthole>/m);
   });
 
-  test('SIGTERM gives the terminal back', async () => {
+  test('SIGTERM gives the terminal back, and the transcript has everything up to it', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'porthole-')), 'term.log');
     const t = open(['127.0.0.1', String(lab.ports.smtp)]);
     await t.waitFor(/220 /);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type(`log ${file}`);
+    t.keys('Enter');
+    await t.waitFor(/Writing a transcript to/);
+    t.type('NOOP');
+    t.keys('Enter');
+    await t.waitFor(/250 2\.0\.0 Ok/);
     const child = execFileSync('pgrep', ['-P', String(t.panePid()), 'node'], { encoding: 'utf8' }).trim();
     process.kill(Number(child), 'SIGTERM');
     const s = await t.waitFor(/EXIT=\d+/);
     expect(s).toMatch(/EXIT=143/);
     await t.waitFor(/TTY=icanon/);
     expect(t.alternateScreen()).toBe(false);
+    const log = readFileSync(file, 'utf8');
+    expect(log).toMatch(/^ -> NOOP$/m);
+    expect(log).toMatch(/^<- {2}250 2\.0\.0 Ok$/m);
   });
 
   test('SIGHUP in the middle of a long paste gives the terminal back (the session never stops listening)', async () => {

@@ -29,17 +29,3 @@ export function hexDumpRow(bytes: Uint8Array, from: number, to: number, offset: 
   }
   return `${offset.toString(16).padStart(8, '0')}  ${hex}  |${text}|`;
 }
-
-/**
- * `bytes` as hex dump rows, the first at `startOffset` (the offset of `bytes[0]` in the stream):
- * `00000000  48 65 6c 6c 6f 20 77 6f  72 6c 64 0a              |Hello world.|`
- * Offsets have 8 hex digits, more once the stream passes 4 GiB. No closing offset-only row.
- */
-export function hexDumpLines(bytes: Uint8Array, startOffset: number, bytesPerLine = DEFAULT_BYTES_PER_LINE): string[] {
-  const perLine = Math.max(1, Math.floor(bytesPerLine));
-  const rows: string[] = [];
-  for (let from = 0; from < bytes.length; from += perLine) {
-    rows.push(hexDumpRow(bytes, from, Math.min(from + perLine, bytes.length), startOffset + from, perLine));
-  }
-  return rows;
-}

@@ -119,7 +119,6 @@ export class HexLog {
   private first = 0;
   private end = 0;
   private charged = 0;
-  private changes = 0;
   /** The next byte's offset in each direction's stream of the current connection. */
   private offsets: Record<HexDirection, number> = { in: 0, out: 0 };
 
@@ -161,10 +160,6 @@ export class HexLog {
     return this.charged;
   }
 
-  /** Bumped by every change, for a view to tell whether to redraw. */
-  get version(): number {
-    return this.changes;
-  }
 
   /**
    * Bytes as they crossed the wire, received ('in') or sent ('out'). A chunk of the direction the
@@ -173,7 +168,6 @@ export class HexLog {
   append(direction: HexDirection, chunk: Uint8Array): void {
     const n = chunk.length;
     if (n === 0) return;
-    this.changes += 1;
     const code = KIND_CODES[direction];
     if (this.count === 0 || this.kind[this.slot(this.count - 1)] !== code) {
       this.makeRoom(RUN_OVERHEAD_BYTES, false);
@@ -207,7 +201,6 @@ export class HexLog {
    * both directions' offsets start again at 0, as `hexdump -C` of the new connection's streams would.
    */
   connection(label: string): void {
-    this.changes += 1;
     const text = asciiLabel(label);
     this.makeRoom(RUN_OVERHEAD_BYTES + text.length, false);
     this.push(CONNECTION, 0, text);

@@ -58,11 +58,6 @@ export class LineAssembler {
     this.pendingCR = false;
     sink.text('\r');
   }
-
-  /** A CR is held back, waiting for the next chunk. */
-  get pending(): boolean {
-    return this.pendingCR;
-  }
 }
 
 /** Several sinks fed as one, in order. */

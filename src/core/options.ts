@@ -29,6 +29,8 @@ export interface RawArgs {
   quitAfter?: unknown;
   colours?: unknown;
   keepOutput?: unknown;
+  /** nc's -N: half-close when stdin ends, which is the default here. */
+  N?: unknown;
 }
 
 export type Mode = 'probe' | 'pipe' | 'tui';
@@ -171,6 +173,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
   if (raw.ipv4 === true && raw.ipv6 === true) throw new UsageError('PH_BAD_OPTION', '-4 and -6 exclude each other');
   if (raw.crlf === true && raw.lf === true) throw new UsageError('PH_BAD_OPTION', '--crlf and --lf exclude each other');
   if (raw.probe === true && raw.pipe === true) throw new UsageError('PH_BAD_OPTION', '-z and --pipe exclude each other');
+  if (raw.N === true && raw.shutdown === false) throw new UsageError('PH_BAD_OPTION', '-N (half-close when stdin ends) and --no-shutdown exclude each other');
   const family = raw.ipv4 === true ? 4 : raw.ipv6 === true ? 6 : 0;
   if (family === 4 && host.includes(':')) {
     throw new UsageError('PH_BAD_HOST', `-4 was given but ${host} is an IPv6 address`);

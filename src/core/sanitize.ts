@@ -114,7 +114,8 @@ export function displayWidth(text: string): number {
   return width;
 }
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** Printable ASCII only: one column a character, nothing to mark. */
+export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Text made visible, and the column the cursor would be at after it. */
 export interface VisibleRun {
@@ -263,15 +264,18 @@ export function fitColumns(text: SafeText, width: number): SafeText {
   return text.slice(0, end) as SafeText;
 }
 
+/** Safe text cut to `width` columns and padded with spaces to exactly `width` (a bar's row). */
+export function padColumns(text: SafeText, width: number): SafeText {
+  const fitted = fitColumns(text, width);
+  const used = PRINTABLE_ASCII.test(fitted) ? fitted.length : displayWidth(fitted);
+  return (fitted + ' '.repeat(Math.max(0, width - used))) as SafeText;
+}
+
 /** Two safe texts as one: neither holds an ESC, so nothing can form a sequence across the join. */
 export function concatSafe(a: SafeText, b: SafeText): SafeText {
   return (a + b) as SafeText;
 }
 
-/** Safe texts joined: nothing between them can form a sequence, since none holds an ESC. */
-export function joinSafe(parts: readonly SafeText[], separator = ''): SafeText {
-  return parts.join(toVisible(separator)) as SafeText;
-}
 
 /** True if `text` holds nothing that `toVisible` would change. */
 export function isVisibleSafe(text: string): boolean {

@@ -2,7 +2,7 @@
 // and the layout of only the rows in view, so a long session and a flood both stay cheap.
 
 import { LineAssembler, type LineSink } from './line-assembler.js';
-import { concatSafe, displayWidth, forEachCluster, sliceSafe, toVisible, toVisibleFrom, type SafeText } from './sanitize.js';
+import { concatSafe, displayWidth, forEachCluster, PRINTABLE_ASCII, sliceSafe, toVisible, toVisibleFrom, type SafeText } from './sanitize.js';
 
 /** Who a line came from: the server ('in'), what the user sent ('out'), or porthole itself ('info'). */
 export type LineSource = 'in' | 'out' | 'info';
@@ -129,7 +129,6 @@ export class Scrollback implements LineLayout {
 
   private readonly wrapCache = new Map<number, { text: string; width: number; starts: number[] }>();
 
-  private changes = 0;
 
   constructor(options: ScrollbackOptions = {}) {
     this.maxLines = Math.max(1, Math.floor(options.maxLines ?? DEFAULT_MAX_LINES));
@@ -194,14 +193,12 @@ export class Scrollback implements LineLayout {
     if (fragment.length === 0) return;
     if (this.current !== source) this.switchTo(source);
     this.addText(fragment, source, time, fragment.length > 4 * this.maxLineLength);
-    this.changed();
   }
 
   /** `source`'s current line ended on the wire with `eol`. */
   endLineOf(eol: 'crlf' | 'lf', source: LineSource, time?: number): void {
     if (this.current !== source) this.switchTo(source);
     this.endLine(eol, source, time);
-    this.changed();
   }
 
   /** Adds one whole line (porthole's own info lines, a line the user sent). */
@@ -219,16 +216,6 @@ export class Scrollback implements LineLayout {
     for (const key of Object.keys(this.owed) as LineSource[]) delete this.owed[key];
     for (const key of Object.keys(this.assemblers) as LineSource[]) delete this.assemblers[key];
     this.wrapCache.clear();
-    this.changed();
-  }
-
-  /** Bumped by every change: a frame that saw the same number needs no new layout. */
-  get version(): number {
-    return this.changes;
-  }
-
-  private changed(): void {
-    this.changes += 1;
   }
 
   // ----- layout -----
@@ -355,7 +342,6 @@ export class Scrollback implements LineLayout {
 // ---------------------------------------------------------------------------------------------
 // Wrapping
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * Where each row starts when `text` (already visible, no controls) is wrapped at `width` columns:

@@ -1,5 +1,8 @@
-// A transcript file: appended to, written as the session goes, its failure reported once. The path
-// is the user's: `~` is their home, as in the shell they typed it in.
+// A transcript file: opened at once (a path that cannot be written is said at once), appended to,
+// and written with synchronous writes from a small buffer, so that what was logged is in the file
+// whatever way the process ends: quit, the peer's close, SIGTERM, SIGHUP or a crash (the 'exit'
+// handler flushes; an async stream would lose its queue there). The path is the user's: `~` is
+// their home, as in the shell they typed it in.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +14,7 @@ export interface LogFile {
   write(text: string): void;
   /** Flush and close; nothing is written after. */
   end(): void;
-  /** Called once if the file cannot be opened or written, with the error's code. */
+  /** Called once if the file cannot be written, with the error's code. */
   onError(report: (code: string) => void): void;
 }
 
@@ -22,28 +25,57 @@ export function expandHome(file: string, home = os.homedir()): string {
   return file;
 }
 
+/** Bytes gathered before a write: a flood's lines do not each cost a system call. */
+const FLUSH_AT = 64 * 1024;
+
+/** Opens (appends to) a transcript file; throws the open's error (ENOENT, EACCES...) at once. */
 export function fileLog(file: string): LogFile {
   const full = expandHome(file);
-  const stream = fs.createWriteStream(full, { flags: 'a' });
-  let report: ((code: string) => void) | null = null;
+  const fd = fs.openSync(full, 'a', 0o600);
+  let buffered: string[] = [];
+  let size = 0;
+  let scheduled = false;
+  let closed = false;
   let failed: string | null = null;
-  let ended = false;
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (failed !== null) return;
-    failed = err.code ?? err.message;
-    report?.(failed);
-  });
+  let report: ((code: string) => void) | null = null;
+  const flush = () => {
+    scheduled = false;
+    if (closed || failed !== null || size === 0) return;
+    const text = buffered.join('');
+    buffered = [];
+    size = 0;
+    try {
+      fs.writeSync(fd, text);
+    } catch (err) {
+      failed = (err as NodeJS.ErrnoException).code ?? String(err);
+      report?.(failed);
+    }
+  };
+  const end = () => {
+    if (closed) return;
+    flush();
+    closed = true;
+    process.off('exit', end);
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // Closing a descriptor that failed to write: nothing more to say than the failure itself.
+    }
+  };
+  process.on('exit', end);
   return {
     path: full,
     write(text) {
-      // After end() or a failure, a write would only raise another error: the log is over.
-      if (!ended && failed === null) stream.write(text);
+      if (closed || failed !== null) return;
+      buffered.push(text);
+      size += text.length;
+      if (size >= FLUSH_AT) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
     },
-    end() {
-      if (ended) return;
-      ended = true;
-      stream.end();
-    },
+    end,
     onError(fn) {
       report = fn;
       if (failed !== null) fn(failed);

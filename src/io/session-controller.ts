@@ -1,13 +1,16 @@
 // The interactive session's controller: runs the reducer's effects against the world (the
 // connection through the byte pipeline, the scrollback, the hex log, the transcript file) from one
-// effect queue drained by one loop, so nothing dispatches re-entrantly, and publishes at most one
-// snapshot a frame on the injected clock. No React here: the UI reads it as a SessionView.
+// effect queue drained by one loop: an effect never runs inside a reducer step or inside another
+// effect, whatever it dispatches. It publishes at most one snapshot a frame on the injected clock,
+// at once for what the user does and for the connection's state. No React here: the UI reads it
+// as a SessionView.
 //
 //   connection --data--> pipeline.inbound (capture, filter, hex tap, decoder)
 //                          --text--> line assembler --> scrollback, transcript, peer lines
 //   reducer --send effect--> pipeline.outbound (transform, hex tap, filter, capture) --> connection
 
 import type { Clock } from '../core/clock.js';
+import { peerEnded, type Outcome } from '../core/outcome.js';
 import { HexLog, hexScrollReducer } from '../core/hex-log.js';
 import type { InputEvent } from '../core/key-decoder.js';
 import { fanOut, LineAssembler, LineCollector, type LineSink } from '../core/line-assembler.js';
@@ -75,6 +78,8 @@ interface Link {
   readonly lines: LineAssembler;
   readonly collector: LineCollector;
   ended: boolean;
+  /** Stops listening to the connection. */
+  off: () => void;
 }
 
 interface Log {
@@ -115,6 +120,8 @@ export class SessionController implements SessionView {
   private readonly openLog: (path: string) => LogFile;
   /** When this turn of the event loop began taking in data; null outside of one. */
   private turnStart: number | null = null;
+  /** Reading is paused until the next turn (the ingest budget was spent). */
+  private yielding = false;
   private finished = false;
   private finish!: (code: number) => void;
   /** Resolves with the exit code when the user quits. */
@@ -134,6 +141,7 @@ export class SessionController implements SessionView {
 
   /** Connects to the target; `early` is a connect already under way to adopt (see PendingConnect). */
   start(early?: PendingConnect): void {
+    if (this.finished) return early?.abort();
     this.frame.start();
     this.open(this.opts.target, early);
   }
@@ -169,9 +177,13 @@ export class SessionController implements SessionView {
 
   private dispatch(action: SessionAction): void {
     const { state, effects } = sessionReducer(this.state, action);
+    const phase = this.state.conn.phase;
+    const banner = this.state.conn.phase === 'connected' ? this.state.conn.banner : null;
     this.state = state;
     this.queue.push(...effects);
-    this.frame.changed();
+    // Where the connection is, and the service's first words, are what a person waits on: at once.
+    if (state.conn.phase !== phase || (state.conn.phase === 'connected' && state.conn.banner !== banner)) this.frame.now();
+    else this.frame.changed();
     if (this.draining) return;
     this.draining = true;
     try {
@@ -204,9 +216,12 @@ export class SessionController implements SessionView {
       case 'close':
         this.closeConnection();
         return;
-      case 'quit':
+      case 'quit': {
+        const queued = this.link?.conn.queued ?? 0;
+        if (!e.force && queued > 0) return this.dispatch({ type: 'quit-refused', queued });
         this.quit();
         return;
+      }
       case 'info':
         for (const line of e.lines) this.note('info', line);
         return;
@@ -241,6 +256,7 @@ export class SessionController implements SessionView {
   // --- connections ---
 
   private open(target: Target, early?: PendingConnect): void {
+    if (this.finished) return;
     this.closeConnection();
     const gen = ++this.generation;
     this.counters = { in: 0, out: 0 };
@@ -286,6 +302,7 @@ export class SessionController implements SessionView {
       lines: new LineAssembler(),
       collector: new LineCollector(),
       ended: false,
+      off: () => {},
     };
     this.link = link;
     this.connections += 1;
@@ -293,7 +310,7 @@ export class SessionController implements SessionView {
     const local = `${c.localAddress.includes(':') ? `[${c.localAddress}]` : c.localAddress}:${c.localPort}`;
     this.note('info', `Connected to ${c.address} port ${c.remotePort} in ${c.connectMs.toFixed(1)} ms. Escape character is '^]'.`);
     this.dispatch({ type: 'connected', address: c.address, local, connectMs: c.connectMs, now: this.clock.now() });
-    c.on((e) => {
+    link.off = c.on((e) => {
       if (this.link !== link) return;
       switch (e.type) {
         case 'data':
@@ -304,17 +321,31 @@ export class SessionController implements SessionView {
           this.dispatch({ type: 'peer-eof', outcome: e.outcome });
           return;
         case 'backpressure':
-          this.dispatch({ type: 'stalled', stalled: e.stalled });
+          // The status bar reads the queue itself; a drain is worth a frame to say it is gone.
+          this.frame.changed();
           return;
         case 'closed':
-          this.endInbound(link);
-          this.counters = { in: c.bytesIn, out: c.bytesOut };
-          this.link = null;
-          this.dispatch({ type: 'closed', outcome: e.outcome, now: this.clock.now() });
+          this.linkClosed(link, e.outcome);
           return;
       }
     });
+    // A connect adopted from before the session's code loaded may have ended meanwhile: a FIN
+    // with nothing before it, and a reset, are reported even while reading is paused, and no
+    // listener heard them. Their end must not go unsaid.
+    if (c.peerEof) {
+      this.endInbound(link);
+      this.dispatch({ type: 'peer-eof', outcome: peerEnded('fin', c.bytesIn) });
+    }
+    if (c.closed) return this.linkClosed(link, c.ending);
     c.resumeReading();
+  }
+
+  private linkClosed(link: Link, outcome: Outcome | null): void {
+    this.endInbound(link);
+    this.counters = { in: link.conn.bytesIn, out: link.conn.bytesOut };
+    link.off();
+    this.link = null;
+    this.dispatch({ type: 'closed', outcome, now: this.clock.now() });
   }
 
   /** The hot path: bytes from the wire through the pipeline into the scrollback and the rest. */
@@ -361,9 +392,11 @@ export class SessionController implements SessionView {
     if (this.turnStart === null) {
       this.turnStart = now;
       this.defer(() => (this.turnStart = null));
-    } else if (now - this.turnStart >= INGEST_BUDGET_MS) {
+    } else if (!this.yielding && now - this.turnStart >= INGEST_BUDGET_MS) {
+      this.yielding = true;
       c.pauseReading();
       this.defer(() => {
+        this.yielding = false;
         this.turnStart = null;
         c.resumeReading();
       });
@@ -378,6 +411,7 @@ export class SessionController implements SessionView {
     this.generation += 1;
     if (!link) return;
     this.link = null;
+    link.off();
     this.endInbound(link);
     this.counters = { in: link.conn.bytesIn, out: link.conn.bytesOut };
     const queued = link.conn.queued;

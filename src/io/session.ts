@@ -232,6 +232,8 @@ export type ConnectionEvent =
 
 /** Where inbound bytes stop while a transport is swapped (see Connection.holdInbound). */
 export interface InboundHold {
+  /** The cut was found; false when the connection ended first (nothing to upgrade then). */
+  readonly reached: boolean;
   /** Bytes received after the cut and thrown away, so far. */
   readonly discarded: number;
 }
@@ -261,8 +263,12 @@ export class Connection {
   private listeners = new Set<(e: ConnectionEvent) => void>();
   private closedByUs = false;
   private transport: Transport;
-  /** While a hold is on: where to cut the next chunk (until it cuts), then the bytes discarded. */
-  private hold: { cut: ((bytes: Uint8Array) => number | null) | null; discarded: number; reached: (h: InboundHold) => void } | null = null;
+  /** While a hold is on: where to cut the next chunk (null once it has cut), and how it ends. */
+  private hold: { cut: ((bytes: Uint8Array) => number | null) | null; reached: (h: InboundHold) => void } | null = null;
+  /** Bytes received past a cut and thrown away, over the connection's life. */
+  private discarded = 0;
+  /** The consumer paused reading (backpressure of its own): an upgrade must not resume it. */
+  private consumerPaused = false;
   private readonly handlers: TransportHandlers;
 
   constructor(
@@ -283,6 +289,7 @@ export class Connection {
       data: (bytes, release) => this.received(bytes, release),
       end: () => {
         this.peerEof = true;
+        this.endHold();
         this.ending = peerEnded('fin', this.bytesIn);
         this.emit({ type: 'peer-eof', outcome: this.ending });
       },
@@ -293,6 +300,7 @@ export class Connection {
       },
       close: () => {
         this.closed = true;
+        this.endHold();
         this.emit({ type: 'closed', outcome: this.closedByUs && !this.peerEof ? null : this.ending });
       },
     };
@@ -313,18 +321,27 @@ export class Connection {
       const k = Math.max(0, Math.min(bytes.length, at));
       hold.cut = null;
       this.transport.pause();
-      this.discard(hold, bytes.length - k);
+      this.discard(bytes.length - k);
       if (k > 0) this.deliver(bytes.subarray(0, k), release);
       else release?.();
-      hold.reached({ discarded: hold.discarded });
+      hold.reached({ reached: true, discarded: this.discarded });
       return;
     }
-    this.discard(hold, bytes.length);
+    this.discard(bytes.length);
     release?.();
   }
 
-  private discard(hold: NonNullable<Connection['hold']>, n: number): void {
-    hold.discarded += n;
+  /** Nothing more will arrive: a hold still looking for its cut will never find it. */
+  private endHold(): void {
+    const hold = this.hold;
+    if (!hold?.cut) return;
+    // No upgrade can follow: the hold is over, not at a cut.
+    this.hold = null;
+    hold.reached({ reached: false, discarded: this.discarded });
+  }
+
+  private discard(n: number): void {
+    this.discarded += n;
     // They crossed the wire: the counters say so, though nothing shows them.
     this.bytesIn += n;
   }
@@ -344,7 +361,10 @@ export class Connection {
     for (const l of this.listeners) l(e);
   }
 
-  /** Write bytes; false means they are queued behind a full kernel buffer (wait for drain). */
+  /**
+   * Write bytes. False: queued behind a full kernel buffer (wait for drain), or, when `closed` or
+   * `localEof` is set, not written at all: there is no drain to wait for then.
+   */
   write(bytes: Uint8Array): boolean {
     if (this.closed || this.localEof) return false;
     this.bytesOut += bytes.length;
@@ -360,11 +380,14 @@ export class Connection {
 
   /** Stop taking bytes from the kernel for a while (the peer's sending then backs up). */
   pauseReading(): void {
+    this.consumerPaused = true;
     this.transport.pause();
   }
 
   resumeReading(): void {
-    if (!this.closed && !this.hold) this.transport.resume();
+    this.consumerPaused = false;
+    // Past a cut, reading stays stopped until the upgrade.
+    if (!this.closed && !(this.hold && this.hold.cut === null)) this.transport.resume();
   }
 
   /**
@@ -375,27 +398,33 @@ export class Connection {
    * so plaintext injected after the go-ahead never reaches the screen or a protocol reader.
    */
   holdInbound(cut: (bytes: Uint8Array) => number | null): Promise<InboundHold> {
+    if (this.hold) throw new Error('holdInbound: a hold is already on');
+    if (this.closed) return Promise.resolve({ reached: false, discarded: this.discarded });
     return new Promise((reached) => {
-      this.hold = { cut, discarded: 0, reached };
+      this.hold = { cut, reached };
     });
   }
 
-  /** Bytes thrown away by the hold in force, or 0. */
+  /** Bytes thrown away past cuts, so far. */
   get discardedInbound(): number {
-    return this.hold?.discarded ?? 0;
+    return this.discarded;
   }
 
   /**
-   * Swaps the transport under this connection, after holdInbound() reached its cut: `next` gets
-   * the old transport (to take its socket) and returns the new one. Counters, listeners and the
-   * FIN/RST logic carry on; reading resumes on the new transport.
+   * Swaps the transport under this connection, once holdInbound() reached its cut: the old
+   * transport stops reporting, `next` gets it (to take its socket) and returns the new one.
+   * Counters, listeners and the FIN/RST logic carry on; reading resumes on the new transport
+   * unless the consumer has it paused.
    */
   async upgrade(next: (old: Transport) => Transport | Promise<Transport>): Promise<void> {
-    const t = await next(this.transport);
+    if (!this.hold || this.hold.cut !== null) throw new Error('upgrade: the inbound flow is not held at a cut');
+    const old = this.transport;
+    old.detach();
+    const t = await next(old);
     this.transport = t;
     this.hold = null;
     t.attach(this.handlers);
-    t.resume();
+    if (!this.consumerPaused) t.resume();
   }
 
   /** Half-close: send FIN, keep reading until the peer closes (telnet's `send eof`, nc -N). */

@@ -4,10 +4,7 @@
 // in raw mode or in the alternate screen is the worst thing a TUI can do.
 
 import { createKeyDecoder, type InputEvent } from '../core/key-decoder.js';
-import { layout, type Layout } from '../core/layout.js';
-import { displayWidth, sliceSafe, type SafeText } from '../core/sanitize.js';
-import { wrapRows } from '../core/scrollback.js';
-import type { StatusLine, Tone } from '../core/status.js';
+import { layout } from '../core/layout.js';
 
 /** Alternate screen (1049) and bracketed paste (2004): pastes arrive marked, not as typed keys. */
 const ENTER = '\x1b[?1049h\x1b[?2004h';
@@ -116,42 +113,14 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
   return { keyboard, release };
 }
 
-/** The frame's layout before anything is known: the status bar's state and detail lines, no prompt. */
-function outlineLayout(stdout: NodeJS.WriteStream): Layout {
-  return layout({ columns: stdout.columns || 80, rows: stdout.rows || 24, statusLines: 2, menu: null, timestampWidth: 0 });
-}
-
-/** SGR of the status bar's tones, as the StatusBar component draws them. */
-const TONE_SGR: Record<Tone, string> = { ok: '32', busy: '33', bad: '1;31', muted: '2' };
-
 /**
  * The session frame's outline, drawn with a few escape sequences before the session's modules,
- * Ink and React load: the status bar and the prompt where Ink will draw them (the same layout
- * function places both), so the screen answers at once. Ink's first frame draws over it.
+ * Ink and React load: the status bar's first row and the prompt where Ink will draw them (the
+ * same layout function places both), so the screen answers at once. Ink's first frame draws over
+ * it. `host` is the user's argument, checked by parseHost (no control character can be in it).
  */
 export function paintOutline(stdout: NodeJS.WriteStream, host: string): void {
-  const l = outlineLayout(stdout);
-  stdout.write('\x1b[2J');
-  paintStatus(stdout, [{ text: `Resolving ${host}...` as SafeText, tone: 'busy' }]);
-  stdout.write(`\x1b[${l.inputTop + 1};1H\x1b[36m> \x1b[0m\x1b[H`);
-}
-
-/**
- * The status bar's first lines over the outline, until Ink draws: the connection's first words
- * (Trying..., Connected to..., refused) as soon as they are known. Lines are safe text: the peer's
- * banner can be among them.
- */
-export function paintStatus(stdout: NodeJS.WriteStream, lines: readonly StatusLine[]): void {
-  const l = outlineLayout(stdout);
-  const cols = l.width;
-  let out = '\x1b7';
-  lines.slice(0, l.statusRows).forEach((line, i) => {
-    // One row exactly, cut where the pane's wrapping would cut it: a row too long for the terminal
-    // would wrap onto the prompt's row.
-    const end = wrapRows(line.text, cols)[1] ?? line.text.length;
-    const row = sliceSafe(line.text, 0, end);
-    const text = row + ' '.repeat(Math.max(0, cols - displayWidth(row)));
-    out += `\x1b[${l.statusTop + i + 1};1H\x1b[${i === 0 ? '7;' : ''}${TONE_SGR[line.tone]}m${text}\x1b[0m`;
-  });
-  stdout.write(`${out}\x1b8`);
+  const l = layout({ columns: stdout.columns || 80, rows: stdout.rows || 24, statusLines: 2, menu: null, timestampWidth: 0 });
+  const status = `Resolving ${host}...`.slice(0, l.width).padEnd(l.width);
+  stdout.write(`\x1b[2J\x1b[${l.statusTop + 1};1H\x1b[7;33m${status}\x1b[0m\x1b[${l.inputTop + 1};1H\x1b[36m> \x1b[0m\x1b[H`);
 }

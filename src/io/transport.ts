@@ -28,6 +28,8 @@ export interface Transport {
   readonly remotePort: number;
   /** Starts reporting to `handlers`; nothing is read before. */
   attach(handlers: TransportHandlers): void;
+  /** Stops reporting (for an upgrade in place); the stream stays open for the next transport. */
+  detach(): void;
   /** False: queued behind a full kernel buffer; wait for drain. */
   write(bytes: Uint8Array): boolean;
   /** Bytes accepted by write() that the peer has not taken yet. */
@@ -153,18 +155,24 @@ export class TcpTransport implements Transport {
     this.socket.resume();
   }
 
-  /**
-   * Hands the socket over for an upgrade in place (STARTTLS): this transport stops reporting, and
-   * whatever the socket had read but not yet delivered is thrown away and counted: bytes that
-   * arrived after the go-ahead are not to be trusted (the STARTTLS injection class of bugs), and
-   * the upgrade must start from the kernel's stream, not from this buffer.
-   */
-  release(): { socket: net.Socket; discarded: number } {
+  detach(): void {
     this.socket.pause();
     for (const [event, fn] of this.listeners) this.socket.removeListener(event, fn);
     this.listeners.length = 0;
     if (this.reads) this.reads.deliver = (_bytes, release) => release();
     this.handlers = null;
+  }
+
+  /**
+   * Hands the socket over for an upgrade in place (STARTTLS): this transport stops reporting.
+   * `discarded` counts what the socket's stream had already read past the cut and not delivered:
+   * bytes that arrived after the go-ahead are not to be trusted (the STARTTLS injection class of
+   * bugs). They stay in the stream's buffer, so the next transport must take the socket's handle
+   * (as tls.connect({socket}) does) and never read the stream; a paused socket without `onread`
+   * may still have pulled up to its high-water mark from the kernel.
+   */
+  release(): { socket: net.Socket; discarded: number } {
+    this.detach();
     // Counted, not read: a read() here could start the socket reading from the kernel, and what
     // the kernel holds belongs to the upgraded stream (a forged record there fails the handshake).
     const discarded = this.socket.readableLength;

@@ -6,7 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Clock } from '../core/clock.js';
 import { createCrlfTranslator, createDecoder, encode } from '../core/codec.js';
-import { inbound, outbound } from '../core/pipeline.js';
+import { encodeText, inbound, outbound } from '../core/pipeline.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { attemptLine, hint } from '../core/report.js';
 import type { PipePart } from '../core/options.js';
@@ -70,11 +70,23 @@ function pump(
     const wireOut = outbound({});
     let finished = false;
     let stdinEnded = false;
+    let waitingForStdout = false;
     let cancelQuit: (() => void) | null = null;
     let cancelIdle: (() => void) | null = null;
 
+    let warnedUnencodable = false;
+    /** The pipeline's encoder; a stream cannot refuse a character, so it is said once, on stderr. */
+    const encodeStdin = (text: string): Uint8Array => {
+      const e = encodeText(text, enc!);
+      if (e.ok) return e.bytes;
+      if (!warnedUnencodable) {
+        warnedUnencodable = true;
+        err(`stdin has characters ${enc} cannot hold (first: U+${e.char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}); they go out as "?".`);
+      }
+      return encode(text, enc!);
+    };
     const send = (chunk: Buffer): boolean => {
-      const bytes = inText ? encode(inText.write(chunk), enc!) : chunk;
+      const bytes = inText ? encodeStdin(inText.write(chunk)) : chunk;
       return c.write(wireOut.data(toCrlf ? toCrlf(bytes) : bytes));
     };
     const finish = (code: number) => {
@@ -89,13 +101,28 @@ function pump(
       // Let what we wrote reach the reader before the process goes.
       stdout.write('', () => resolve(code));
     };
+    /**
+     * Quit although the connection is up (-q, -w): what we wrote and the kernel has not taken yet
+     * still goes, for up to a second, before the connection is closed.
+     */
+    const finishFlushing = (code: number) => {
+      if (finished || c.queued === 0) return finish(code);
+      c.sendEof();
+      const cancel = clock.setTimer(() => finish(code), 1000);
+      c.on((e) => {
+        if (e.type === 'backpressure' && !e.stalled) {
+          cancel();
+          finish(code);
+        }
+      });
+    };
     // nc's -w on an established connection: nothing either way for that long ends it.
     const idle = () => {
       if (opts.idleTimeoutMs === null) return;
       cancelIdle?.();
       cancelIdle = clock.setTimer(() => {
         err(`no data either way for ${formatMs(opts.idleTimeoutMs!)} (-w): closing the connection.`);
-        finish(ExitCode.timeout);
+        finishFlushing(ExitCode.timeout);
       }, opts.idleTimeoutMs);
     };
     idle();
@@ -114,7 +141,8 @@ function pump(
       if (!send(chunk)) stdin.pause();
     };
     stdin.on('data', onStdin);
-    stdin.once('end', () => {
+    const stdinDone = () => {
+      if (stdinEnded) return;
       stdinEnded = true;
       if (inText) {
         const tail = inText.end();
@@ -122,12 +150,11 @@ function pump(
       }
       if (opts.shutdown) c.sendEof();
       if (c.peerEof) return bothDone();
-      if (opts.quitAfterEofMs !== null) cancelQuit = clock.setTimer(() => finish(ExitCode.ok), opts.quitAfterEofMs);
-    });
-    stdin.on('error', () => {
-      stdinEnded = true;
-      if (opts.shutdown) c.sendEof();
-    });
+      if (opts.quitAfterEofMs !== null) cancelQuit = clock.setTimer(() => finishFlushing(ExitCode.ok), opts.quitAfterEofMs);
+    };
+    stdin.once('end', stdinDone);
+    // A stdin that fails is a stdin that ended: what came before it goes, then the same as EOF.
+    stdin.on('error', stdinDone);
 
     stdout.on('error', (e: NodeJS.ErrnoException) => {
       // The reader went away (`| head`): stop quietly, as nc does under SIGPIPE.
@@ -147,7 +174,13 @@ function pump(
           if (out !== e.bytes) e.release?.();
           if (out.length > 0 && !stdout.write(out, release)) {
             c.pauseReading();
-            stdout.once('drain', () => c.resumeReading());
+            if (!waitingForStdout) {
+              waitingForStdout = true;
+              stdout.once('drain', () => {
+                waitingForStdout = false;
+                c.resumeReading();
+              });
+            }
           } else if (out.length === 0) {
             release?.();
           }

@@ -4,8 +4,11 @@
 import { PassThrough } from 'node:stream';
 import type { SessionPart } from '../core/options.js';
 import { DEFAULT_SETTINGS, type Settings } from '../core/session/state.js';
-import { SessionController, type KeptLine } from '../io/session-controller.js';
-import { paintStatus, type TerminalLease } from '../io/terminal.js';
+import { SessionController } from '../io/session-controller.js';
+import type { PendingConnect } from '../io/session.js';
+import { DIM_SGR, SOURCE_SGR } from '../core/styles.js';
+import { paintStatus } from '../io/outline.js';
+import type { TerminalLease } from '../io/terminal.js';
 
 /**
  * Ink draws only the last frame when it thinks it runs in CI (is-in-ci reads CI and
@@ -17,23 +20,16 @@ function hideCiFromInk(): void {
   delete process.env.CONTINUOUS_INTEGRATION;
 }
 
-/** Our own colours of the pane's sources, as the OutputPane draws them. */
-const KEPT_SGR: Record<KeptLine['source'], [string, string]> = {
-  in: ['', ''],
-  out: ['\x1b[36m', '\x1b[39m'],
-  info: ['\x1b[2;33m', '\x1b[22;39m'],
-};
-
 /** What the session leaves in the terminal after quit: its last lines, then its last word. */
 function keptOutput(c: SessionController, keep: SessionPart['keepOutput']): string {
   if (keep === 0) return '';
-  const lines = c.keptLines(keep).map((l) => `${KEPT_SGR[l.source][0]}${l.text}${KEPT_SGR[l.source][1]}`);
-  lines.push(`\x1b[2mporthole: ${c.lastWords()}\x1b[22m`);
+  const lines = c.keptLines(keep).map((l) => `${SOURCE_SGR[l.source][0]}${l.text}${SOURCE_SGR[l.source][1]}`);
+  lines.push(`${DIM_SGR[0]}porthole: ${c.lastWords()}${DIM_SGR[1]}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** Runs the session on a terminal already taken (see io/terminal), until the user quits. */
-export async function runTui(opts: SessionPart, lease: TerminalLease): Promise<number> {
+export async function runTui(opts: SessionPart, lease: TerminalLease, early?: PendingConnect): Promise<number> {
   hideCiFromInk();
   const loading = Promise.all([import('ink'), import('../ui/app.js')]);
   const settings: Settings = { ...DEFAULT_SETTINGS, lineEnding: opts.lineEnding, encoding: opts.encoding, colours: opts.colours };
@@ -46,8 +42,9 @@ export async function runTui(opts: SessionPart, lease: TerminalLease): Promise<n
   });
   // Until Ink draws, the outline says where the connection is: its first words come at once.
   const unpaint = session.subscribe(() => paintStatus(process.stdout, session.getSnapshot().status));
+  session.start(early);
+  // Keys typed while loading go now, once; after start, so a line typed early queues for the connect.
   lease.keyboard.attach((events) => session.input(events));
-  session.start();
   const [{ render }, { appElement }] = await loading;
   unpaint();
   const ink = render(appElement(session), {

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import type { HexRow } from '../core/hex-log.js';
 import { sanitizeWithSgr, type SgrStyle } from '../core/sanitize.js';
 import type { ViewRow } from '../core/scrollback.js';
+import { DIM_SGR, SOURCE_SGR } from '../core/styles.js';
 
 export interface OutputPaneProps {
   rows: readonly ViewRow[] | null;
@@ -24,18 +25,9 @@ function stamp(row: ViewRow): string {
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} `;
 }
 
-/**
- * Row colours as SGR codes of our own inside one string: one Text node for the whole pane keeps
- * Ink's layout and render per frame cheap during a flood (a nested Text per row costs ~3x more).
- * Safe only because every row was sanitized: no escape byte from the wire is left in the text.
- */
-const SGR: Record<ViewRow['source'] | HexRow['kind'], [string, string]> = {
-  in: ['', ''],
-  out: ['\x1b[36m', '\x1b[39m'],
-  info: ['\x1b[2;33m', '\x1b[22;39m'],
-  connection: ['\x1b[2;33m', '\x1b[22;39m'],
-};
-const DIM: [string, string] = ['\x1b[2m', '\x1b[22m'];
+// Row colours as SGR codes of our own (core/styles) inside one string: one Text node for the whole
+// pane keeps Ink's layout and render per frame cheap during a flood (a nested Text per row costs
+// ~3x more). Safe only because every row was sanitized: no escape byte from the wire is left in it.
 
 const COLOUR_CODES: Record<string, number> = { black: 0, red: 1, green: 2, yellow: 3, blue: 4, magenta: 5, cyan: 6, white: 7 };
 
@@ -81,15 +73,15 @@ function paint(rows: readonly ViewRow[], timestamps: boolean, colours: boolean):
   const texts: readonly string[] = colours ? colourRows(rows) : rows.map((r) => r.text);
   return rows
     .map((r, i) => {
-      const [on, off] = SGR[r.source];
-      const time = timestamps ? `${DIM[0]}${stamp(r)}${DIM[1]}` : '';
+      const [on, off] = SOURCE_SGR[r.source];
+      const time = timestamps ? `${DIM_SGR[0]}${stamp(r)}${DIM_SGR[1]}` : '';
       return `${time}${on}${texts[i]}${off}`;
     })
     .join('\n');
 }
 
 function paintHex(rows: readonly HexRow[]): string {
-  return rows.map((r) => `${SGR[r.kind][0]}${r.text}${SGR[r.kind][1]}`).join('\n');
+  return rows.map((r) => `${SOURCE_SGR[r.kind][0]}${r.text}${SOURCE_SGR[r.kind][1]}`).join('\n');
 }
 
 export function OutputPane({ rows, hexRows, height, timestamps, colours }: OutputPaneProps) {

@@ -1,22 +1,23 @@
-// The status bar: the words come from core/status; this only picks colours for their tone.
+// The status bar: the words come from core/status, the colours of their tones from core/styles
+// (the outline drawn before Ink uses the same), so the bar looks the same before and after Ink.
+// Each row is cut and padded to the width by columns (a banner can hold wide characters).
 import { Box, Text } from 'ink';
-import type { StatusLine, Tone } from '../core/status.js';
-
-const TONES: Record<Tone, { color?: string; dimColor?: boolean; bold?: boolean }> = {
-  ok: { color: 'green' },
-  busy: { color: 'yellow' },
-  bad: { color: 'red', bold: true },
-  muted: { dimColor: true },
-};
+import { padColumns } from '../core/sanitize.js';
+import type { StatusLine } from '../core/status.js';
+import { TONE_SGR } from '../core/styles.js';
 
 export function StatusBar({ lines, width }: { lines: readonly StatusLine[]; width: number }) {
   return (
     <Box flexDirection="column" width={width}>
-      {lines.map((l, i) => (
-        <Text key={i} wrap="truncate-end" inverse={i === 0} {...TONES[l.tone]}>
-          {l.text.padEnd(width)}
-        </Text>
-      ))}
+      {lines.map((l, i) => {
+        const [on, off] = TONE_SGR[l.tone];
+        // The state line is drawn inverse, as a bar; the rest in their tone.
+        return (
+          <Text key={i} wrap="truncate-end">
+            {`${i === 0 ? '\x1b[7m' : ''}${on}${padColumns(l.text, width)}${off}${i === 0 ? '\x1b[27m' : ''}`}
+          </Text>
+        );
+      })}
     </Box>
   );
 }

@@ -8,13 +8,13 @@ import type { ScrollAction } from '../scrollback.js';
 import { LOCAL_SCROLL } from './line-slice.js';
 import { openMenu } from './menu-slice.js';
 import { sendEffect, sendText } from './send.js';
-import { canSend, noEffects, type SessionState, type Step } from './state.js';
+import { canSend, noEffects, notSentReason, type SessionState, type Step } from './state.js';
 
 export function charInput(state: SessionState, event: InputEvent): Step {
   switch (event.type) {
     case 'text':
     case 'paste':
-      return { state, effects: sendText(state, event.text) };
+      return canSend(state) ? { state, effects: sendText(state, event.text) } : notSent(state);
     case 'focus':
     case 'unknown':
       return noEffects(state);
@@ -25,8 +25,17 @@ export function charInput(state: SessionState, event: InputEvent): Step {
   if (command === 'escape-menu') return openMenu(state);
   const scroll = command ? LOCAL_SCROLL[command] : undefined;
   if (event.shift && scroll) return { state, effects: [{ type: 'scroll', action: { type: scroll } as ScrollAction }] };
-  if (!canSend(state)) return noEffects(state);
+  if (!canSend(state)) return notSent(state);
   return { state, effects: keyEffects(event, state) };
+}
+
+/**
+ * A key with nowhere to go: said in the status bar (once, not a line per key), since character
+ * mode has no line to queue.
+ */
+function notSent(state: SessionState): Step {
+  const hint = `Keys not sent (${notSentReason(state)}): character mode sends only to a live connection.`;
+  return noEffects(state.hint === hint ? state : { ...state, hint });
 }
 
 /** What a key sends in character mode: the terminal's own sequence, Enter as the line ending. */

@@ -10,12 +10,16 @@ import {
   type SessionState,
   type Step,
 } from './state.js';
-import { sendEffect } from './send.js';
+import { sendLines } from './send.js';
 
 export function connectionReducer(state: SessionState, action: ConnectionAction): Step {
   switch (action.type) {
     case 'resolving':
-      return noEffects({ ...state, conn: { phase: 'resolving', target: action.target, since: action.now } });
+      // A connect to somewhere else: what was typed for the last one must not go to this one.
+      return {
+        state: { ...state, pending: [], conn: { phase: 'resolving', target: action.target, since: action.now } },
+        effects: dropPending(state, 'a new connection was opened'),
+      };
     case 'trying':
       return noEffects({ ...state, conn: { phase: 'trying', target: state.conn.target, address: action.address, since: action.now } });
     case 'attempt':
@@ -37,11 +41,12 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
           banner: null,
           peerEof: null,
           localEof: false,
-          stalled: false,
         },
       };
+      if (state.pending.length === 0) return noEffects(next);
       // What was typed while connecting goes now, in order, as if typed now.
-      return { state: next, effects: state.pending.map((p) => sendEffect(p.bytes, { text: p.text, eol: state.settings.lineEnding, echo: state.settings.echo })) };
+      const r = sendLines(next, state.pending.map((p) => p.text));
+      return r.ok ? { state: r.state, effects: r.effects } : { state: next, effects: [...r.effects, ...dropPending(state, 'not sendable')] };
     }
     case 'failed':
       return {
@@ -76,11 +81,6 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
         },
         effects,
       };
-    }
-    case 'stalled': {
-      const c = state.conn;
-      if (c.phase !== 'connected' || c.stalled === action.stalled) return noEffects(state);
-      return noEffects({ ...state, conn: { ...c, stalled: action.stalled } });
     }
     case 'peer-lines': {
       const c = state.conn;
@@ -117,5 +117,5 @@ function dropPending(state: SessionState, why: string): Effect[] {
   if (state.pending.length === 0) return [];
   const n = state.pending.length;
   const shown = state.pending.map((p) => p.text).join(' | ');
-  return [{ type: 'info', lines: [`Not sent (${why}): ${n === 1 ? 'the line' : `${n} lines`} typed while connecting: ${shown}`] }];
+  return [{ type: 'info', lines: [`Not sent (${why}): ${n === 1 ? 'the line' : `${n} lines`} typed while connecting: ${shown}`], code: 'PH_NOT_SENT' }];
 }

@@ -3,13 +3,14 @@
 
 import { commandList, complete, parseCommand, type Command } from '../commands.js';
 import type { InputEvent } from '../key-decoder.js';
-import { lookup } from '../key-bindings.js';
+import { DEFAULT_KEYS, DESCRIPTIONS, formatKey, lookup, type Command as KeyCommand } from '../key-bindings.js';
 import { createLineEditorState, isEditorCommand, lineEditorReducer, type LineEditorState } from '../line-editor.js';
 import { DEFAULT_PORT } from '../options.js';
 import { closeByUser } from './connection-slice.js';
 import { halfClose } from './line-slice.js';
 import { sendEffect } from './send.js';
 import { settingsReducer } from './settings-slice.js';
+import { formatBytes } from '../status.js';
 import { canSend, noEffects, notSentReason, type Effect, type Menu, type SessionState, type Step } from './state.js';
 
 const ESCAPE_CHAR = Uint8Array.of(0x1d);
@@ -69,6 +70,13 @@ export function menuInput(state: SessionState, menu: Menu, event: InputEvent, no
   return noEffects(state);
 }
 
+/** The keys of the session, from the bindings' table: what each does, and its keys. */
+function keyList(): string[] {
+  const rows = (Object.keys(DEFAULT_KEYS) as KeyCommand[]).map((c) => [DEFAULT_KEYS[c].map(formatKey).join(', '), DESCRIPTIONS[c]] as const);
+  const width = Math.max(...rows.map(([keys]) => keys.length));
+  return rows.map(([keys, words]) => `  ${keys.padEnd(width)}  ${words}`);
+}
+
 function commandNames(): string {
   return commandList()
     .map((l) => l.split(' ')[0])
@@ -82,16 +90,9 @@ function runCommand(state: SessionState, command: Command, now: number): Step {
     noEffects({ ...state, menu: { ...menu, message: { text, error: false }, candidates: [], confirmQuit: false, ...extra } });
   const settle = (step: Step): Step => ({ state: { ...step.state, menu: null }, effects: step.effects });
   switch (command.type) {
-    case 'quit': {
-      const c = state.conn;
-      // Bytes the peer has not taken would be dropped by quitting: say so once, the second quit drops them.
-      if (c.phase === 'connected' && c.stalled && !menu.confirmQuit) {
-        return answer('Data is still queued for a peer that is not reading (see the status bar): quit again to drop it, or Esc and wait.', {
-          confirmQuit: true,
-        });
-      }
-      return closeMenu(state, [{ type: 'quit' }]);
-    }
+    case 'quit':
+      // The controller knows whether bytes are still queued; if so it answers quit-refused.
+      return closeMenu(state, [{ type: 'quit', force: menu.confirmQuit }]);
     case 'close': {
       const c = state.conn.phase;
       if (c !== 'connected' && c !== 'resolving' && c !== 'trying') return answer('Not connected.');
@@ -122,6 +123,16 @@ function runCommand(state: SessionState, command: Command, now: number): Step {
     case 'clear':
       return closeMenu(state, [{ type: 'clear' }]);
     case 'help':
-      return closeMenu(state, [{ type: 'info', lines: ['Commands (Ctrl+] opens the prompt):', ...commandList().map((l) => `  ${l}`)] }]);
+      return closeMenu(state, [{ type: 'info', lines: ['Commands (Ctrl+] opens the prompt):', ...commandList().map((l) => `  ${l}`), 'Keys:', ...keyList()] }]);
   }
+}
+
+/**
+ * A quit found bytes the peer has not taken (it is not reading): leaving would drop them, so it
+ * says so once, in the prompt, and the next quit drops them.
+ */
+export function quitRefused(state: SessionState, queued: number): Step {
+  const opened = state.menu ? state : openMenu(state).state;
+  const words = `${formatBytes(queued)} still queued for a peer that is not reading: quit again to drop it, or Esc and wait.`;
+  return noEffects({ ...opened, menu: { ...opened.menu!, message: { text: words, error: true }, candidates: [], confirmQuit: true } });
 }

@@ -5,10 +5,11 @@ import { charInput } from './char-slice.js';
 import { connectionReducer } from './connection-slice.js';
 import { focus } from './focus.js';
 import { lineInput } from './line-slice.js';
-import { menuInput } from './menu-slice.js';
+import { menuInput, quitRefused } from './menu-slice.js';
 import type { SessionAction, SessionState, Step } from './state.js';
 
 export function sessionReducer(state: SessionState, action: SessionAction): Step {
+  if (action.type === 'quit-refused') return quitRefused(state, action.queued);
   if (action.type !== 'input') return connectionReducer(state, action);
   switch (focus(state)) {
     case 'menu':

@@ -29,7 +29,7 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
     encoded.push(e.bytes);
   }
   if (isConnecting(state)) {
-    const queued = lines.map((text, i) => ({ text, bytes: encoded[i]! }));
+    const queued = lines.map((text) => ({ text }));
     const total = state.pending.length + queued.length;
     return {
       ok: true,
@@ -39,7 +39,11 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
   }
   if (!canSend(state)) {
     const what = lines.length === 1 ? lines[0] : `${lines.length} lines`;
-    return { ok: true, state, effects: [{ type: 'info', lines: [`Not sent (${notSentReason(state)}): ${what}. Ctrl+] then reconnect, open HOST PORT or quit.`] }] };
+    return {
+      ok: true,
+      state,
+      effects: [{ type: 'info', lines: [`Not sent (${notSentReason(state)}): ${what}. Ctrl+] then reconnect, open HOST PORT or quit.`], code: 'PH_NOT_SENT' }],
+    };
   }
   return { ok: true, state, effects: lines.map((text, i) => sendEffect(encoded[i]!, { text, eol: lineEnding, echo })) };
 }
@@ -48,7 +52,6 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
 export function sendText(state: SessionState, text: string, display: string = text): Effect[] {
   const e = encodeText(text, state.settings.encoding);
   if (!e.ok) return [unencodable(e.char, state.settings.encoding)];
-  if (!canSend(state)) return [];
   return [sendEffect(e.bytes, { text: display, eol: null, echo: false })];
 }
 
@@ -57,5 +60,6 @@ function unencodable(char: string, encoding: string): Effect {
   return {
     type: 'info',
     lines: [`Not sent: ${char} (${code}) has no byte in ${encoding}. Mend the line, or Ctrl+] set encoding utf-8, or send hex.`],
+    code: 'PH_UNENCODABLE',
   };
 }

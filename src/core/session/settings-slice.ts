@@ -11,13 +11,6 @@ export type SettingsChange =
   | { type: 'encoding'; encoding: string }
   | { type: 'toggle'; what: Toggle };
 
-const TOGGLED: Record<Toggle, keyof Pick<Settings, 'echo' | 'hex' | 'timestamps' | 'colours'>> = {
-  echo: 'echo',
-  hex: 'hex',
-  timestamps: 'timestamps',
-  colours: 'colours',
-};
-
 export function settingsReducer(state: SessionState, change: SettingsChange): Step {
   const apply = (settings: Partial<Settings>, words: string, effects: Effect[] = []): Step => ({
     state: { ...state, settings: { ...state.settings, ...settings } },
@@ -37,9 +30,9 @@ export function settingsReducer(state: SessionState, change: SettingsChange): St
     case 'encoding':
       return apply({ encoding: change.encoding }, `Encoding: ${change.encoding}.`, [{ type: 'set-encoding', encoding: change.encoding }]);
     case 'toggle': {
-      const key = TOGGLED[change.what];
-      const value = !state.settings[key];
-      return apply({ [key]: value }, `${change.what}: ${value ? 'on' : 'off'}.`);
+      // Each toggle is named as the setting it flips.
+      const value = !state.settings[change.what];
+      return apply({ [change.what]: value }, `${change.what}: ${value ? 'on' : 'off'}.`);
     }
   }
 }

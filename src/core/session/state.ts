@@ -5,6 +5,7 @@ import type { LineEnding } from '../codec.js';
 import type { InputEvent } from '../key-decoder.js';
 import type { Eol } from '../line-assembler.js';
 import { createLineEditorState, type LineEditorState } from '../line-editor.js';
+import type { SessionCode } from '../errors.js';
 import { PortholeCode, type Attempt, type Outcome } from '../outcome.js';
 import type { ScrollAction } from '../scrollback.js';
 
@@ -43,8 +44,6 @@ export type Conn =
       peerEof: Outcome | null;
       /** We sent FIN (send eof). */
       localEof: boolean;
-      /** Bytes wait behind a full kernel buffer: the peer is not reading. */
-      stalled: boolean;
     }
   | { phase: 'failed'; target: Target; outcome: Outcome; address: string | null; at: number }
   | { phase: 'closed'; target: Target; outcome: Outcome | null; address: string; at: number; duration: number; byUs: boolean }
@@ -63,10 +62,12 @@ export interface Menu {
   confirmQuit: boolean;
 }
 
-/** A line typed while the connection was not up yet, sent once it is. */
+/**
+ * A line typed while the connection was not up yet, sent once it is: kept as text and encoded
+ * then, with the settings in force then (a `set encoding` typed meanwhile applies to it).
+ */
 export interface PendingLine {
   text: string;
-  bytes: Uint8Array;
 }
 
 export interface SessionState {
@@ -97,8 +98,13 @@ export type Effect =
   | { type: 'connect'; target: Target }
   /** Close the connection or cancel the connect in progress. */
   | { type: 'close' }
-  | { type: 'quit' }
-  | { type: 'info'; lines: string[] }
+  /**
+   * Leave. Unless `force`, the controller first looks whether bytes are still queued for the peer
+   * and, if so, answers with `quit-refused` instead (the second quit forces).
+   */
+  | { type: 'quit'; force: boolean }
+  /** Lines for the pane and the transcript; `code` when they say that something could not be done. */
+  | { type: 'info'; lines: string[]; code?: SessionCode }
   | { type: 'scroll'; action: ScrollAction }
   | { type: 'clear' }
   | { type: 'log'; file: string | null }
@@ -119,10 +125,14 @@ export type ConnectionAction =
   | { type: 'failed'; outcome: Outcome; address: string | null; now: number }
   | { type: 'peer-eof'; outcome: Outcome }
   | { type: 'closed'; outcome: Outcome | null; now: number }
-  | { type: 'stalled'; stalled: boolean }
   | { type: 'peer-lines'; lines: PeerLine[] };
 
-export type SessionAction = { type: 'input'; event: InputEvent; now: number } | ConnectionAction;
+/** The controller's answers to effects. */
+export type ControllerAction =
+  /** A quit found bytes still queued for a peer that is not reading. */
+  { type: 'quit-refused'; queued: number };
+
+export type SessionAction = { type: 'input'; event: InputEvent; now: number } | ConnectionAction | ControllerAction;
 
 export interface Step {
   state: SessionState;
