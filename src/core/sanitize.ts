@@ -20,11 +20,29 @@ import stringWidth from 'string-width';
  * Surrogates are matched here whether paired or not, and pairs are let through in the loop: a `u`
  * regex could tell them apart itself but scans about ten times slower, and this runs on every chunk.
  */
-const UNSAFE_SOURCE =
-  '[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b\\u200e\\u200f\\u2028-\\u202e\\u2060-\\u2064' +
-  '\\u2066-\\u206f\\ud800-\\udfff\\ufeff\\ufff9-\\ufffb]';
+const UNSAFE_RANGES: readonly (readonly [number, number])[] = [
+  [0x0000, 0x001f],
+  [0x007f, 0x009f],
+  [0x061c, 0x061c],
+  [0x200b, 0x200b],
+  [0x200e, 0x200f],
+  [0x2028, 0x202e],
+  [0x2060, 0x2064],
+  [0x2066, 0x206f],
+  [0xd800, 0xdfff],
+  [0xfeff, 0xfeff],
+  [0xfff9, 0xfffb],
+];
+const unitEscape = (code: number): string => `\\u${code.toString(16).padStart(4, '0')}`;
+const UNSAFE_SOURCE = `[${UNSAFE_RANGES.map(([from, to]) => (from === to ? unitEscape(from) : `${unitEscape(from)}-${unitEscape(to)}`)).join('')}]`;
 const UNSAFE = new RegExp(UNSAFE_SOURCE);
 const UNSAFE_ALL = new RegExp(UNSAFE_SOURCE, 'g');
+/**
+ * The same set as a table of code units, for the render loop: on random bytes about one character
+ * in eight is unsafe, and a regex match per character cost more than a table look-up per character.
+ */
+const UNSAFE_UNIT = new Uint8Array(0x10000);
+for (const [from, to] of UNSAFE_RANGES) UNSAFE_UNIT.fill(1, from, to + 1);
 
 /** Tab stops every 8 columns, the terminal default. */
 export const TAB_WIDTH = 8;
@@ -45,6 +63,22 @@ function markFor(code: number): string {
   return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
 }
 
+/** The marks of C0, DEL and C1, made once: random bytes are one eighth controls. */
+const CONTROL_MARKS = Array.from({ length: 0xa0 }, (_, code) => markFor(code));
+/** A tab's padding, by its width (1..8). */
+const TAB_PADS = Array.from({ length: TAB_WIDTH + 1 }, (_, n) => ' '.repeat(n));
+/** The longest mark, `<U+XXXX>`. */
+const LONGEST_MARK = 8;
+
+/**
+ * Visible text is written here a code unit at a time, then made a string by one native call: a
+ * flat string of its own, sharing nothing with the input. Bounded: a longer text goes in blocks.
+ */
+const SCRATCH_UNITS = 16 * 1024;
+const scratch = new Uint16Array(SCRATCH_UNITS + LONGEST_MARK);
+/** ignoreBOM: a U+FEFF is data here (it never is: it is marked), never a byte-order mark to drop. */
+const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+
 // ---------------------------------------------------------------------------------------------
 // Terminal columns of visible text, shared by tab expansion and the scrollback's wrapping so the two
 // agree. string-width segments with Intl.Segmenter, ~3 µs a character: too slow for a frame of CJK
@@ -58,20 +92,56 @@ function markFor(code: number): string {
  */
 const CLUSTERS =
   /([\x20-\x7e]+)(?![\p{M}\u200d\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}])|\p{RI}\p{RI}|\P{M}(?:[\p{M}\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]|\u200d\P{M}?)*|\p{M}+/gu;
-/** Width + 1 of each BMP character seen so far (0: not measured yet). */
-const bmpWidths = new Uint8Array(0x10000);
+/**
+ * What is known of each BMP code unit seen so far: 0, not measured yet; else its width + 1 (bits
+ * 0-1) and IS_MARK (bit 2) when it is a mark (\p{M}), which joins the character before it.
+ */
+const bmpInfo = new Uint8Array(0x10000);
+const IS_MARK = 4;
+const MARK = /\p{M}/u;
 const clusterWidths = new Map<string, number>();
 
-function clusterWidth(cluster: string): number {
-  if (cluster.length === 1) {
-    const code = cluster.charCodeAt(0);
-    let known = bmpWidths[code]!;
-    if (known === 0) {
-      known = stringWidth(cluster) + 1;
-      bmpWidths[code] = known;
-    }
-    return known - 1;
+function unitInfo(code: number): number {
+  let info = bmpInfo[code]!;
+  if (info === 0) {
+    const ch = String.fromCharCode(code);
+    info = (stringWidth(ch) + 1) | (MARK.test(ch) ? IS_MARK : 0);
+    bmpInfo[code] = info;
   }
+  return info;
+}
+
+/**
+ * Whether a code unit may extend the cluster before it (see CLUSTERS): a mark, ZWJ, or a surrogate
+ * (emoji modifiers, tags and the marks beyond the BMP are all pairs). No mark is below U+0300.
+ */
+function mayJoin(code: number): boolean {
+  return code >= 0x300 && ((code >= 0xd800 && code <= 0xdfff) || code === 0x200d || (unitInfo(code) & IS_MARK) !== 0);
+}
+
+/**
+ * A BMP character and the BMP marks after it take the sum of their widths (string-width's rule: the
+ * base's width, plus that of spacing marks), unless a variation selector or the keycap mark makes
+ * an emoji of them; -1 when that does not apply. Random bytes make thousands of distinct such
+ * clusters a megabyte, more than a cache holds, and string-width takes microseconds for each.
+ * The sanitize tests pin this sum against string-width itself.
+ */
+function markedWidth(cluster: string): number {
+  let width = 0;
+  for (let i = 0; i < cluster.length; i += 1) {
+    const code = cluster.charCodeAt(i);
+    if ((code >= 0xd800 && code <= 0xdfff) || code === 0x200d || code === 0xfe0e || code === 0xfe0f || code === 0x20e3) return -1;
+    const info = unitInfo(code);
+    if (i > 0 && (info & IS_MARK) === 0) return -1;
+    width += (info & 3) - 1;
+  }
+  return width;
+}
+
+function clusterWidth(cluster: string): number {
+  if (cluster.length === 1) return (unitInfo(cluster.charCodeAt(0)) & 3) - 1;
+  const summed = markedWidth(cluster);
+  if (summed >= 0) return summed;
   let known = clusterWidths.get(cluster);
   if (known === undefined) {
     known = stringWidth(cluster);
@@ -104,13 +174,40 @@ export function forEachCluster(
   }
 }
 
-/** Terminal columns `text` takes (wide CJK and emoji 2, marks 0); for text already made visible. */
+/**
+ * Terminal columns `text` takes (wide CJK and emoji 2, marks 0); for text already made visible.
+ * The clusters of forEachCluster, summed; but a character that nothing joins (most of them, and
+ * every U+FFFD and control picture of a binary stream) is a cluster of its own, measured from the
+ * table without a regex match: a line of random bytes is mostly such characters.
+ */
 export function displayWidth(text: string): number {
   if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
-  forEachCluster(text, (_index, _length, cells) => {
-    width += cells;
-  });
+  const n = text.length;
+  for (let at = 0; at < n; ) {
+    const code = text.charCodeAt(at);
+    if (at + 1 === n || !mayJoin(text.charCodeAt(at + 1))) {
+      if (code >= 0x20 && code <= 0x7e) {
+        width += 1;
+        at += 1;
+        continue;
+      }
+      if (code < 0xd800 || code > 0xdfff) {
+        const info = unitInfo(code);
+        if ((info & IS_MARK) === 0) {
+          width += (info & 3) - 1;
+          at += 1;
+          continue;
+        }
+      }
+    }
+    // Several code units, or a mark with no base: the cluster regex, from this cluster boundary.
+    CLUSTERS.lastIndex = at;
+    const m = CLUSTERS.exec(text);
+    if (m === null) break;
+    width += m[1] !== undefined ? m[0].length : clusterWidth(m[0]);
+    at = m.index + m[0].length;
+  }
   return width;
 }
 
@@ -130,39 +227,68 @@ function isLow(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/** Null when nothing in `text` needs a mark (emoji pairs alone do not). */
+/**
+ * Null when nothing in `text` needs a mark (emoji pairs alone do not). The visible text is written
+ * to `scratch` and made a string at once: built with `+=` it was a rope of two nodes per mark
+ * holding slices of the whole decoded chunk, ~6x the memory the scrollback counts for it, and its
+ * concatenation per character was the cost of a binary flood. Lone surrogates are marked before
+ * the UTF-16 decode, so it never has one to replace.
+ */
 function render(text: string, startColumn: number, trackColumn: boolean): VisibleRun | null {
-  let out = '';
-  let last = 0;
+  const first = text.search(UNSAFE);
+  if (first === -1) return null;
+  const n = text.length;
+  /** Strings made of scratch so far: a block that filled it, the text before a tab, a tab's padding. */
+  const parts: string[] = [];
+  let units = 0;
   let changed = false;
   // Widths are measured lazily, only when a tab needs its column: most lines have no tab.
   let baseColumn = startColumn;
-  let measuredUpTo = 0;
-  UNSAFE_ALL.lastIndex = 0;
-  for (let m = UNSAFE_ALL.exec(text); m !== null; m = UNSAFE_ALL.exec(text)) {
-    const at = m.index;
+  /** Parts from here on come after the last tab: what its column is measured from. */
+  let unmeasured = 0;
+  const flush = (): void => {
+    if (units === 0) return;
+    parts.push(utf16.decode(scratch.subarray(0, units)));
+    units = 0;
+  };
+  for (let at = 0; at < n; at += 1) {
+    if (units >= SCRATCH_UNITS) flush();
     const code = text.charCodeAt(at);
+    if (at < first || UNSAFE_UNIT[code] === 0) {
+      scratch[units++] = code;
+      continue;
+    }
     if (isHigh(code) && isLow(text.charCodeAt(at + 1))) {
-      UNSAFE_ALL.lastIndex = at + 2;
+      scratch[units++] = code;
+      scratch[units++] = text.charCodeAt(at + 1);
+      at += 1;
       continue;
     }
     changed = true;
-    out += text.slice(last, at);
     if (code === 0x09) {
-      const column = baseColumn + displayWidth(out.slice(measuredUpTo));
+      flush();
+      const column = baseColumn + displayWidth(joinFrom(parts, unmeasured));
       const pad = TAB_WIDTH - (column % TAB_WIDTH);
-      out += ' '.repeat(pad);
+      parts.push(TAB_PADS[pad]!);
       baseColumn = column + pad;
-      measuredUpTo = out.length;
-    } else {
-      out += markFor(code);
+      unmeasured = parts.length;
+      continue;
     }
-    last = at + 1;
+    const mark = code < CONTROL_MARKS.length ? CONTROL_MARKS[code]! : markFor(code);
+    for (let i = 0; i < mark.length; i += 1) scratch[units++] = mark.charCodeAt(i);
   }
   if (!changed) return null;
-  out += text.slice(last);
-  const column = trackColumn ? baseColumn + displayWidth(out.slice(measuredUpTo)) : startColumn;
+  flush();
+  const out = joinFrom(parts, 0);
+  const column = trackColumn ? baseColumn + displayWidth(joinFrom(parts, unmeasured)) : startColumn;
   return { text: out, column };
+}
+
+/** parts[from..] as one string; join copies, so the result is flat whatever the parts are. */
+function joinFrom(parts: readonly string[], from: number): string {
+  if (from >= parts.length) return '';
+  if (from === parts.length - 1) return parts[from]!;
+  return (from === 0 ? parts : parts.slice(from)).join('');
 }
 
 /**
