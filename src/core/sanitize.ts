@@ -154,15 +154,52 @@ function clusterWidth(cluster: string): number {
 }
 
 /**
+ * Whether the code point at `at` extends the cluster before it, exactly as CLUSTERS decides: a mark,
+ * ZWJ, an emoji modifier or a tag. Beyond the BMP only those pairs are looked at closely.
+ */
+function joins(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  if (code < 0x300) return false;
+  if (code >= 0xd800 && code <= 0xdbff) {
+    const cp = text.codePointAt(at)!;
+    return (cp >= 0x1f3fb && cp <= 0x1f3ff) || (cp >= 0xe0020 && cp <= 0xe007f) || MARK.test(String.fromCodePoint(cp));
+  }
+  if (code >= 0xdc00 && code <= 0xdfff) return false;
+  return code === 0x200d || (unitInfo(code) & IS_MARK) !== 0;
+}
+
+/**
  * Visits each cluster of visible text in order: its code-unit index and length, its width in
  * terminal columns, and whether it is a run of printable ASCII (one column per character, so it may
- * be cut anywhere) rather than one cluster that must stay whole.
+ * be cut anywhere) rather than one cluster that must stay whole. The clusters of CLUSTERS; runs of
+ * printable ASCII and characters that nothing joins are found without it (a line of control
+ * pictures or U+FFFD would be a regex match per character).
  */
 export function forEachCluster(
   text: string,
   visit: (index: number, length: number, width: number, asciiRun: boolean) => void,
 ): void {
-  for (let at = 0; at < text.length; ) {
+  const n = text.length;
+  for (let at = 0; at < n; ) {
+    const code = text.charCodeAt(at);
+    if (code >= 0x20 && code <= 0x7e) {
+      let end = at + 1;
+      while (end < n && isPrintableAscii(text.charCodeAt(end))) end += 1;
+      // As the regex's look-ahead: the run's last character belongs to what joins it.
+      if (end < n && joins(text, end)) end -= 1;
+      if (end > at) {
+        visit(at, end - at, end - at, true);
+        at = end;
+        continue;
+      }
+    } else if ((code < 0xd800 || code > 0xdfff) && (at + 1 === n || !joins(text, at + 1))) {
+      const info = unitInfo(code);
+      if ((info & IS_MARK) === 0) {
+        visit(at, 1, (info & 3) - 1, false);
+        at += 1;
+        continue;
+      }
+    }
     CLUSTERS.lastIndex = at;
     const m = CLUSTERS.exec(text);
     if (m === null) break;
@@ -172,6 +209,10 @@ export function forEachCluster(
     if (m[1] !== undefined) visit(m.index, cluster.length, cluster.length, true);
     else visit(m.index, cluster.length, clusterWidth(cluster), false);
   }
+}
+
+function isPrintableAscii(code: number): boolean {
+  return code >= 0x20 && code <= 0x7e;
 }
 
 /**
