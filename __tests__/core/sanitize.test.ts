@@ -6,6 +6,7 @@ import {
   sanitizeWithSgr,
   toVisible,
   toVisibleFrom,
+  toVisibleTabbed,
 } from '../../src/core/sanitize.js';
 
 const ESC = '\x1b';
@@ -115,6 +116,17 @@ describe('toVisible', () => {
     expect(toVisibleFrom('a\tb', 0)).toEqual({ text: 'a       b', column: 9 });
     expect(toVisibleFrom('日本', 5)).toEqual({ text: '日本', column: 9 });
     expect(toVisibleFrom('\t', 10)).toEqual({ text: '      ', column: 16 });
+  });
+
+  test('toVisibleTabbed leaves the width after the last tab to the caller', () => {
+    expect(toVisibleTabbed('a\tbc', 0)).toEqual({ text: 'a       bc', tabColumn: 8, afterTab: 8 });
+    expect(toVisibleTabbed('\t\x01\t日', 3)).toEqual({ text: '     ␁       日', tabColumn: 16, afterTab: 13 });
+    expect(toVisibleTabbed('\x01b', 3)).toEqual({ text: '␁b', tabColumn: 3, afterTab: 0 });
+    expect(toVisibleTabbed('plain', 5)).toEqual({ text: 'plain', tabColumn: 5, afterTab: 0 });
+    for (const [text, start] of [['x\ty\u0301z', 2], ['\t', 0], ['日本\t\x1b[1m', 1]] as const) {
+      const run = toVisibleTabbed(text, start);
+      expect(run.tabColumn + displayWidth(run.text.slice(run.afterTab))).toBe(toVisibleFrom(text, start).column);
+    }
   });
 
   test('displayWidth agrees with string-width on wide, joined and combining text', () => {

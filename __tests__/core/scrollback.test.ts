@@ -109,6 +109,15 @@ describe('Scrollback lines', () => {
     expect(lines(store)).toEqual(['ab      c       de      f']);
   });
 
+  test('tab stops hold when a line comes in many pieces after its first tab', () => {
+    const store = new Scrollback();
+    store.append('ab\t', 'in');
+    for (const ch of '\u65e5x'.repeat(50)) store.append(ch, 'in');
+    store.append('\tend\n', 'in');
+    // 8 columns, then 50 x (2 + 1) = 150: the second tab goes to 160.
+    expect(lines(store)).toEqual([`ab      ${'\u65e5x'.repeat(50)}  end`]);
+  });
+
   test('another source ends the open line; its source\'s next line ending completes it, not a new line', () => {
     const store = new Scrollback();
     store.append('Password: ', 'in');

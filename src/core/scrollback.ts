@@ -1,7 +1,7 @@
 // The output pane's memory: a bounded ring of sanitized lines from the wire, the user and porthole,
 // and the layout of only the rows in view, so a long session and a flood both stay cheap.
 
-import { displayWidth, forEachCluster, toVisible, toVisibleFrom } from './sanitize.js';
+import { displayWidth, forEachCluster, toVisible, toVisibleTabbed } from './sanitize.js';
 
 /** Who a line came from: the server ('in'), what the user sent ('out'), or porthole itself ('info'). */
 export type LineSource = 'in' | 'out' | 'info';
@@ -142,8 +142,14 @@ export class Scrollback implements LineLayout {
   // The stream being written: one source at a time owns the open line.
   private current: LineSource | null = null;
   private openLine: StoredLine | null = null;
-  /** Display column at the end of the open line, known once a tab needed it (then kept up to date). */
+  /**
+   * Known once a tab needed it: the display column at the end of the open line is this plus the
+   * widths of the `unmeasured` pieces of it, each measured on its own when a tab needs the column
+   * (most lines end first, and then nobody needs it). Null: measure the whole line.
+   */
   private openColumn: number | null = null;
+  /** Start and end offsets in the open line's text of the pieces after `openColumn`, in pairs. */
+  private readonly unmeasured: number[] = [];
   /** A CR ended the last chunk: CRLF if the next chunk starts with LF, else a bare CR. */
   private pendingCR = false;
   /** The next line ending completes this sealed line instead of making an empty one. */
@@ -359,12 +365,15 @@ export class Scrollback implements LineLayout {
     this.swallowSeq = null;
     let line = this.openLine ?? this.startLine(source, time, false);
     let text: string;
-    if (this.openColumn === null && !raw.includes('\t')) {
+    if (!raw.includes('\t')) {
       text = toVisible(raw);
+      if (this.openColumn !== null) this.measureLater(line.text.length, line.text.length + text.length, line);
     } else {
-      const run = toVisibleFrom(raw, this.openColumn ?? displayWidth(line.text));
+      const run = toVisibleTabbed(raw, this.openColumn === null ? displayWidth(line.text) : this.openColumn + this.measure(line));
       text = run.text;
-      this.openColumn = run.column;
+      this.openColumn = run.tabColumn;
+      this.unmeasured.length = 0;
+      this.measureLater(line.text.length + run.afterTab, line.text.length + text.length, line);
     }
     // Marked text is a string of its own (see sanitize's render); unmarked, it is `raw`, likely a
     // slice of the caller's chunk, which keeps all of the chunk alive. That is no waste when the
@@ -389,6 +398,21 @@ export class Scrollback implements LineLayout {
       this.openColumn = null;
       line = this.startLine(source, time, true);
     }
+  }
+
+  /** Widths of the unmeasured pieces of `line`, summed. */
+  private measure(line: StoredLine): number {
+    let width = 0;
+    for (let i = 0; i < this.unmeasured.length; i += 2) width += displayWidth(line.text.slice(this.unmeasured[i], this.unmeasured[i + 1]));
+    this.unmeasured.length = 0;
+    return width;
+  }
+
+  /** Called before the piece at start..end is added to the line: the pieces listed are in it. */
+  private measureLater(start: number, end: number, line: StoredLine): void {
+    // A line that comes a character at a time after a tab: measure now and then, not all at the end.
+    if (this.unmeasured.length >= 64) this.openColumn! += this.measure(line);
+    if (end > start) this.unmeasured.push(start, end);
   }
 
   private endLine(eol: 'crlf' | 'lf', source: LineSource, time: number | undefined): void {
