@@ -84,7 +84,7 @@ for (let code = 0; code < CONTROL_MARK_COUNT; code += 1) {
  */
 const SCRATCH_UNITS = 16 * 1024;
 const scratch = new Uint16Array(SCRATCH_UNITS + LONGEST_MARK);
-/** ignoreBOM: a U+FEFF is data here (it never is: it is marked), never a byte-order mark to drop. */
+/** ignoreBOM: a leading U+FEFF is kept, not dropped as a byte-order mark (none gets here unmarked). */
 const utf16 = new TextDecoder('utf-16le', { ignoreBOM: true });
 
 // ---------------------------------------------------------------------------------------------
@@ -117,14 +117,6 @@ function unitInfo(code: number): number {
     bmpInfo[code] = info;
   }
   return info;
-}
-
-/**
- * Whether a code unit may extend the cluster before it (see CLUSTERS): a mark, ZWJ, or a surrogate
- * (emoji modifiers, tags and the marks beyond the BMP are all pairs). No mark is below U+0300.
- */
-function mayJoin(code: number): boolean {
-  return code >= 0x300 && ((code >= 0xd800 && code <= 0xdfff) || code === 0x200d || (unitInfo(code) & IS_MARK) !== 0);
 }
 
 /**
@@ -280,13 +272,6 @@ function isLow(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-/**
- * Null when nothing in `text` needs a mark (emoji pairs alone do not). The visible text is written
- * to `scratch` and made a string at once: built with `+=` it was a rope of two nodes per mark
- * holding slices of the whole decoded chunk, ~6x the memory the scrollback counts for it, and its
- * concatenation per character was the cost of a binary flood. Lone surrogates are marked before
- * the UTF-16 decode, so it never has one to replace.
- */
 interface Rendered extends VisibleRun {
   /** The column after the last tab's padding (startColumn if there is no tab). */
   readonly tabColumn: number;
@@ -294,6 +279,13 @@ interface Rendered extends VisibleRun {
   readonly afterTab: number;
 }
 
+/**
+ * Null when nothing in `text` needs a mark (emoji pairs alone do not). The visible text is written
+ * to `scratch` and made a string at once. Built with `+=`, it was a rope of a node or two per mark
+ * holding slices of the whole decoded chunk: 3x the memory the scrollback counted for random
+ * bytes, 28x for a line of NUL bytes, and its concatenation per mark was the cost of a binary
+ * flood. Lone surrogates are marked before the UTF-16 decode, so it never has one to replace.
+ */
 function render(text: string, startColumn: number, trackColumn: boolean): Rendered | null {
   // The regex scan is native: a text with nothing to mark (most lines of text) costs no loop.
   if (!UNSAFE.test(text)) return null;
@@ -369,6 +361,7 @@ function tailWidth(blocks: readonly string[], tailBlock: number, tailUnit: numbe
 
 /** displayWidth of scratch[from..to), as that loop does it; the rest as a string from a cluster that needs the regex. */
 function scratchWidth(from: number, to: number): number {
+  if (from >= to) return 0;
   let width = 0;
   let code = scratch[from]!;
   let info = bmpInfo[code] || unitInfo(code);

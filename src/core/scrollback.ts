@@ -375,13 +375,15 @@ export class Scrollback implements LineLayout {
       this.unmeasured.length = 0;
       this.measureLater(line.text.length + run.afterTab, line.text.length + text.length, line);
     }
-    // Marked text is a string of its own (see sanitize's render); unmarked, it is `raw`, likely a
-    // slice of the caller's chunk, which keeps all of the chunk alive. That is no waste when the
-    // chunk's other lines are kept as slices too (a text flood), so it is copied only when the chunk
-    // is huge, or binary-ish: the text before it had marks, so this slice may be all that is left
-    // of the chunk beside their copies (random bytes: ~2x the memory counted, without the copy).
+    // A slice keeps its whole parent alive. Marked text is a string of its own (see sanitize's
+    // render), cut here only if longer than a line: then its pieces are all kept, in order, unless
+    // the text is huge (`detach`), when every piece is copied. Unmarked, it is `raw`, likely a slice
+    // of the caller's chunk: no waste when the chunk's other lines are slices too (a text flood),
+    // so it is copied only when the chunk is huge or binary-ish, the text before it marked: then
+    // this slice may be all that is left of the chunk beside their copies (random bytes: up to
+    // twice the memory counted, without the copy).
     const unmarked = text === raw;
-    const copy = unmarked && (detach || this.lastMarked);
+    const copy = detach || (unmarked && this.lastMarked);
     this.lastMarked = !unmarked;
     for (;;) {
       const room = this.maxLineLength - line.text.length;
