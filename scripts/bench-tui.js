@@ -354,8 +354,9 @@ async function quitPorthole(term, o, r) {
  * A flood into a client's pane, from spawn until its end is on screen. `random`: the flood is
  * random bytes; then tmux now and then draws a row of random characters wider than string-width
  * (so than Ink) measured it, the rows below shift by one, and Ink's next frame writes the status
- * over the last line. The run still counts, ended by "Connection closed" (porthole shows it once
- * every byte before it is in the pane), and says so.
+ * over the last line, before or after it was seen. The run still counts, ended by the last line
+ * or else "Connection closed" (porthole shows it once every byte before it is in the pane), and
+ * says so.
  */
 async function floodRun(o, tmp, client, port, bytes, random = false) {
   const expected = bytes / LINE_BYTES - 1;
@@ -391,8 +392,9 @@ async function floodRun(o, tmp, client, port, bytes, random = false) {
     r.lastLineMs = t.last;
     r.closedMs = t.closed;
     if (porthole) {
-      r.lastLineHidden = random && t.last === null && t.closed !== null;
-      r.doneMs = r.lastLineHidden ? t.closed : t.last === null ? null : Math.min(t.last, t.closed ?? Infinity);
+      // Hidden from the start, or shown and then written over: either way the end came.
+      r.lastLineHidden = random && r.lastSeen !== expected && t.closed !== null;
+      r.doneMs = t.last === null ? (r.lastLineHidden ? t.closed : null) : Math.min(t.last, t.closed ?? Infinity);
       if (r.lastSeen !== expected && !r.lastLineHidden) r.problems.push(`the last flood line on screen is ${r.lastSeen}, not ${expected}`);
       r.valid = r.doneMs !== null && (r.lastSeen === expected || r.lastLineHidden);
       Object.assign(r, memoryOf(pid, 'cli.js'));
