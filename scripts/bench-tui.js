@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:tui: porthole's interactive session against the issue's speed targets, beside
 // telnet in tmux panes of the same size: a flood end to end, peak memory whatever the flood's
-// size, keys during a flood, and start-up. Loopback only; whatever it starts, it stops.
+// size, keys during a flood, start-up, and a flood of random bytes beside a text flood.
+// Loopback only; whatever it starts, it stops.
 
 import { fork, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,17 +27,19 @@ const TARGETS = {
   memory: 'peak RSS under 200 MB whatever the size of the flood',
   keys: 'during a flood, the typed line appears within 50 ms',
   startup: 'start to first frame under 250 ms',
+  binary: 'a random-byte flood: peak RSS under 200 MB, on screen within 3x of the text flood\'s time',
 };
 const MEMORY_LIMIT_MIB = 200;
 const KEY_LIMIT_MS = 50;
 const STARTUP_LIMIT_MS = 250;
+const BINARY_SLOWDOWN_LIMIT = 3;
 
 const USAGE = `Usage: npm run bench:tui -- [options]
 
 Runs porthole's interactive session (and telnet beside it) in tmux panes on a private tmux
 server per run, against the practice lab on ${HOST}, and reads the screens with capture-pane
 through a tmux control client. Medians of the rounds; ratios porthole/telnet (< 1: porthole
-is faster). The default run takes about 2 minutes on 2 cores; --quick, under half a minute.
+is faster). The default run takes about 4 minutes on 2 cores; --quick, about a minute.
 
   --size WxH        terminal size of every pane                    [default: 120x40]
   --rounds N        runs of each measurement                       [default: 5; --quick: 2]
@@ -48,10 +51,12 @@ is faster). The default run takes about 2 minutes on 2 cores; --quick, under hal
   --keys CHARS      characters typed, one at a time, each round (3.) [default: xyzqw; --quick: xyz]
   --poll-ms N       capture interval during floods (1., 2.)        [default: 20]
   --fine-poll-ms N  capture interval for keys and start-up (3., 4.) [default: 5]
-  --only LIST       parts, comma-separated: flood,memory,keys,startup [default: all]
+  --binary-mb N     MiB of random bytes, and of the text flood beside it, for porthole's peak
+                    RSS and rate on each (5.)                      [default: 200; --quick: 100]
+  --only LIST       parts, comma-separated: flood,memory,keys,startup,binary [default: all]
   --porthole P      the cli.js to bench [default: a copy of this checkout's dist/, taken at start,
                     so that a rebuild by someone else during the run cannot break it]
-  --quick           a short run: 2 rounds, a 100 MiB flood for memory, 3 keys a round
+  --quick           a short run: 2 rounds, 100 MiB floods for memory and binary, 3 keys a round
   --json            the results as JSON on stdout (progress stays on stderr)
   -h, --help`;
 
@@ -67,6 +72,7 @@ function options() {
         rounds: { type: 'string' },
         'flood-mb': { type: 'string' },
         'mem-mb': { type: 'string' },
+        'binary-mb': { type: 'string' },
         'key-flood-mb': { type: 'string' },
         keys: { type: 'string' },
         'poll-ms': { type: 'string' },
@@ -95,7 +101,7 @@ function options() {
   const size = /^(\d+)x(\d+)$/.exec(values.size);
   // Narrower than a flood line's number and the input line's prompt, nothing here can be read.
   if (!size || Number(size[1]) < 40 || Number(size[2]) < 10) usage(`--size needs WxH of at least 40x10, not "${values.size}"`);
-  const parts = ['flood', 'memory', 'keys', 'startup'];
+  const parts = ['flood', 'memory', 'keys', 'startup', 'binary'];
   const only = values.only === undefined ? parts : values.only.split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of only) if (!parts.includes(p)) usage(`--only: unknown part "${p}" (known: ${parts.join(', ')})`);
   const memMb = (values['mem-mb'] ?? (quick ? '25,100' : '25,200')).split(',').map((s) => whole(s.trim(), '--mem-mb', 0, 1));
@@ -108,6 +114,7 @@ function options() {
     rounds: whole(values.rounds, '--rounds', quick ? 2 : 5, 1),
     floodBytes: whole(values['flood-mb'], '--flood-mb', 25, 1) * MiB,
     memBytes: [...new Set(memMb)].sort((a, b) => a - b).map((n) => n * MiB),
+    binaryBytes: whole(values['binary-mb'], '--binary-mb', quick ? 100 : 200, 1) * MiB,
     keyFloodBytes: whole(values['key-flood-mb'], '--key-flood-mb', 1024, 16) * MiB,
     keys,
     pollMs: whole(values['poll-ms'], '--poll-ms', 20, 1, 1000),
@@ -343,7 +350,15 @@ async function quitPorthole(term, o, r) {
 // ---------------------------------------------------------------------------------------------
 // 1. and 2. Floods
 
-async function floodRun(o, tmp, client, port, bytes) {
+/**
+ * A flood into a client's pane, from spawn until its end is on screen. `random`: the flood is
+ * random bytes; then tmux now and then draws a row of random characters wider than string-width
+ * (so than Ink) measured it, the rows below shift by one, and Ink's next frame writes the status
+ * over the last line, before or after it was seen. The run still counts, ended by the last line
+ * or else "Connection closed" (porthole shows it once every byte before it is in the pane), and
+ * says so.
+ */
+async function floodRun(o, tmp, client, port, bytes, random = false) {
   const expected = bytes / LINE_BYTES - 1;
   const lastLine = new RegExp(`^${lineNumber(expected)} porthole lab flood`, 'm');
   return withTerminal(o, tmp, async (term) => {
@@ -377,9 +392,11 @@ async function floodRun(o, tmp, client, port, bytes) {
     r.lastLineMs = t.last;
     r.closedMs = t.closed;
     if (porthole) {
-      r.doneMs = t.last === null ? null : Math.min(t.last, t.closed ?? Infinity);
-      if (r.lastSeen !== expected) r.problems.push(`the last flood line on screen is ${r.lastSeen}, not ${expected}`);
-      r.valid = r.doneMs !== null && r.lastSeen === expected;
+      // Hidden from the start, or shown and then written over: either way the end came.
+      r.lastLineHidden = random && r.lastSeen !== expected && t.closed !== null;
+      r.doneMs = t.last === null ? (r.lastLineHidden ? t.closed : null) : Math.min(t.last, t.closed ?? Infinity);
+      if (r.lastSeen !== expected && !r.lastLineHidden) r.problems.push(`the last flood line on screen is ${r.lastSeen}, not ${expected}`);
+      r.valid = r.doneMs !== null && (r.lastSeen === expected || r.lastLineHidden);
       Object.assign(r, memoryOf(pid, 'cli.js'));
       if (r.error) r.problems.push(`no memory figure: ${r.error}`);
       await quitPorthole(term, o, r);
@@ -535,9 +552,10 @@ async function main() {
   if (want('flood')) sizes.add(o.floodBytes);
   if (want('memory')) o.memBytes.forEach((b) => sizes.add(b));
   if (want('keys')) sizes.add(o.keyFloodBytes);
+  if (want('binary')) sizes.add(o.binaryBytes);
   const ports = await startLab(snap.labJs, [...sizes]);
   const started0 = now();
-  const results = { startup: null, flood: null, memory: null, keys: null };
+  const results = { startup: null, flood: null, memory: null, keys: null, binary: null };
   const rounds = Array.from({ length: o.rounds }, (_, i) => i + 1);
 
   if (want('startup')) {
@@ -637,12 +655,61 @@ async function main() {
         mibps: stats(mine.filter((r) => r.valid).map((r) => r.mibps)),
       };
     });
+    floodPorthole.push(...runs.filter((r) => !floodPorthole.includes(r)));
     const peaks = bySize.filter((s) => s.hwmMiB.n > 0);
     results.memory = {
       sizes: bySize,
       runs,
       target: TARGETS.memory,
       met: peaks.length === 0 ? null : peaks.every((s) => s.hwmMiB.max < MEMORY_LIMIT_MIB),
+      problems: problemsOf(runs),
+    };
+  }
+
+  if (want('binary')) {
+    const bytes = o.binaryBytes;
+    // Text runs of the same size from 1. or 2. count: the same flood, the same client.
+    const text = floodPorthole.filter((r) => r.bytes === bytes);
+    const more = Math.max(0, o.rounds - text.length);
+    log(`5. binary: ${mib(bytes)} of random bytes to porthole, beside ${more ? `${more} text flood run(s) of that size` : 'the text floods above'}`);
+    const runs = [];
+    for (const round of rounds) {
+      const kinds = round <= more ? (round % 2 ? ['random', 'text'] : ['text', 'random']) : ['random'];
+      for (const kind of kinds) {
+        const port = kind === 'random' ? ports.binaryFloods[bytes] : ports.floods[bytes];
+        const r = { round, kind, ...(await floodRun(o, tmp, c.porthole, port, bytes, kind === 'random')) };
+        const note = r.lastLineHidden ? '  (ended by "Connection closed": tmux hid the last line)' : '';
+        log(`   ${kind.padEnd(6)} round ${round}: peak ${fmt(r.hwmMiB, 1)} MiB, ${fmt(r.mibps, 1)} MiB/s in ${secs(r.doneMs)}${note}${r.problems.length === 0 ? '' : `  (${r.problems.join('; ')})`}`);
+        runs.push(r);
+      }
+    }
+    const all = [...text.map((r) => ({ ...r, kind: 'text' })), ...runs];
+    const of = (kind) => {
+      const mine = all.filter((r) => r.kind === kind);
+      const valid = mine.filter((r) => r.valid);
+      return {
+        runs: mine.length,
+        verified: valid.length,
+        lastLineHidden: mine.filter((r) => r.lastLineHidden).length,
+        hwmMiB: stats(mine.filter((r) => Number.isFinite(r.hwmMiB)).map((r) => r.hwmMiB)),
+        doneMs: stats(valid.map((r) => r.doneMs)),
+        mibps: stats(valid.map((r) => r.mibps)),
+      };
+    };
+    const random = of('random');
+    const plain = of('text');
+    const slowdown = random.doneMs.median !== null && plain.doneMs.median ? random.doneMs.median / plain.doneMs.median : null;
+    results.binary = {
+      bytes,
+      random,
+      text: plain,
+      slowdown,
+      runs: all,
+      target: TARGETS.binary,
+      met:
+        random.hwmMiB.n === 0 || slowdown === null
+          ? null
+          : random.hwmMiB.max < MEMORY_LIMIT_MIB && random.verified === random.runs && slowdown <= BINARY_SLOWDOWN_LIMIT,
       problems: problemsOf(runs),
     };
   }
@@ -772,6 +839,27 @@ function table(rep, o) {
     say(`  "Connected to", porthole/telnet: ${fmt(ratio, 1)}x`);
     say(`  target: ${st.target} (median): ${verdict(st.met)}`);
     for (const p of st.problems) say(`  problem: ${p}`);
+  }
+  if (r.binary) {
+    const b = r.binary;
+    say();
+    say(`5. Binary flood: ${mib(b.bytes)} of random bytes (then the text flood's last line) beside the text flood`);
+    say(`   of the same size, porthole only; peak RSS as in 2., time from spawn until the last line is shown`);
+    const col = (x) => x.padStart(14);
+    say(`  ${''.padEnd(34)}${col('text')}${col('random')}`);
+    const line = (label, f) => say(`  ${label.padEnd(34)}${col(f(b.text))}${col(f(b.random))}`);
+    line('peak RSS, median (MiB)', (k) => fmt(k.hwmMiB.median, 1));
+    line('peak RSS, max (MiB)', (k) => fmt(k.hwmMiB.max, 1));
+    line('time to last line, median', (k) => secs(k.doneMs.median));
+    line('rate on screen, median (MiB/s)', (k) => fmt(k.mibps.median, 1));
+    line('runs that reached the end', (k) => `${k.verified} of ${k.runs}`);
+    if (b.random.lastLineHidden) {
+      say(`  (${b.random.lastLineHidden} random run(s) ended by "Connection closed": tmux drew a row of random characters wider`);
+      say(`   than string-width measured it, and the frame after wrote the status over the last line)`);
+    }
+    say(`  random/text time: ${fmt(b.slowdown, 2)}x`);
+    say(`  target: ${b.target} (every run, median time): ${verdict(b.met)}`);
+    for (const p of b.problems) say(`  problem: ${p}`);
   }
   say();
   say('Targets:');

@@ -13,7 +13,7 @@ Options:
   --host ADDR        loopback address to listen on (default 127.0.0.1; ::1 for IPv6)
   --base-port N      each scenario listens on N + its offset (default 2500: smtp 2525,
                      pop3 2510, imap 2543, http 2580); 0 picks free ephemeral ports
-  --flood-mb N       MiB the flood scenario sends before closing (default 25)
+  --flood-mb N       MiB the flood and binary-flood scenarios send before closing (default 25)
   --only a,b,...     start only these scenarios
   -h, --help         this text
 `;

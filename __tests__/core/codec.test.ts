@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { createCrlfTranslator, createDecoder } from '../../src/core/codec.js';
 
 test('a UTF-8 character split across packets stays whole', () => {
@@ -25,4 +26,51 @@ test('LF -> CRLF leaves existing CRLF alone, even split across chunks', () => {
   const tx = createCrlfTranslator();
   const out = [tx(Buffer.from('a\nb\r')), tx(Buffer.from('\nc\n\n')), tx(Buffer.from('\r\n'))].map((b) => b.toString('latin1')).join('');
   expect(out).toBe('a\r\nb\r\nc\r\n\r\n\r\n');
+});
+
+describe('UTF-8', () => {
+  /** Small deterministic PRNG (mulberry32) so a failure reproduces. */
+  function prng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function decodeAll(decoder: ReturnType<typeof createDecoder> | iconv.DecoderStream, bytes: Buffer, cuts: number[]): string {
+    let out = '';
+    let at = 0;
+    for (const cut of [...cuts, bytes.length]) {
+      out += decoder.write(bytes.subarray(at, cut));
+      at = cut;
+    }
+    return out + (decoder.end() ?? '');
+  }
+
+  test('decodes as iconv-lite does, whatever the bytes and wherever the stream is cut', () => {
+    const random = prng(0xdec0de);
+    const tricky = [0xe0, 0xed, 0xf0, 0xf4, 0xc2, 0xdf, 0x80, 0xbf, 0xa0, 0x9f, 0x90, 0x8f, 0x41, 0xff, 0xc0, 0xef, 0xbb, 0x0a];
+    for (let round = 0; round < 300; round += 1) {
+      const length = Math.floor(random() * 2000);
+      const bytes = Buffer.from(
+        Array.from({ length }, () => (round % 2 ? tricky[Math.floor(random() * tricky.length)]! : Math.floor(random() * 256))),
+      );
+      if (round % 5 === 0) bytes.set([0xef, 0xbb, 0xbf].slice(0, length));
+      const most = [1, 3, 64, 5000][round % 4]!;
+      const cuts: number[] = [];
+      for (let at = 0; at < length; at += 1 + Math.floor(random() * most)) cuts.push(at);
+      expect(decodeAll(createDecoder('utf-8'), bytes, cuts)).toBe(decodeAll(iconv.getDecoder('utf-8'), bytes, cuts));
+    }
+  });
+
+  test('a byte-order mark goes only from the start of the stream', () => {
+    const d = createDecoder('UTF8');
+    expect(d.write(Buffer.from([0xef, 0xbb]))).toBe('');
+    expect(d.write(Buffer.from([0xbf, 0x41, 0xef, 0xbb, 0xbf]))).toBe('A\ufeff');
+    expect(d.write(Buffer.from('plain'))).toBe('plain');
+  });
 });

@@ -6,6 +6,7 @@ import {
   sanitizeWithSgr,
   toVisible,
   toVisibleFrom,
+  toVisibleTabbed,
 } from '../../src/core/sanitize.js';
 
 const ESC = '\x1b';
@@ -117,6 +118,17 @@ describe('toVisible', () => {
     expect(toVisibleFrom('\t', 10)).toEqual({ text: '      ', column: 16 });
   });
 
+  test('toVisibleTabbed leaves the width after the last tab to the caller', () => {
+    expect(toVisibleTabbed('a\tbc', 0)).toEqual({ text: 'a       bc', tabColumn: 8, afterTab: 8 });
+    expect(toVisibleTabbed('\t\x01\t日', 3)).toEqual({ text: '     ␁       日', tabColumn: 16, afterTab: 13 });
+    expect(toVisibleTabbed('\x01b', 3)).toEqual({ text: '␁b', tabColumn: 3, afterTab: 0 });
+    expect(toVisibleTabbed('plain', 5)).toEqual({ text: 'plain', tabColumn: 5, afterTab: 0 });
+    for (const [text, start] of [['x\ty\u0301z', 2], ['\t', 0], ['日本\t\x1b[1m', 1]] as const) {
+      const run = toVisibleTabbed(text, start);
+      expect(run.tabColumn + displayWidth(run.text.slice(run.afterTab))).toBe(toVisibleFrom(text, start).column);
+    }
+  });
+
   test('displayWidth agrees with string-width on wide, joined and combining text', () => {
     const samples = [
       'plain ascii',
@@ -130,6 +142,38 @@ describe('toVisible', () => {
       'a\u0300\u0301\u0302b',
     ];
     for (const text of samples) expect([text, displayWidth(text)]).toEqual([text, stringWidth(text)]);
+  });
+
+  test('displayWidth of a base and its marks is the sum string-width gives, emoji marks aside', () => {
+    // displayWidth sums these instead of asking string-width (random bytes make too many to cache);
+    // a string-width that measured them otherwise would make tabs and wrapping disagree with it.
+    const bases = [0x61, 0x31, 0x23, 0xfffd, 0x2401, 0x65e5, 0x231a, 0x2764, 0x1100, 0x0600, 0x200c, 0xac00, 0xff76, 0x0915];
+    const marks = [0x0301, 0x05b7, 0x0903, 0x093c, 0x0e31, 0x20dd, 0x1ab0, 0x302a, 0x3099, 0x094d, 0x09be, 0xfe00];
+    for (const base of bases) {
+      for (const mark of marks) {
+        const text = String.fromCharCode(base, mark);
+        expect([text, displayWidth(text)]).toEqual([text, stringWidth(text)]);
+        expect([text, displayWidth(text + text)]).toEqual([text, 2 * stringWidth(text)]);
+      }
+    }
+    for (const text of ['1\u20e3', '#\ufe0f\u20e3', '\u2764\ufe0f', '\u2764\ufe0e', 'a\u0301\u0302']) {
+      expect([text, displayWidth(text)]).toEqual([text, stringWidth(text)]);
+    }
+  });
+
+  test('displayWidth measures decoded random bytes as string-width does', () => {
+    const random = prng(0xb17e5);
+    const bytes = Uint8Array.from({ length: 4096 }, () => Math.floor(random() * 256));
+    const visible = toVisible(new TextDecoder().decode(bytes));
+    expect(displayWidth(visible)).toBe(stringWidth(visible));
+  });
+
+  test('a text longer than one block of output keeps every mark and every surrogate pair', () => {
+    // 15 columns, then a tab to column 16: every repeat is laid out the same.
+    const input = 'ab\x01\u{1F600}\x85\ud800c\t'.repeat(5000);
+    const out = toVisible(input);
+    expect(out).toBe('ab\u2401\u{1F600}<U+0085>\ufffdc '.repeat(5000));
+    expect(toVisibleFrom(input, 0)).toEqual({ text: out, column: 16 * 5000 });
   });
 
   test('safe text is returned as is', () => {

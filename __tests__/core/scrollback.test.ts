@@ -115,6 +115,15 @@ describe('Scrollback lines', () => {
     expect(lines(store)).toEqual(['ab      c       de      f']);
   });
 
+  test('tab stops hold when a line comes in many pieces after its first tab', () => {
+    const store = new Scrollback();
+    store.append('ab\t', 'in');
+    for (const ch of '\u65e5x'.repeat(50)) store.append(ch, 'in');
+    store.append('\tend\n', 'in');
+    // 8 columns, then 50 x (2 + 1) = 150: the second tab goes to 160.
+    expect(lines(store)).toEqual([`ab      ${'\u65e5x'.repeat(50)}  end`]);
+  });
+
   test('another source ends the open line; its source\'s next line ending completes it, not a new line', () => {
     const store = new Scrollback();
     store.append('Password: ', 'in');
@@ -222,6 +231,32 @@ describe('Scrollback bounds', () => {
     store.append('\t'.repeat(20) + '\x9b'.repeat(20) + '\n', 'in');
     for (const text of lines(store)) expect(text.length).toBeLessThanOrEqual(64);
     expect(content(store).join('')).toBe(' '.repeat(160) + '<U+009B>'.repeat(20));
+  });
+
+  test('a line that arrives a character at a time is stored as if it came whole, and counted true', () => {
+    const line = 'ab\tc\x1bd\u00e9\u65e5\u{1F600}e'.repeat(300);
+    const whole = new Scrollback();
+    whole.append(`${line}\n`, 'in');
+    const bytewise = new Scrollback();
+    for (const ch of line) bytewise.append(ch, 'in');
+    bytewise.append('\n', 'in');
+    expect(lines(bytewise)).toEqual(lines(whole));
+    expect(bytewise.byteCount).toBe(recount(bytewise));
+  });
+
+  test('random bytes in chunks are stored as the same lines as in one piece', () => {
+    let seed = 0x5eed;
+    const bytes = Uint8Array.from({ length: 300_000 }, () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 24;
+    });
+    const text = new TextDecoder().decode(bytes);
+    const whole = new Scrollback({ maxLines: 100_000 });
+    whole.append(text, 'in');
+    const chunked = new Scrollback({ maxLines: 100_000 });
+    for (let at = 0; at < text.length; at += 4093) chunked.append(text.slice(at, at + 4093), 'in');
+    expect(lines(chunked)).toEqual(lines(whole));
+    expect(chunked.byteCount).toBe(recount(chunked));
   });
 
   test('clear drops every line and seqs go on counting', () => {

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { type Lab, startLab } from '../../src/lab/lab.js';
 import { LabClient } from '../../src/lab/lab-client.js';
-import { floodPrefix } from '../../src/lab/flood.js';
+import { floodLine, floodPrefix } from '../../src/lab/flood.js';
 import { hostileSample } from '../../src/lab/hostile-bytes.js';
 import { HALF_CLOSE_LINE, SSH_BANNER } from '../../src/lab/stream-scenarios.js';
 
@@ -69,6 +69,22 @@ describe('the lab scenarios', () => {
     expect(lines[0]).toMatch(/^000000000000 porthole lab flood/);
     expect(lines[10_000]).toMatch(/^000000010000 /);
     expect(lines[lines.length - 2]).toMatch(new RegExp(`^${String(lines.length - 2).padStart(12, '0')} `));
+  });
+
+  it('binary-flood: exactly floodBytes of random bytes, then the flood\'s last line, then the end', async () => {
+    const client = await connect(lab.ports['binary-flood']);
+    const received = await client.end(5000);
+    expect(received.length).toBe(FLOOD_BYTES);
+    const trailer = floodLine(Math.ceil(FLOOD_BYTES / 64) - 1);
+    expect(received.subarray(-64).equals(trailer)).toBe(true);
+    // The last random byte is an LF, so the trailer is a line of its own.
+    expect(received[FLOOD_BYTES - 65]).toBe(0x0a);
+    const random = received.subarray(0, FLOOD_BYTES - 65);
+    const seen = new Set(random);
+    expect(seen.size).toBe(256);
+    const lfs = random.filter((b) => b === 0x0a).length;
+    expect(lfs).toBeGreaterThan(random.length / 300);
+    expect(lfs).toBeLessThan(random.length / 220);
   });
 
   it('binary: sends the hostile sample, split character and all, then echoes', async () => {

@@ -1,8 +1,10 @@
 // Text on the wire: streaming decoders and encoders for the chosen character set, and the line
 // ending that a typed line is sent with. iconv-lite is pure JavaScript, so this stays in core.
 
+import { isAscii } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { UsageError } from './errors.js';
+import { createUtf8Decoder } from './utf8-decoder.js';
 
 export type LineEnding = 'crlf' | 'lf';
 
@@ -27,10 +29,40 @@ export interface Decoder {
 }
 
 export function createDecoder(encoding: string): Decoder {
-  const d = iconv.getDecoder(checkEncoding(encoding));
+  if (isUtf8Name(checkEncoding(encoding))) return createFastUtf8Decoder();
+  const d = iconv.getDecoder(encoding);
   return {
     write: (bytes) => d.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
     end: () => d.end() ?? '',
+  };
+}
+
+/** The names iconv-lite gives its UTF-8 codec, compared as iconv-lite compares them. */
+function isUtf8Name(encoding: string): boolean {
+  const name = encoding.toLowerCase().replace(/:\d{4}$|[^0-9a-z]/g, '');
+  return name === 'utf8' || name === 'unicode11utf8';
+}
+
+/**
+ * UTF-8 as iconv-lite decodes it (Node's StringDecoder: WHATWG replacement, and a byte-order mark
+ * dropped from the start of the stream), faster where it matters: a chunk of ASCII is Node's
+ * latin1 copy, a one-byte string; anything else goes to the decoder in utf8-decoder.ts, ~2x faster
+ * than StringDecoder on random bytes (a binary flood spent a third of its time decoding).
+ */
+function createFastUtf8Decoder(): Decoder {
+  const d = createUtf8Decoder();
+  let started = false;
+  const dropBom = (text: string): string => {
+    if (started || text.length === 0) return text;
+    started = true;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
+  return {
+    write: (bytes) => {
+      if (!d.holding && isAscii(bytes)) return dropBom(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'));
+      return dropBom(d.write(bytes));
+    },
+    end: () => d.end(),
   };
 }
 

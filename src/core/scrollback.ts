@@ -2,7 +2,7 @@
 // and the layout of only the rows in view, so a long session and a flood both stay cheap.
 
 import { LineAssembler, type LineSink } from './line-assembler.js';
-import { concatSafe, displayWidth, forEachCluster, PRINTABLE_ASCII, sliceSafe, toVisible, toVisibleFrom, type SafeText } from './sanitize.js';
+import { displayWidth, forEachCluster, PRINTABLE_ASCII, sliceSafe, toVisible, toVisibleTabbed, type SafeText } from './sanitize.js';
 
 /** Who a line came from: the server ('in'), what the user sent ('out'), or porthole itself ('info'). */
 export type LineSource = 'in' | 'out' | 'info';
@@ -54,8 +54,17 @@ export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 /** Starts a stored line that continues the one before it (a line longer than the cap). */
 export const CONTINUED_MARK = '\u21aa';
-/** The estimated cost of one line besides its text: the object, its fields, the ring slot. */
-export const LINE_OVERHEAD_BYTES = 64;
+/**
+ * The cost of one line besides its characters, as measured on Node 20 (heap held per line of
+ * 10,000, 1 to 20 characters): the object and its fields (~64 bytes), its time boxed as a heap
+ * number (16), the ring slot (8), the string's header (16; 32 for a slice). 64 was the object alone.
+ */
+export const LINE_OVERHEAD_BYTES = 128;
+/**
+ * Pieces a growing line may be a rope of before they are joined: a line that arrives a byte at a
+ * time is copied once every this many bytes, and is never more than this many rope nodes.
+ */
+const MAX_PIECES = 32;
 
 /** What the scroll reducer needs to know of the lines: which exist, and how many rows each wraps to. */
 export interface LineLayout {
@@ -76,7 +85,8 @@ function lineCost(text: string): number {
 /**
  * A copy that shares no memory with a larger string: V8 keeps a slice's whole parent alive, and a
  * slice of a 100 MB chunk would otherwise pin it while the byte count says 128 KB. The text is
- * sanitized, so it has no lone surrogates for the round trip to change.
+ * sanitized, so it has no lone surrogates for the round trip to change. Also a flat string: a rope
+ * of many pieces costs ~32 bytes a piece beyond its characters.
  */
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -119,15 +129,31 @@ export class Scrollback implements LineLayout {
   // The stream being written: one source at a time owns the open line.
   private current: LineSource | null = null;
   private openLine: StoredLine | null = null;
-  /** Display column at the end of the open line, known once a tab needed it (then kept up to date). */
+  /**
+   * Known once a tab needed it: the display column at the end of the open line is this plus the
+   * widths of the `unmeasured` pieces of it, each measured on its own when a tab needs the column
+   * (most lines end first, and then nobody needs it). Null: measure the whole line.
+   */
   private openColumn: number | null = null;
   /** One CR/LF state machine per source, for text handed over in chunks (see append). */
   private readonly assemblers: Partial<Record<LineSource, LineAssembler>> = {};
+  /** Start and end offsets in the open line's text of the pieces after `openColumn`, in pairs. */
+  private readonly unmeasured: number[] = [];
   /** The next line ending completes this sealed line instead of making an empty one. */
   private swallowSeq: number | null = null;
   private readonly owed: Partial<Record<LineSource, Owed>> = {};
 
   private readonly wrapCache = new Map<number, { text: string; width: number; starts: number[] }>();
+
+  /**
+   * The line that grew by concatenation, and its pieces: `+=` makes a rope whose nodes and pieces
+   * cost far more than the characters counted, so the pieces are joined into one flat string once
+   * there are MAX_PIECES, and when another line grows or starts. Only this line is ever a rope.
+   */
+  private ropeLine: StoredLine | null = null;
+  private readonly ropePieces: string[] = [];
+  /** The last text added had marks, so its chunk is binary-ish: a clean slice of it gets a copy. */
+  private lastMarked = false;
 
 
   constructor(options: ScrollbackOptions = {}) {
@@ -209,6 +235,10 @@ export class Scrollback implements LineLayout {
   /** Drops every line; seqs keep counting, so positions held elsewhere fall before `firstSeq`. */
   clear(): void {
     while (this.count > 0) this.evictOldest();
+    this.lastMarked = false;
+    this.ropeLine = null;
+    this.ropePieces.length = 0;
+    this.unmeasured.length = 0;
     this.openLine = null;
     this.openColumn = null;
     this.swallowSeq = null;
@@ -226,7 +256,11 @@ export class Scrollback implements LineLayout {
     if (line === undefined) return [0];
     const hit = this.wrapCache.get(seq);
     // Same string object for an unchanged line, so the comparison is a pointer check.
-    if (hit !== undefined && hit.width === width && hit.text === line.text) return hit.starts;
+    if (hit !== undefined && hit.width === width && hit.text === line.text) {
+      // Equal but not the same object (the line was joined flat): hold the line's own, not its rope.
+      hit.text = line.text;
+      return hit.starts;
+    }
     const starts = wrapRows(line.text, width);
     // Frames touch only the lines near the window; a full cache is stale lines, so start afresh.
     if (this.wrapCache.size >= 4096) this.wrapCache.clear();
@@ -258,23 +292,36 @@ export class Scrollback implements LineLayout {
     this.swallowSeq = null;
     let line = this.openLine ?? this.startLine(source, time, false);
     let text: SafeText;
-    if (this.openColumn === null && !raw.includes('\t')) {
+    if (!raw.includes('\t')) {
       text = toVisible(raw);
+      if (this.openColumn !== null) this.measureLater(line.text.length, line.text.length + text.length, line);
     } else {
-      const run = toVisibleFrom(raw, this.openColumn ?? displayWidth(line.text));
+      const run = toVisibleTabbed(raw, this.openColumn === null ? displayWidth(line.text) : this.openColumn + this.measure(line));
       text = run.text;
-      this.openColumn = run.column;
+      this.openColumn = run.tabColumn;
+      this.unmeasured.length = 0;
+      this.measureLater(line.text.length + run.afterTab, line.text.length + text.length, line);
     }
+    // A slice keeps its whole parent alive. Marked text is a string of its own (see sanitize's
+    // render), cut here only if longer than a line: then its pieces are all kept, in order, unless
+    // the text is huge (`detach`), when every piece is copied. Unmarked, it is `raw`, likely a slice
+    // of the caller's chunk: no waste when the chunk's other lines are slices too (a text flood),
+    // so it is copied only when the chunk is huge or binary-ish, the text before it marked: then
+    // this slice may be all that is left of the chunk beside their copies (random bytes: up to
+    // twice the memory counted, without the copy).
+    const unmarked = text === raw;
+    const copy = detach || (unmarked && this.lastMarked);
+    this.lastMarked = !unmarked;
     for (;;) {
       const room = this.maxLineLength - line.text.length;
       if (text.length <= room) {
-        this.grow(line, detach ? detached(text) : text);
+        this.grow(line, copy ? detached(text) : text);
         return;
       }
       let cut = room;
       // Never split a surrogate pair: half of one is not text.
       if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
-      this.grow(line, detach ? detached(sliceSafe(text, 0, cut)) : sliceSafe(text, 0, cut));
+      this.grow(line, copy ? detached(sliceSafe(text, 0, cut)) : sliceSafe(text, 0, cut));
       text = sliceSafe(text, cut);
       // Tab stops of a continuation restart at its own column 0.
       this.openColumn = null;
@@ -282,6 +329,21 @@ export class Scrollback implements LineLayout {
       // Seen at a glance: this row goes on from the line above, cut at the line cap.
       this.grow(line, CONTINUED_MARK as SafeText);
     }
+  }
+
+  /** Widths of the unmeasured pieces of `line`, summed. */
+  private measure(line: StoredLine): number {
+    let width = 0;
+    for (let i = 0; i < this.unmeasured.length; i += 2) width += displayWidth(line.text.slice(this.unmeasured[i], this.unmeasured[i + 1]));
+    this.unmeasured.length = 0;
+    return width;
+  }
+
+  /** Called before the piece at start..end is added to the line: the pieces listed are in it. */
+  private measureLater(start: number, end: number, line: StoredLine): void {
+    // A line that comes a character at a time after a tab: measure now and then, not all at the end.
+    if (this.unmeasured.length >= 64) this.openColumn! += this.measure(line);
+    if (end > start) this.unmeasured.push(start, end);
   }
 
   private endLine(eol: 'crlf' | 'lf', source: LineSource, time: number | undefined): void {
@@ -307,12 +369,33 @@ export class Scrollback implements LineLayout {
 
   private grow(line: StoredLine, text: SafeText): void {
     if (text.length === 0) return;
-    line.text = concatSafe(line.text, text);
+    if (line.text.length === 0) {
+      line.text = text;
+    } else {
+      if (this.ropeLine !== line) {
+        this.joinRope();
+        this.ropeLine = line;
+        this.ropePieces.push(line.text);
+      }
+      this.ropePieces.push(text);
+      line.text = (line.text + text) as SafeText;
+      if (this.ropePieces.length >= MAX_PIECES) this.joinRope();
+    }
     this.bytes += text.length * 2;
     this.enforceBytes();
   }
 
+  /** Makes the rope line one flat string (join copies; the pieces and their chunks can go). */
+  private joinRope(): void {
+    if (this.ropeLine === null) return;
+    this.ropeLine.text = this.ropePieces.join('') as SafeText;
+    this.ropeLine = null;
+    this.ropePieces.length = 0;
+  }
+
   private pushLine(line: StoredLine): void {
+    // The line before is done growing (or its source was interrupted): flat from here on.
+    this.joinRope();
     if (this.count === this.maxLines) this.evictOldest();
     this.ring[(this.head + this.count) % this.maxLines] = line;
     this.count += 1;
@@ -328,6 +411,12 @@ export class Scrollback implements LineLayout {
   private evictOldest(): void {
     const line = this.ring[this.head]!;
     this.ring[this.head] = undefined;
+    // A layout kept for a line that is gone would keep its text alive, uncounted.
+    this.wrapCache.delete(this.first);
+    if (line === this.ropeLine) {
+      this.ropeLine = null;
+      this.ropePieces.length = 0;
+    }
     this.head = (this.head + 1) % this.maxLines;
     this.count -= 1;
     this.first += 1;

@@ -49,14 +49,17 @@ function fillChunk(buf: Buffer, chunk: number, fresh: boolean): void {
   for (let i = 0; i < CHUNK_BYTES / 8; i += stride) cells[i] = value;
 }
 
+/** Line `n` of the flood, the slow, obvious way: 64 bytes, LF included. */
+export function floodLine(n: number): Buffer {
+  const textBytes = FLOOD_LINE_BYTES - HIGH_DIGITS - 4 - 1;
+  return Buffer.from(`${String(n).padStart(HIGH_DIGITS + 4, '0')}${FILLER.slice(0, textBytes)}\n`, 'latin1');
+}
+
 /** The first `bytes` bytes of the flood, built the slow, obvious way; tests compare against it. */
 export function floodPrefix(bytes: number): Buffer {
-  const lines: string[] = [];
-  const textBytes = FLOOD_LINE_BYTES - HIGH_DIGITS - 4 - 1;
-  for (let n = 0; n * FLOOD_LINE_BYTES < bytes; n++) {
-    lines.push(`${String(n).padStart(HIGH_DIGITS + 4, '0')}${FILLER.slice(0, textBytes)}\n`);
-  }
-  return Buffer.from(lines.join(''), 'latin1').subarray(0, bytes);
+  const lines: Buffer[] = [];
+  for (let n = 0; n * FLOOD_LINE_BYTES < bytes; n++) lines.push(floodLine(n));
+  return Buffer.concat(lines).subarray(0, bytes);
 }
 
 export function serveFlood(socket: Socket, totalBytes: number): void {

@@ -9,6 +9,7 @@ import { createImapSession, IMAP_MAX_LINE } from './imap-session.js';
 import { type LineSession, serveLines } from './line-service.js';
 import { MailStore } from './mail-store.js';
 import { createPop3Session, POP3_MAX_LINE } from './pop3-session.js';
+import { serveRandomFlood } from './random-flood.js';
 import { createSmtpSession, SMTP_MAX_LINE } from './smtp-session.js';
 import {
   serveBanner,
@@ -34,6 +35,7 @@ export type ScenarioName =
   | 'close'
   | 'reset'
   | 'flood'
+  | 'binary-flood'
   | 'binary'
   | 'filtered'
   | 'echo'
@@ -45,7 +47,7 @@ export interface LabOptions {
   host?: string;
   /** Each scenario listens on basePort + its offset; 0 (default) gives every scenario an ephemeral port. */
   basePort?: number;
-  /** Bytes the flood scenario sends before it closes. Default 25 MiB. */
+  /** Bytes the flood and binary-flood scenarios send before they close. Default 25 MiB. */
   floodBytes?: number;
   /** Start only these scenarios (default: all). The others get port 0 in `ports`. */
   only?: ScenarioName[];
@@ -177,6 +179,12 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
     offset: 19,
     description: 'sends numbered lines as fast as you take them, then closes',
     start: accept((socket, ctx) => serveFlood(socket, ctx.floodBytes)),
+  },
+  {
+    name: 'binary-flood',
+    offset: 20,
+    description: 'sends random bytes as fast as you take them, then the flood\'s last line, and closes',
+    start: accept((socket, ctx) => serveRandomFlood(socket, ctx.floodBytes)),
   },
   {
     name: 'binary',
