@@ -302,7 +302,9 @@ function clients(cli) {
       // env -u CI: with CI set, Ink draws only the last frame (design.md).
       // The CLI itself, as users run it: its first line carries node's flags.
       argv: (port) => ['env', '-u', 'CI', cli, HOST, String(port)],
-      closed: /Connection closed by foreign host after/,
+      // The peer's FIN is a half-close (our side stays open until the user ends it): the status
+      // says so at once; a build from before that change said "... after N s" once closed.
+      closed: /Connection closed by foreign host(?: after|: the peer stopped sending)/,
       firstFrame: /^>( |$)/m,
       connected: new RegExp(`Connected to ${HOST.replace(/\./g, '\\.')}:\\d+ in `),
     },
