@@ -9,7 +9,6 @@ import yargs from 'yargs';
 import { ExitCode } from './core/exit-codes.js';
 import { DEFAULTS, resolveOptions, type Options, type RawArgs } from './core/options.js';
 import { UsageError } from './core/errors.js';
-import { startConnect } from './io/session.js';
 import { paintOutline, takeTerminal } from './io/terminal.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -93,8 +92,10 @@ async function run(opts: Options): Promise<number> {
       const s = opts.session;
       const lease = takeTerminal(process.stdin, process.stdout);
       paintOutline(process.stdout, s.host);
-      const early = startConnect({ host: s.host, port: s.port, family: s.family, connectTimeoutMs: s.connectTimeoutMs, paused: true });
       try {
+        // Loaded after the outline is drawn: the first frame does not wait for the engine.
+        const { startConnect } = await import('./io/session.js');
+        const early = startConnect({ host: s.host, port: s.port, family: s.family, connectTimeoutMs: s.connectTimeoutMs, paused: true });
         const { runTui } = await import('./modes/tui.js');
         return await runTui(s, lease, early);
       } catch (err) {
