@@ -265,8 +265,14 @@ describe('the connection and the exit code', () => {
   test('the first line the server sends is its banner, kept for the status bar; then lines are no longer wanted', () => {
     const c = connected();
     expect(wantsPeerLines(c)).toBe(true);
-    const s = run(c, { type: 'peer-lines', lines: [{ text: '220 mail ESMTP', eol: 'crlf' }] }).state;
+    const s = run(c, { type: 'peer-lines', lines: [{ text: '220 mail ESMTP', eol: 'crlf' }], unprompted: true }).state;
     expect(s.conn).toMatchObject({ banner: '220 mail ESMTP' });
+    expect(wantsPeerLines(s)).toBe(false);
+  });
+
+  test('a first line that answers what we sent (an HTTP status line, an echo) is no banner', () => {
+    const s = run(connected(), { type: 'peer-lines', lines: [{ text: 'HTTP/1.1 200 OK', eol: 'crlf' }], unprompted: false }).state;
+    expect(s.conn).toMatchObject({ banner: null, heard: true });
     expect(wantsPeerLines(s)).toBe(false);
   });
 

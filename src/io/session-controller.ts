@@ -373,7 +373,7 @@ export class SessionController implements SessionView {
 
   private peerLines(link: Link): void {
     const lines = link.collector.take();
-    if (lines.length > 0) this.dispatch({ type: 'peer-lines', lines: lines.map((l) => ({ text: l.text, eol: l.eol })) });
+    if (lines.length > 0) this.dispatch({ type: 'peer-lines', lines: lines.map((l) => ({ text: l.text, eol: l.eol })), unprompted: link.conn.bytesOut === 0 });
   }
 
   /** Nothing more will arrive: what the decoder and the line assembler held back comes out. */

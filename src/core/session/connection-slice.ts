@@ -39,6 +39,7 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
           connectMs: action.connectMs,
           since: action.now,
           banner: null,
+          heard: false,
           peerEof: null,
           localEof: false,
         },
@@ -84,16 +85,18 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
     }
     case 'peer-lines': {
       const c = state.conn;
-      if (c.phase !== 'connected' || c.banner !== null) return noEffects(state);
+      if (c.phase !== 'connected' || c.heard) return noEffects(state);
       const first = action.lines.find((l) => l.text.trim() !== '');
-      return first ? noEffects({ ...state, conn: { ...c, banner: first.text } }) : noEffects(state);
+      if (!first) return noEffects(state);
+      // A first line that answers what we sent (an HTTP status line, an echo) is no banner.
+      return noEffects({ ...state, conn: { ...c, heard: true, banner: action.unprompted ? first.text : null } });
     }
   }
 }
 
 /** Whether the reducer wants the peer's lines now: the controller feeds them only then. */
 export function wantsPeerLines(state: SessionState): boolean {
-  return state.conn.phase === 'connected' && state.conn.banner === null;
+  return state.conn.phase === 'connected' && !state.conn.heard;
 }
 
 /** The user closed the connection or cancelled the connect: said in the pane, not an error. */

@@ -38,8 +38,10 @@ export type Conn =
       local: string;
       connectMs: number;
       since: number;
-      /** The service's first line, once it has sent one. */
+      /** The service's first line, when it spoke before we did (a banner); else null. */
       banner: string | null;
+      /** The peer's first line has come (whether it was a banner or an answer). */
+      heard: boolean;
       /** The peer sent FIN: it sends nothing more, but may still read what we send. */
       peerEof: Outcome | null;
       /** We sent FIN (send eof). */
@@ -125,7 +127,8 @@ export type ConnectionAction =
   | { type: 'failed'; outcome: Outcome; address: string | null; now: number }
   | { type: 'peer-eof'; outcome: Outcome }
   | { type: 'closed'; outcome: Outcome | null; now: number }
-  | { type: 'peer-lines'; lines: PeerLine[] };
+  /** Lines the peer sent; `unprompted` while we had sent nothing yet on this connection. */
+  | { type: 'peer-lines'; lines: PeerLine[]; unprompted: boolean };
 
 /** The controller's answers to effects. */
 export type ControllerAction =
