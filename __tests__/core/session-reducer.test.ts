@@ -90,6 +90,15 @@ describe('line mode', () => {
     expect(sent(run(lf, CONNECTED).effects)).toEqual(['EHLO me\n']);
   });
 
+  test('a long refused paste (held, too long to edit) still goes out a line at a time', () => {
+    const big = `€\n${'y'.repeat(100)}\n`.repeat(200);
+    const refused = run(connected({ encoding: 'latin1' }), { type: 'paste', text: big + 'tail', final: true });
+    expect(refused.state.editor.held).not.toBeNull();
+    const s = run(menu(refused.state, 'set encoding utf-8').state, key('enter'));
+    expect(sent(s.effects)).toHaveLength(401);
+    expect(sent(s.effects).every((l) => !l.slice(0, -2).includes('\n'))).toBe(true);
+  });
+
   test('a refused paste put back whole still goes out a line at a time once mended, never with a bare LF inside', () => {
     const latin1 = connected({ encoding: 'latin1' });
     const refused = run(latin1, { type: 'paste', text: 'MAIL FROM:<a@b>\nRCPT TO:<€@c>\nDATA', final: true });
@@ -105,6 +114,16 @@ describe('line mode', () => {
     const s = run(charConnecting, text('a'), text('b'));
     expect(sent(s.effects)).toEqual([]);
     expect(s.state.hint).toMatch(/^Keys not sent \(still connecting\): character mode sends only to a live connection/);
+    // Once a key goes out, the hint is no longer true.
+    expect(run(s.state, CONNECTED, text('c')).state.hint).toBeNull();
+  });
+
+  test('quit with lines still queued for the connect asks once', () => {
+    const queued = run(initialSessionState(target, settings), text('EHLO me'), key('enter')).state;
+    const first = menu(queued, 'quit');
+    expect(first.effects).toEqual([]);
+    expect(first.state.menu?.message?.text).toMatch(/^A line typed while connecting would not be sent: quit again/);
+    expect(run(first.state, text('quit'), key('enter')).effects).toEqual([{ type: 'quit', force: true }]);
   });
 
   test('queued lines that will never go are said not sent, with why', () => {

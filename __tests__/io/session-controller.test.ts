@@ -144,7 +144,7 @@ test('a flood is taken in at most a few ms a turn: reading pauses, and resumes o
   expect(peer.paused).toBe(false);
 });
 
-test('lines typed while connecting are sent once, in order, on connect', async () => {
+test('lines typed while connecting are sent once, in order, on connect; the banner that follows is still the banner', async () => {
   const h = harness();
   h.c.start();
   h.line('EHLO me');
@@ -152,6 +152,15 @@ test('lines typed while connecting are sent once, in order, on connect', async (
   expect(h.status()[0]).toMatch(/2 lines queued, sent on connect/);
   await settle();
   expect(h.peers[0]!.sent()).toBe('EHLO me\r\nNOOP\r\n');
+  h.peers[0]!.send('220 mail.test ESMTP\r\n');
+  expect(h.c.current.conn).toMatchObject({ banner: '220 mail.test ESMTP' });
+});
+
+test('a first line after the user spoke is an answer, not a banner', async () => {
+  const h = await connected();
+  h.line('GET / HTTP/1.0');
+  h.peers[0]!.send('HTTP/1.0 200 OK\r\n');
+  expect(h.c.current.conn).toMatchObject({ banner: null, heard: true });
 });
 
 test("the peer's half-close keeps our side open: what we send still goes out, until we end it", async () => {

@@ -338,7 +338,28 @@ describe('holding the inbound flow for an upgrade in place (STARTTLS)', () => {
     await new Promise((r) => setTimeout(r, 50));
     c.resumeReading();
     expect((await reached).reached).toBe(true);
-    await expect(c.upgrade(() => { throw new Error('stop here'); })).rejects.toThrow('stop here');
+  });
+
+  test('an upgrade that fails closes the connection, and says so: nothing hangs, no uncaught error', async () => {
+    let server!: import('node:net').Socket;
+    const f = await fixture((s) => {
+      server = s;
+    });
+    const { connection: c } = await open(f.port);
+    const reached = c.holdInbound(afterFirstLf);
+    server.write('220 go\r\n');
+    await reached;
+    const ended = eventsUntilClosed(c);
+    await expect(c.upgrade(() => Promise.reject(new Error('handshake failed')))).rejects.toThrow('handshake failed');
+    expect((await ended).at(-1)).toMatchObject({ type: 'closed' });
+    expect(c.closed).toBe(true);
+  });
+
+  test('a hold begun after the peer stopped sending ends at once: no cut can come', async () => {
+    const f = await fixture((s) => s.end());
+    const { connection: c } = await open(f.port);
+    await new Promise<void>((r) => c.on((e) => e.type === 'peer-eof' && r()));
+    expect(await c.holdInbound(afterFirstLf)).toEqual({ reached: false, discarded: 0 });
   });
 
   test('upgrade swaps the transport under the connection: counters go on, the new one carries the bytes', async () => {

@@ -28,10 +28,19 @@ export function expandHome(file: string, home = os.homedir()): string {
 /** Bytes gathered before a write: a flood's lines do not each cost a system call. */
 const FLUSH_AT = 64 * 1024;
 
-/** Opens (appends to) a transcript file; throws the open's error (ENOENT, EACCES...) at once. */
+/**
+ * Opens (appends to) a transcript file; throws the open's error (ENOENT, EACCES...) at once. Only
+ * a regular file: writes are synchronous, and a FIFO or a device could block the session (a FIFO
+ * without a reader blocks the open itself, hence O_NONBLOCK, which makes that open fail instead).
+ */
 export function fileLog(file: string): LogFile {
   const full = expandHome(file);
-  const fd = fs.openSync(full, 'a', 0o600);
+  const { O_WRONLY, O_APPEND, O_CREAT, O_NONBLOCK } = fs.constants;
+  const fd = fs.openSync(full, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0o600);
+  if (!fs.fstatSync(fd).isFile()) {
+    fs.closeSync(fd);
+    throw Object.assign(new Error(`${full} is not a regular file`), { code: 'not a regular file' });
+  }
   let buffered: string[] = [];
   let size = 0;
   let scheduled = false;
@@ -48,12 +57,14 @@ export function fileLog(file: string): LogFile {
       fs.writeSync(fd, text);
     } catch (err) {
       failed = (err as NodeJS.ErrnoException).code ?? String(err);
+      // A log that failed is over: its descriptor and exit hook go now, not at quit.
+      end();
       report?.(failed);
     }
   };
-  const end = () => {
+  function end(): void {
     if (closed) return;
-    flush();
+    if (failed === null) flush();
     closed = true;
     process.off('exit', end);
     try {
@@ -61,7 +72,7 @@ export function fileLog(file: string): LogFile {
     } catch {
       // Closing a descriptor that failed to write: nothing more to say than the failure itself.
     }
-  };
+  }
   process.on('exit', end);
   return {
     path: full,

@@ -80,6 +80,10 @@ interface Link {
   ended: boolean;
   /** Stops listening to the connection. */
   off: () => void;
+  /** The user has sent data on this connection, other than the lines queued before it was up. */
+  spoke: boolean;
+  /** The lines queued while connecting are going out (they were typed before the peer spoke). */
+  flushingQueued: boolean;
 }
 
 interface Log {
@@ -199,6 +203,7 @@ export class SessionController implements SessionView {
         const link = this.link;
         if (!link) return this.note('info', `Not sent (not connected): ${e.display.text}`);
         link.conn.write(link.outbound.data(e.bytes));
+        if (!link.flushingQueued) link.spoke = true;
         if (e.display.echo && e.display.eol !== null) this.store.appendLine(e.display.text, 'out', this.wall());
         const t = this.log?.transcript;
         if (t) {
@@ -303,13 +308,17 @@ export class SessionController implements SessionView {
       collector: new LineCollector(),
       ended: false,
       off: () => {},
+      spoke: false,
+      flushingQueued: false,
     };
     this.link = link;
     this.connections += 1;
     hex.connection(`connection ${this.connections}: ${formatHostPort(target.host, target.port)} (${formatHostPort(c.address, c.remotePort)})`);
     const local = `${c.localAddress.includes(':') ? `[${c.localAddress}]` : c.localAddress}:${c.localPort}`;
     this.note('info', `Connected to ${c.address} port ${c.remotePort} in ${c.connectMs.toFixed(1)} ms. Escape character is '^]'.`);
+    link.flushingQueued = true;
     this.dispatch({ type: 'connected', address: c.address, local, connectMs: c.connectMs, now: this.clock.now() });
+    link.flushingQueued = false;
     link.off = c.on((e) => {
       if (this.link !== link) return;
       switch (e.type) {
@@ -334,7 +343,7 @@ export class SessionController implements SessionView {
     // listener heard them. Their end must not go unsaid.
     if (c.peerEof) {
       this.endInbound(link);
-      this.dispatch({ type: 'peer-eof', outcome: peerEnded('fin', c.bytesIn) });
+      this.dispatch({ type: 'peer-eof', outcome: c.ending ?? peerEnded('fin', c.bytesIn) });
     }
     if (c.closed) return this.linkClosed(link, c.ending);
     c.resumeReading();
@@ -373,7 +382,7 @@ export class SessionController implements SessionView {
 
   private peerLines(link: Link): void {
     const lines = link.collector.take();
-    if (lines.length > 0) this.dispatch({ type: 'peer-lines', lines: lines.map((l) => ({ text: l.text, eol: l.eol })), unprompted: link.conn.bytesOut === 0 });
+    if (lines.length > 0) this.dispatch({ type: 'peer-lines', lines: lines.map((l) => ({ text: l.text, eol: l.eol })), unprompted: !link.spoke });
   }
 
   /** Nothing more will arrive: what the decoder and the line assembler held back comes out. */

@@ -399,7 +399,8 @@ export class Connection {
    */
   holdInbound(cut: (bytes: Uint8Array) => number | null): Promise<InboundHold> {
     if (this.hold) throw new Error('holdInbound: a hold is already on');
-    if (this.closed) return Promise.resolve({ reached: false, discarded: this.discarded });
+    // After the peer's FIN nothing more arrives: no cut can come.
+    if (this.closed || this.peerEof) return Promise.resolve({ reached: false, discarded: this.discarded });
     return new Promise((reached) => {
       this.hold = { cut, reached };
     });
@@ -417,10 +418,20 @@ export class Connection {
    * unless the consumer has it paused.
    */
   async upgrade(next: (old: Transport) => Transport | Promise<Transport>): Promise<void> {
-    if (!this.hold || this.hold.cut !== null) throw new Error('upgrade: the inbound flow is not held at a cut');
+    if (this.closed || !this.hold || this.hold.cut !== null) throw new Error('upgrade: the inbound flow is not held at a cut');
     const old = this.transport;
     old.detach();
-    const t = await next(old);
+    let t: Transport;
+    try {
+      t = await next(old);
+    } catch (err) {
+      // No new transport: the old one reports again, and goes, so the ending is said as ever
+      // (and a late reset of its socket is heard, not an uncaught error).
+      this.hold = null;
+      old.attach(this.handlers);
+      this.close();
+      throw err;
+    }
     this.transport = t;
     this.hold = null;
     t.attach(this.handlers);

@@ -105,16 +105,14 @@ function pump(
      * Quit although the connection is up (-q, -w): what we wrote and the kernel has not taken yet
      * still goes, for up to a second, before the connection is closed.
      */
+    /** Set when quitting waits for our FIN to go: the code to exit with, whatever closes first. */
+    let leaving: number | null = null;
     const finishFlushing = (code: number) => {
       if (finished || c.queued === 0) return finish(code);
+      // end() sends what is queued, then FIN; the socket closes once the peer answers with its own.
+      leaving = code;
       c.sendEof();
-      const cancel = clock.setTimer(() => finish(code), 1000);
-      c.on((e) => {
-        if (e.type === 'backpressure' && !e.stalled) {
-          cancel();
-          finish(code);
-        }
-      });
+      clock.setTimer(() => finish(code), 1000);
     };
     // nc's -w on an established connection: nothing either way for that long ends it.
     const idle = () => {
@@ -154,7 +152,10 @@ function pump(
     };
     stdin.once('end', stdinDone);
     // A stdin that fails is a stdin that ended: what came before it goes, then the same as EOF.
-    stdin.on('error', stdinDone);
+    stdin.on('error', (e: NodeJS.ErrnoException) => {
+      err(`cannot read stdin (${e.code ?? e.message}): taken as its end.`);
+      stdinDone();
+    });
 
     stdout.on('error', (e: NodeJS.ErrnoException) => {
       // The reader went away (`| head`): stop quietly, as nc does under SIGPIPE.
@@ -200,6 +201,7 @@ function pump(
           break;
         }
         case 'closed':
+          if (leaving !== null) return finish(leaving);
           if (e.outcome && e.outcome.kind !== 'closed-by-peer') {
             err(`${e.outcome.label} after ${formatMs(c.elapsed())}, ${c.bytesIn} bytes received.`);
             finish(e.outcome.exit);

@@ -14,7 +14,7 @@ export function charInput(state: SessionState, event: InputEvent): Step {
   switch (event.type) {
     case 'text':
     case 'paste':
-      return canSend(state) ? { state, effects: sendText(state, event.text) } : notSent(state);
+      return canSend(state) ? { state: sent(state), effects: sendText(state, event.text) } : notSent(state);
     case 'focus':
     case 'unknown':
       return noEffects(state);
@@ -26,7 +26,12 @@ export function charInput(state: SessionState, event: InputEvent): Step {
   const scroll = command ? LOCAL_SCROLL[command] : undefined;
   if (event.shift && scroll) return { state, effects: [{ type: 'scroll', action: { type: scroll } as ScrollAction }] };
   if (!canSend(state)) return notSent(state);
-  return { state, effects: keyEffects(event, state) };
+  return { state: sent(state), effects: keyEffects(event, state) };
+}
+
+/** A key went out: a "keys not sent" hint from before the connection is no longer true. */
+function sent(state: SessionState): SessionState {
+  return state.hint === null ? state : { ...state, hint: null };
 }
 
 /**

@@ -58,11 +58,10 @@ export function lineInput(state: SessionState, event: InputEvent): Step {
 }
 
 function submit(state: SessionState): Step {
-  // A line can hold line breaks only from a paste that was refused and put back whole: each is its
-  // own line on the wire, never a bare LF inside one.
-  // (A held line came whole from one paste without a line break; it is not searched.)
+  // A line can hold line breaks only from a paste that was refused and put back whole (held too,
+  // when long): each is its own line on the wire, never a bare LF inside one. One search, at Enter.
   const text = state.editor.text;
-  const r = sendLines(state, state.editor.held === null && /[\r\n]/.test(text) ? text.split(/\r\n|\r|\n/) : [text]);
+  const r = sendLines(state, /[\r\n]/.test(text) ? text.split(/\r\n|\r|\n/) : [text]);
   // Refused (a character the encoding lacks): the line stays in the editor to be mended.
   if (!r.ok) return { state: { ...state, hint: null }, effects: r.effects };
   const editor = lineEditorReducer(state.editor, { type: 'submit' });

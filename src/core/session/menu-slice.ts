@@ -91,6 +91,13 @@ function runCommand(state: SessionState, command: Command, now: number): Step {
   const settle = (step: Step): Step => ({ state: { ...step.state, menu: null }, effects: step.effects });
   switch (command.type) {
     case 'quit':
+      // Lines typed while connecting would go unsent: said once, as queued bytes are.
+      if (state.pending.length > 0 && !menu.confirmQuit) {
+        const n = state.pending.length;
+        return answer(`${n === 1 ? 'A line' : `${n} lines`} typed while connecting would not be sent: quit again to drop ${n === 1 ? 'it' : 'them'}, or Esc and wait.`, {
+          confirmQuit: true,
+        });
+      }
       // The controller knows whether bytes are still queued; if so it answers quit-refused.
       return closeMenu(state, [{ type: 'quit', force: menu.confirmQuit }]);
     case 'close': {
