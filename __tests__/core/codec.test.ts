@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { createCrlfTranslator, createDecoder } from '../../src/core/codec.js';
+import { prng } from '../helpers/prng.js';
 
 test('a UTF-8 character split across packets stays whole', () => {
   const bytes = Buffer.from('héllo → 世界 🙂', 'utf8');
@@ -29,17 +30,6 @@ test('LF -> CRLF leaves existing CRLF alone, even split across chunks', () => {
 });
 
 describe('UTF-8', () => {
-  /** Small deterministic PRNG (mulberry32) so a failure reproduces. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   function decodeAll(decoder: ReturnType<typeof createDecoder> | iconv.DecoderStream, bytes: Buffer, cuts: number[]): string {
     let out = '';

@@ -10,6 +10,7 @@ import {
   type LineEditorAction,
   type LineEditorState,
 } from '../../src/core/line-editor.js';
+import { prng } from '../helpers/prng.js';
 
 function run(state: LineEditorState, ...actions: (LineEditorAction | string)[]): LineEditorState {
   return actions.reduce<LineEditorState>(
@@ -494,14 +495,8 @@ describe('the editor agrees with segmenting the whole line', () => {
   const commands = Object.keys(reference);
 
   test('after thousands of random edits: the same text and cursor, and the columns the view needs', () => {
-    // mulberry32: a seeded generator, so a failure can be replayed.
-    let seed = 12345;
-    const random = (n: number) => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) % n;
-    };
+    const next = prng(12345);
+    const random = (n: number) => Math.floor(next() * n);
     const wrong: object[] = [];
     for (let round = 0; round < 40 && wrong.length === 0; round++) {
       let s = fresh();

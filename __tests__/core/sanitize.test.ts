@@ -8,6 +8,7 @@ import {
   toVisibleFrom,
   toVisibleTabbed,
 } from '../../src/core/sanitize.js';
+import { prng } from '../helpers/prng.js';
 
 const ESC = '\x1b';
 const BIDI = [0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
@@ -34,17 +35,6 @@ function firstForbidden(text: string): string | undefined {
   return undefined;
 }
 
-/** Small deterministic PRNG (mulberry32) so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('toVisible', () => {
   test('every C0 control except TAB becomes its Control Picture', () => {

@@ -267,6 +267,16 @@ test('-6 on a name that has only IPv4 addresses says so, rather than "unknown ho
 });
 
 describe('holding the inbound flow for an upgrade in place (STARTTLS)', () => {
+  /** A connection and the server's end of it, for the test to play the peer. */
+  const withServer = async () => {
+    let server!: import('node:net').Socket;
+    const f = await fixture((s) => {
+      server = s;
+    });
+    const { connection: c } = await open(f.port);
+    return { server, c };
+  };
+
   /** Cut after the first LF: where a go-ahead line ends. */
   const afterFirstLf = (bytes: Uint8Array) => {
     const i = bytes.indexOf(0x0a);
@@ -274,11 +284,7 @@ describe('holding the inbound flow for an upgrade in place (STARTTLS)', () => {
   };
 
   test('bytes after the go-ahead in the same read are discarded and counted, never delivered', async () => {
-    let server!: import('node:net').Socket;
-    const f = await fixture((s) => {
-      server = s;
-    });
-    const { connection: c } = await open(f.port);
+    const { server, c } = await withServer();
     const seen: string[] = [];
     c.on((e) => e.type === 'data' && seen.push(e.bytes.toString()));
     const reached = c.holdInbound(afterFirstLf);
@@ -296,11 +302,7 @@ describe('holding the inbound flow for an upgrade in place (STARTTLS)', () => {
   });
 
   test('lines before the go-ahead pass through; the cut waits for the chunk that holds it', async () => {
-    let server!: import('node:net').Socket;
-    const f = await fixture((s) => {
-      server = s;
-    });
-    const { connection: c } = await open(f.port);
+    const { server, c } = await withServer();
     const seen: string[] = [];
     c.on((e) => e.type === 'data' && seen.push(e.bytes.toString()));
     let calls = 0;
@@ -314,11 +316,7 @@ describe('holding the inbound flow for an upgrade in place (STARTTLS)', () => {
   });
 
   test('a hold that never finds its cut ends when the connection does (no STARTTLS hang)', async () => {
-    let server!: import('node:net').Socket;
-    const f = await fixture((s) => {
-      server = s;
-    });
-    const { connection: c } = await open(f.port);
+    const { server, c } = await withServer();
     const reached = c.holdInbound(afterFirstLf);
     expect(() => c.holdInbound(afterFirstLf)).toThrow(/already on/);
     server.write('554 no TLS for you');
@@ -327,11 +325,7 @@ describe('holding the inbound flow for an upgrade in place (STARTTLS)', () => {
   });
 
   test('pausing and resuming reading before the cut (backpressure) does not stall the hold', async () => {
-    let server!: import('node:net').Socket;
-    const f = await fixture((s) => {
-      server = s;
-    });
-    const { connection: c } = await open(f.port);
+    const { server, c } = await withServer();
     const reached = c.holdInbound(afterFirstLf);
     c.pauseReading();
     server.write('220 go\r\n');
@@ -341,11 +335,7 @@ describe('holding the inbound flow for an upgrade in place (STARTTLS)', () => {
   });
 
   test('an upgrade that fails closes the connection, and says so: nothing hangs, no uncaught error', async () => {
-    let server!: import('node:net').Socket;
-    const f = await fixture((s) => {
-      server = s;
-    });
-    const { connection: c } = await open(f.port);
+    const { server, c } = await withServer();
     const reached = c.holdInbound(afterFirstLf);
     server.write('220 go\r\n');
     await reached;

@@ -20,6 +20,20 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     lab = await startLab({ floodBytes: 64 * 3000 });
   });
   afterEach(() => tuis.splice(0).forEach((t) => t.kill()));
+  /** A session on the lab's SMTP server writing a transcript to `file`, one NOOP answered. */
+  const smtpWithLog = async (file: string) => {
+    const t = open(['127.0.0.1', String(lab.ports.smtp)]);
+    await t.waitFor(/220 /);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type(`log ${file}`);
+    t.keys('Enter');
+    await t.waitFor(/Writing a transcript to/);
+    t.type('NOOP');
+    t.keys('Enter');
+    await t.waitFor(/250 2\.0\.0 Ok/);
+    return t;
+  };
   afterAll(async () => lab.close());
 
   test('connects, shows the banner and the status, echoes what is typed and shows the reply', async () => {
@@ -131,16 +145,7 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
 
   test('log FILE writes a transcript with direction marks; toggle hex shows the bytes', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'porthole-')), 'smtp.log');
-    const t = open(['127.0.0.1', String(lab.ports.smtp)]);
-    await t.waitFor(/220 /);
-    t.keys('C-]');
-    await t.waitFor(/porthole>/);
-    t.type(`log ${file}`);
-    t.keys('Enter');
-    await t.waitFor(/Writing a transcript to/);
-    t.type('NOOP');
-    t.keys('Enter');
-    await t.waitFor(/250 2\.0\.0 Ok/);
+    const t = await smtpWithLog(file);
     t.keys('C-]');
     t.type('toggle hex');
     t.keys('Enter');
@@ -261,16 +266,7 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
 
   test('SIGTERM gives the terminal back, and the transcript has everything up to it', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'porthole-')), 'term.log');
-    const t = open(['127.0.0.1', String(lab.ports.smtp)]);
-    await t.waitFor(/220 /);
-    t.keys('C-]');
-    await t.waitFor(/porthole>/);
-    t.type(`log ${file}`);
-    t.keys('Enter');
-    await t.waitFor(/Writing a transcript to/);
-    t.type('NOOP');
-    t.keys('Enter');
-    await t.waitFor(/250 2\.0\.0 Ok/);
+    const t = await smtpWithLog(file);
     const child = execFileSync('pgrep', ['-P', String(t.panePid()), 'node'], { encoding: 'utf8' }).trim();
     process.kill(Number(child), 'SIGTERM');
     const s = await t.waitFor(/EXIT=\d+/);

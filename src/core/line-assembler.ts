@@ -81,6 +81,8 @@ export interface Line {
   readonly cut: boolean;
 }
 
+const NO_LINES: readonly Line[] = Object.freeze([]);
+
 /**
  * A sink that gathers whole lines, each kept up to `maxLength` code units: a reader needs a
  * reply line, not a 10 MB flood line, and must not grow with one.
@@ -112,8 +114,9 @@ export class LineCollector implements LineSink {
     this.cut = false;
   }
 
-  /** The lines completed since the last take, oldest first. */
-  take(): Line[] {
+  /** The lines completed since the last take, oldest first (no new array when there are none). */
+  take(): readonly Line[] {
+    if (this.lines.length === 0) return NO_LINES;
     const out = this.lines;
     this.lines = [];
     return out;

@@ -5,7 +5,7 @@
 
 import stringWidth from 'string-width';
 import { formatKey, keysFor, type Command } from './key-bindings.js';
-import { safeLine, type SafeText } from './sanitize.js';
+import { PRINTABLE_ASCII, safeLine, type SafeText } from './sanitize.js';
 
 /** The commands this reducer acts on; the others (scrolling, menu, eof...) belong to the UI. */
 const EDITOR_COMMANDS = [
@@ -491,7 +491,6 @@ function graphemeAt(text: string, pos: number): readonly [number, number] {
 // Columns, counted on the line as drawn: each grapheme through the sanitizer's marks (one
 // definition of unsafe with the output pane), measured by string-width as Ink measures the row.
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const widths = new Map<string, number>();
 
 function cellWidth(grapheme: string): number {

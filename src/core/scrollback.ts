@@ -2,7 +2,7 @@
 // and the layout of only the rows in view, so a long session and a flood both stay cheap.
 
 import { LineAssembler, type LineSink } from './line-assembler.js';
-import { displayWidth, forEachCluster, PRINTABLE_ASCII, sliceSafe, toVisible, toVisibleTabbed, type SafeText } from './sanitize.js';
+import { concatSafe, displayWidth, forEachCluster, PRINTABLE_ASCII, sliceSafe, toVisible, toVisibleTabbed, type SafeText } from './sanitize.js';
 
 /** Who a line came from: the server ('in'), what the user sent ('out'), or porthole itself ('info'). */
 export type LineSource = 'in' | 'out' | 'info';
@@ -378,7 +378,7 @@ export class Scrollback implements LineLayout {
         this.ropePieces.push(line.text);
       }
       this.ropePieces.push(text);
-      line.text = (line.text + text) as SafeText;
+      line.text = concatSafe(line.text, text);
       if (this.ropePieces.length >= MAX_PIECES) this.joinRope();
     }
     this.bytes += text.length * 2;

@@ -10,7 +10,7 @@
 //   reducer --send effect--> pipeline.outbound (transform, hex tap, filter, capture) --> connection
 
 import type { Clock } from '../core/clock.js';
-import { peerEnded, type Outcome } from '../core/outcome.js';
+import type { Outcome } from '../core/outcome.js';
 import { HexLog, hexScrollReducer } from '../core/hex-log.js';
 import type { InputEvent } from '../core/key-decoder.js';
 import { fanOut, LineAssembler, LineCollector, type LineSink } from '../core/line-assembler.js';
@@ -71,7 +71,6 @@ const INGEST_BUDGET_MS = 4;
 
 /** One connection and its pipeline: all of it goes when the connection does. */
 interface Link {
-  readonly gen: number;
   readonly conn: Connection;
   readonly inbound: Inbound;
   readonly outbound: Outbound;
@@ -292,15 +291,14 @@ export class SessionController implements SessionView {
       }
       this.pending = null;
       if (!r.ok) return this.dispatch({ type: 'failed', outcome: r.outcome, address: r.address ?? null, now: this.clock.now() });
-      this.attach(r.connection, gen, target);
+      this.attach(r.connection, target);
     });
   }
 
-  private attach(c: Connection, gen: number, target: Target): void {
+  private attach(c: Connection, target: Target): void {
     const hex = this.hex;
     const filter = this.opts.filter?.();
     const link: Link = {
-      gen,
       conn: c,
       inbound: inbound({ ...(filter ? { filter } : {}), hex: (bytes) => hex.append('in', bytes), encoding: this.state.settings.encoding }),
       outbound: outbound({ ...(filter ? { filter } : {}), hex: (bytes) => hex.append('out', bytes) }),
@@ -338,15 +336,8 @@ export class SessionController implements SessionView {
           return;
       }
     });
-    // A connect adopted from before the session's code loaded may have ended meanwhile: a FIN
-    // with nothing before it, and a reset, are reported even while reading is paused, and no
-    // listener heard them. Their end must not go unsaid.
-    if (c.peerEof) {
-      this.endInbound(link);
-      this.dispatch({ type: 'peer-eof', outcome: c.ending ?? peerEnded('fin', c.bytesIn) });
-    }
-    if (c.closed) return this.linkClosed(link, c.ending);
-    c.resumeReading();
+    // (A connect adopted after its peer's FIN or reset: Connection.on told this listener already.)
+    if (!c.closed) c.resumeReading();
   }
 
   private linkClosed(link: Link, outcome: Outcome | null): void {

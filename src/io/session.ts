@@ -261,6 +261,8 @@ export class Connection {
   localEof = false;
   closed = false;
   private listeners = new Set<(e: ConnectionEvent) => void>();
+  /** Events emitted while nobody listened, for the first listener. */
+  private unheard: ConnectionEvent[] = [];
   private closedByUs = false;
   private transport: Transport;
   /** While a hold is on: where to cut the next chunk (null once it has cut), and how it ends. */
@@ -352,12 +354,23 @@ export class Connection {
     this.emit(release ? { type: 'data', bytes, release } : { type: 'data', bytes });
   }
 
+  /**
+   * Listens to the connection. What happened before anyone listened (a connect adopted after the
+   * peer's FIN or reset, which arrive even while reading is paused) is told to the first listener.
+   */
   on(listener: (e: ConnectionEvent) => void): () => void {
     this.listeners.add(listener);
+    const unheard = this.unheard;
+    this.unheard = [];
+    for (const e of unheard) listener(e);
     return () => this.listeners.delete(listener);
   }
 
   private emit(e: ConnectionEvent): void {
+    if (this.listeners.size === 0) {
+      this.unheard.push(e);
+      return;
+    }
     for (const l of this.listeners) l(e);
   }
 

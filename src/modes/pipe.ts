@@ -101,12 +101,12 @@ function pump(
       // Let what we wrote reach the reader before the process goes.
       stdout.write('', () => resolve(code));
     };
-    /**
-     * Quit although the connection is up (-q, -w): what we wrote and the kernel has not taken yet
-     * still goes, for up to a second, before the connection is closed.
-     */
     /** Set when quitting waits for our FIN to go: the code to exit with, whatever closes first. */
     let leaving: number | null = null;
+    /**
+     * Quit although the connection may be up (-q, -w, both sides done): what we wrote and the
+     * kernel has not taken yet still goes, for up to a second, before the connection is closed.
+     */
     const finishFlushing = (code: number) => {
       if (finished || c.queued === 0) return finish(code);
       // end() sends what is queued, then FIN; the socket closes once the peer answers with its own.
@@ -126,12 +126,9 @@ function pump(
     idle();
 
     // Nothing more to send and nothing more to come. With our FIN sent, the socket closes once the
-    // kernel has taken what was queued ('closed' finishes); without it, finish once it has drained.
-    let drainThenFinish = false;
+    // kernel has taken what was queued ('closed' finishes); without it, the same as a quit.
     const bothDone = () => {
-      if (opts.shutdown) return;
-      if (c.queued === 0) finish(ExitCode.ok);
-      else drainThenFinish = true;
+      if (!opts.shutdown) finishFlushing(ExitCode.ok);
     };
 
     const onStdin = (chunk: Buffer) => {
@@ -188,9 +185,7 @@ function pump(
           break;
         }
         case 'backpressure':
-          if (e.stalled) break;
-          if (drainThenFinish) finish(ExitCode.ok);
-          else stdin.resume();
+          if (!e.stalled) stdin.resume();
           break;
         case 'peer-eof': {
           const tail = wireIn.end();

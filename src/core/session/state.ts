@@ -52,8 +52,6 @@ export type Conn =
   /** The user cancelled the connect (close while connecting): nothing was decided about the service. */
   | { phase: 'cancelled'; target: Target; at: number };
 
-export type Phase = Conn['phase'];
-
 export interface Menu {
   editor: LineEditorState;
   /** A one-line answer to the last command (an error or a confirmation). */
