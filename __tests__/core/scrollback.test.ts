@@ -9,6 +9,8 @@ import {
   viewport,
   wrapRows,
 } from '../../src/core/scrollback.js';
+import { toVisible } from '../../src/core/sanitize.js';
+import { prng } from '../helpers/prng.js';
 
 function lines(store: Scrollback): string[] {
   const out: string[] = [];
@@ -49,7 +51,7 @@ describe('Scrollback lines', () => {
     store.append('EHLO me\r\n', 'out', 2000);
     store.appendLine('connected', 'info', 3000);
     expect(lines(store)).toEqual(['220 mail ESMTP', '250 ok', 'EHLO me', 'connected']);
-    expect(store.line(0)).toEqual({ text: '220 mail ESMTP', source: 'in', time: 1000, eol: 'crlf', continued: false });
+    expect(store.line(0)).toMatchObject({ text: '220 mail ESMTP', source: 'in', time: 1000, eol: 'crlf', continued: false });
     expect(store.line(1)!.eol).toBe('lf');
     expect(store.line(2)!.source).toBe('out');
     expect(store.line(3)!.source).toBe('info');
@@ -257,6 +259,51 @@ describe('Scrollback bounds', () => {
     for (let at = 0; at < text.length; at += 4093) chunked.append(text.slice(at, at + 4093), 'in');
     expect(lines(chunked)).toEqual(lines(whole));
     expect(chunked.byteCount).toBe(recount(chunked));
+  });
+
+  test('a line read while it grows (the pane shows the open line) ends as if it was never read', () => {
+    const next = prng(0x7ab5);
+    const alphabet = ['a', 'b', ' ', '\t', '\x1b', '\x85', '\u00e9', '\u65e5', '\u{1F600}', '\u202e', '\r'];
+    for (let round = 0; round < 50; round += 1) {
+      const pieces: string[] = [];
+      for (let i = 0; i < 40; i += 1) {
+        let piece = '';
+        for (let k = Math.floor(next() * 6); k >= 0; k -= 1) piece += alphabet[Math.floor(next() * alphabet.length)];
+        if (next() < 0.1) piece += '\n';
+        pieces.push(piece);
+      }
+      const unread = new Scrollback();
+      const read = new Scrollback();
+      for (const piece of pieces) {
+        unread.append(piece, 'in');
+        read.append(piece, 'in');
+        if (next() < 0.5) viewport(read, initialScroll(20, 5));
+      }
+      expect(lines(read)).toEqual(lines(unread));
+      // Each line made visible in one go: the reference for tab stops and marks.
+      // (A CR at the very end is held back: an LF may follow.)
+      const expected = pieces.join('').replace(/\r$/, '').split(/\r?\n/).map((l) => toVisible(l));
+      if (expected.at(-1) === '') expected.pop();
+      expect(lines(read)).toEqual(expected);
+    }
+  });
+
+  test('reading lines counts what their marks cost, and evicts the oldest to stay under the byte cap', () => {
+    const store = new Scrollback({ maxBytes: 64 * 1024 });
+    // Each C1 character is one code unit on the wire and 8 (<U+0085>) once visible.
+    const line = '\x85'.repeat(100);
+    for (let i = 0; i < 200; i += 1) store.appendLine(line, 'in');
+    const before = store.lineCount;
+    expect(store.byteCount).toBe(before * (100 * 2 + LINE_OVERHEAD_BYTES));
+    // The pane reads the last page: those lines cost their visible size from now on.
+    viewport(store, initialScroll(80, 10));
+    expect(store.byteCount).toBeLessThanOrEqual(64 * 1024);
+    // Every line read: fewer fit, and the count is still true.
+    const visible = lines(store);
+    expect(visible.at(-1)).toBe('<U+0085>'.repeat(100));
+    expect(store.byteCount).toBeLessThanOrEqual(64 * 1024);
+    expect(store.byteCount).toBe(recount(store));
+    expect(store.lineCount).toBeLessThan(before);
   });
 
   test('clear drops every line and seqs go on counting', () => {

@@ -2,7 +2,7 @@
 // and the layout of only the rows in view, so a long session and a flood both stay cheap.
 
 import { LineAssembler, type LineSink } from './line-assembler.js';
-import { concatSafe, displayWidth, forEachCluster, PRINTABLE_ASCII, sliceSafe, toVisible, toVisibleTabbed, type SafeText } from './sanitize.js';
+import { concatSafe, displayWidth, forEachCluster, MAX_VISIBLE_GROWTH, PRINTABLE_ASCII, sliceSafe, toVisible, toVisibleTabbed, type SafeText } from './sanitize.js';
 
 /** Who a line came from: the server ('in'), what the user sent ('out'), or porthole itself ('info'). */
 export type LineSource = 'in' | 'out' | 'info';
@@ -26,7 +26,13 @@ export interface ScrollbackLine {
 }
 
 interface StoredLine {
+  /** What is visible of the line so far. */
   text: SafeText;
+  /**
+   * What came after `text`, decoded but not yet made visible (see `addText`): made visible the
+   * first time the line is read, which most lines of a flood never are.
+   */
+  raw: string;
   source: LineSource;
   time: number | undefined;
   eol: LineEnding;
@@ -78,20 +84,20 @@ interface Owed {
   sealedSeq: number | null;
 }
 
-function lineCost(text: string): number {
-  return text.length * 2 + LINE_OVERHEAD_BYTES;
+function lineCost(line: StoredLine): number {
+  return (line.text.length + line.raw.length) * 2 + LINE_OVERHEAD_BYTES;
 }
 
 /**
  * A copy that shares no memory with a larger string: V8 keeps a slice's whole parent alive, and a
- * slice of a 100 MB chunk would otherwise pin it while the byte count says 128 KB. The text is
- * sanitized, so it has no lone surrogates for the round trip to change. Also a flat string: a rope
+ * slice of a 100 MB chunk would otherwise pin it while the byte count says 128 KB. The round trip
+ * turns a lone surrogate into U+FFFD, which is what the sanitizer shows for one. Also a flat string: a rope
  * of many pieces costs ~32 bytes a piece beyond its characters.
  */
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-function detached(text: SafeText): SafeText {
-  return decoder.decode(encoder.encode(text)) as SafeText;
+function detached<T extends string>(text: T): T {
+  return decoder.decode(encoder.encode(text)) as T;
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -148,9 +154,11 @@ export class Scrollback implements LineLayout {
   /**
    * The line that grew by concatenation, and its pieces: `+=` makes a rope whose nodes and pieces
    * cost far more than the characters counted, so the pieces are joined into one flat string once
-   * there are MAX_PIECES, and when another line grows or starts. Only this line is ever a rope.
+   * there are MAX_PIECES, and when another line grows or starts. Only this line is ever a rope, in
+   * one of its two fields.
    */
   private ropeLine: StoredLine | null = null;
+  private ropeField: 'text' | 'raw' = 'text';
   private readonly ropePieces: string[] = [];
   /** The last text added had marks, so its chunk is binary-ish: a clean slice of it gets a copy. */
   private lastMarked = false;
@@ -183,7 +191,17 @@ export class Scrollback implements LineLayout {
     return this.bytes;
   }
 
+  /**
+   * Line `seq`, made visible if it was not yet. That may cost memory and so evict the oldest lines
+   * (never this one): a caller walking the lines reads `firstSeq` and `endSeq` as it goes.
+   */
   line(seq: number): ScrollbackLine | undefined {
+    const line = this.stored(seq);
+    if (line !== undefined && line.raw.length > 0) this.makeVisible(line);
+    return line;
+  }
+
+  private stored(seq: number): StoredLine | undefined {
     if (seq < this.first || seq >= this.first + this.count) return undefined;
     return this.ring[(this.head + seq - this.first) % this.maxLines];
   }
@@ -291,6 +309,16 @@ export class Scrollback implements LineLayout {
     if (raw.length === 0) return;
     this.swallowSeq = null;
     let line = this.openLine ?? this.startLine(source, time, false);
+    // Made visible later, if ever: in a flood most lines leave the store unread, and making them
+    // visible was most of the cost of a binary one. Only while whatever the line holds is sure to
+    // fit the line cap once visible, so the cap still splits lines as they arrive.
+    // A slice of the caller's chunk, copied when what came before it was a copy (see below).
+    if (!detach && line.text.length + (line.raw.length + raw.length) * MAX_VISIBLE_GROWTH <= this.maxLineLength) {
+      this.grow(line, 'raw', (this.lastMarked ? detached(raw) : raw) as SafeText);
+      this.lastMarked = false;
+      return;
+    }
+    if (line.raw.length > 0) this.makeVisible(line);
     let text: SafeText;
     if (!raw.includes('\t')) {
       text = toVisible(raw);
@@ -315,20 +343,41 @@ export class Scrollback implements LineLayout {
     for (;;) {
       const room = this.maxLineLength - line.text.length;
       if (text.length <= room) {
-        this.grow(line, copy ? detached(text) : text);
+        this.grow(line, 'text', copy ? detached(text) : text);
         return;
       }
       let cut = room;
       // Never split a surrogate pair: half of one is not text.
       if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut -= 1;
-      this.grow(line, copy ? detached(sliceSafe(text, 0, cut)) : sliceSafe(text, 0, cut));
+      this.grow(line, 'text', copy ? detached(sliceSafe(text, 0, cut)) : sliceSafe(text, 0, cut));
       text = sliceSafe(text, cut);
       // Tab stops of a continuation restart at its own column 0.
       this.openColumn = null;
       line = this.startLine(source, time, true);
       // Seen at a glance: this row goes on from the line above, cut at the line cap.
-      this.grow(line, CONTINUED_MARK as SafeText);
+      this.grow(line, 'text', CONTINUED_MARK as SafeText);
     }
+  }
+
+  /**
+   * The line's raw text made visible after its text. Its tab stops count from the column where
+   * `text` ends: the line's own start, as if it had been made visible as it came.
+   */
+  private makeVisible(line: StoredLine): void {
+    const raw = line.raw;
+    this.bytes -= raw.length * 2;
+    if (this.ropeLine === line && this.ropeField === 'raw') {
+      this.ropeLine = null;
+      this.ropePieces.length = 0;
+    }
+    line.raw = '';
+    const visible = raw.includes('\t') ? toVisibleTabbed(raw, line.text.length === 0 ? 0 : displayWidth(line.text)).text : toVisible(raw);
+    // An open line's tab stops are measured afresh from here (see openColumn).
+    if (line === this.openLine) {
+      this.openColumn = null;
+      this.unmeasured.length = 0;
+    }
+    this.grow(line, 'text', visible);
   }
 
   /** Widths of the unmeasured pieces of `line`, summed. */
@@ -350,10 +399,10 @@ export class Scrollback implements LineLayout {
     if (this.openLine !== null) {
       this.openLine.eol = eol;
     } else if (this.swallowSeq !== null) {
-      const sealed = this.line(this.swallowSeq) as StoredLine | undefined;
+      const sealed = this.stored(this.swallowSeq);
       if (sealed !== undefined) sealed.eol = eol;
     } else {
-      this.pushLine({ text: '' as SafeText, source, time, eol, continued: false });
+      this.pushLine({ text: '' as SafeText, raw: '', source, time, eol, continued: false });
     }
     this.openLine = null;
     this.openColumn = null;
@@ -361,24 +410,26 @@ export class Scrollback implements LineLayout {
   }
 
   private startLine(source: LineSource, time: number | undefined, continued: boolean): StoredLine {
-    const line: StoredLine = { text: '' as SafeText, source, time, eol: null, continued };
+    const line: StoredLine = { text: '' as SafeText, raw: '', source, time, eol: null, continued };
     this.pushLine(line);
     this.openLine = line;
     return line;
   }
 
-  private grow(line: StoredLine, text: SafeText): void {
+  /** Adds `text` to the line's visible text or to its raw text, `field`. */
+  private grow(line: StoredLine, field: 'text' | 'raw', text: SafeText): void {
     if (text.length === 0) return;
-    if (line.text.length === 0) {
-      line.text = text;
+    if (line[field].length === 0) {
+      line[field] = text;
     } else {
-      if (this.ropeLine !== line) {
+      if (this.ropeLine !== line || this.ropeField !== field) {
         this.joinRope();
         this.ropeLine = line;
-        this.ropePieces.push(line.text);
+        this.ropeField = field;
+        this.ropePieces.push(line[field]);
       }
       this.ropePieces.push(text);
-      line.text = concatSafe(line.text, text);
+      line[field] = concatSafe(line[field] as SafeText, text);
       if (this.ropePieces.length >= MAX_PIECES) this.joinRope();
     }
     this.bytes += text.length * 2;
@@ -388,7 +439,7 @@ export class Scrollback implements LineLayout {
   /** Makes the rope line one flat string (join copies; the pieces and their chunks can go). */
   private joinRope(): void {
     if (this.ropeLine === null) return;
-    this.ropeLine.text = this.ropePieces.join('') as SafeText;
+    this.ropeLine[this.ropeField] = this.ropePieces.join('') as SafeText;
     this.ropeLine = null;
     this.ropePieces.length = 0;
   }
@@ -399,7 +450,7 @@ export class Scrollback implements LineLayout {
     if (this.count === this.maxLines) this.evictOldest();
     this.ring[(this.head + this.count) % this.maxLines] = line;
     this.count += 1;
-    this.bytes += lineCost(line.text);
+    this.bytes += lineCost(line);
     this.enforceBytes();
   }
 
@@ -420,7 +471,7 @@ export class Scrollback implements LineLayout {
     this.head = (this.head + 1) % this.maxLines;
     this.count -= 1;
     this.first += 1;
-    this.bytes -= lineCost(line.text);
+    this.bytes -= lineCost(line);
     if (line === this.openLine) {
       this.openLine = null;
       this.openColumn = null;
@@ -645,7 +696,9 @@ export function viewport(store: Scrollback, state: ScrollState): Viewport {
   const top = topRow(state, store);
   const rows: ViewRow[] = [];
   for (let seq = top.seq, row = top.row; rows.length < state.height && seq < store.endSeq; seq += 1, row = 0) {
-    const line = store.line(seq)!;
+    const line = store.line(seq);
+    // Made visible, a line may have cost the oldest ones their place.
+    if (line === undefined) continue;
     const starts = store.rowStarts(seq, state.width);
     for (let r = row; r < starts.length && rows.length < state.height; r += 1) {
       const end = r + 1 < starts.length ? starts[r + 1] : line.text.length;

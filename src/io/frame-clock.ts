@@ -5,9 +5,20 @@
 
 import type { Clock } from '../core/clock.js';
 
+/**
+ * Frames for the peer's output are spaced so that drawing them takes at most a fifth of the time:
+ * a frame of random bytes (wide and odd characters, which Ink measures one by one) was measured at
+ * ~30 ms against a few for ASCII, and at 30 a second drawing took most of a binary flood's time.
+ */
+const DRAW_SHARE = 1 / 5;
+/** However slow drawing is, the screen still moves this often. */
+const LONGEST_FRAME_MS = 250;
+
 export class FrameClock {
   private cancelFrame: (() => void) | null = null;
   private cancelTick: (() => void) | null = null;
+  /** What a frame took lately, smoothed: the snapshot, the React render and Ink's output. */
+  private drawMs = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -21,14 +32,25 @@ export class FrameClock {
   /** Something changed: publish it with the next frame. */
   changed(): void {
     if (this.cancelFrame) return;
-    this.cancelFrame = this.clock.setTimer(() => this.now(), this.frameMs);
+    this.cancelFrame = this.clock.setTimer(() => this.now(), this.frameGapMs());
   }
 
   /** Publish now, and cancel the frame that was waiting. */
   now(): void {
     this.cancelFrame?.();
     this.cancelFrame = null;
+    const start = this.clock.now();
     this.publish();
+    // React renders what the subscribers were told in a microtask, queued before this one: the
+    // frame's whole cost is known here.
+    queueMicrotask(() => {
+      this.drawMs = (this.drawMs + (this.clock.now() - start)) / 2;
+    });
+  }
+
+  /** How long the next frame gathers: `frameMs`, or longer when drawing is slow. */
+  frameGapMs(): number {
+    return Math.min(LONGEST_FRAME_MS, Math.max(this.frameMs, this.drawMs * (1 / DRAW_SHARE - 1)));
   }
 
   /** Start the ticks of the status bar's timers. */

@@ -483,8 +483,9 @@ export class SessionController implements SessionView {
     const from = Math.max(this.store.firstSeq, this.store.endSeq - n);
     const out: KeptLine[] = [];
     for (let seq = from; seq < this.store.endSeq; seq++) {
-      const line = this.store.line(seq)!;
-      out.push({ text: line.text, source: line.source });
+      // Made visible, a line may have cost the oldest ones their place.
+      const line = this.store.line(seq);
+      if (line) out.push({ text: line.text, source: line.source });
     }
     return out;
   }
