@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { ExitCode } from './core/exit-codes.js';
-import { DEFAULTS, resolveOptions, type Options, type RawArgs } from './core/options.js';
+import { DEFAULTS, needsTlsConfig, resolveOptions, type Options, type RawArgs } from './core/options.js';
 import { UsageError } from './core/errors.js';
 import { paintOutline, takeTerminal } from './io/terminal.js';
 
@@ -67,6 +67,15 @@ function parser(argv: string[]) {
     .option('shutdown', { type: 'boolean', describe: 'Pipe: half-close when stdin ends (nc -N); --no-shutdown keeps sending open [default: true]' })
     .option('q', { alias: 'quit-after', type: 'string', describe: 'Pipe: quit SECONDS after stdin ends, whatever the peer does (nc -q)' })
     .option('N', { type: 'boolean', hidden: true, describe: 'nc -N: half-close when stdin ends (the default)' })
+    .option('tls', { alias: 'ssl', type: 'boolean', describe: 'TLS right after connecting (implicit TLS: 443, 465, 993, 995), in every mode' })
+    .option('ca', { type: 'string', describe: "TLS: trust this CA (PEM file) too, beside the system's and Node's" })
+    .option('insecure', { alias: 'k', type: 'boolean', describe: 'TLS: go on when the certificate does not verify (the verdict is still shown)' })
+    .option('servername', { type: 'string', describe: "TLS: the name sent as SNI and checked [default: the host, none for an IP address]" })
+    .option('alpn', { type: 'string', describe: 'TLS: protocols offered by ALPN, comma-separated (h2,http/1.1)' })
+    .option('cert', { type: 'string', describe: 'TLS: client certificate (PEM file), with --key' })
+    .option('key', { type: 'string', describe: 'TLS: private key of --cert (PEM file)' })
+    .option('tls-min', { type: 'string', describe: 'TLS: lowest version accepted: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3 [default: TLSv1.2]' })
+    .option('tls-max', { type: 'string', describe: 'TLS: highest version offered [default: TLSv1.3]' })
     .strict()
     .help('help')
     .alias('help', 'h')
@@ -90,14 +99,17 @@ async function run(opts: Options): Promise<number> {
       // The terminal is taken, the frame's outline drawn and the connect begun before the
       // session's code loads (~35 ms, then Ink ~100 ms): the session adopts the connect.
       const s = opts.session;
+      // TLS material first: a file that cannot be read is a usage error, said before the screen is taken.
+      const tls = needsTlsConfig(s.tls) ? (await import('./io/tls.js')).tlsSetup(s.tls) : null;
+      const dial = tls?.dial;
       const lease = takeTerminal(process.stdin, process.stdout);
       paintOutline(process.stdout, s.host);
       try {
         // Loaded after the outline is drawn: the first frame does not wait for the engine.
         const { startConnect } = await import('./io/session.js');
-        const early = startConnect({ host: s.host, port: s.port, family: s.family, connectTimeoutMs: s.connectTimeoutMs, paused: true });
+        const early = startConnect({ host: s.host, port: s.port, family: s.family, connectTimeoutMs: s.connectTimeoutMs, paused: true, ...(dial ? { dial } : {}) });
         const { runTui } = await import('./modes/tui.js');
-        return await runTui(s, lease, early);
+        return await runTui(s, lease, early, dial);
       } catch (err) {
         // Off the alternate screen first, or the message below goes with it.
         lease.release();

@@ -101,3 +101,41 @@ test('layers: a later layer wins, an undefined key does not hide an earlier valu
   const o = resolveOptions({ host: 'h', connectTimeout: '2' }, TTY, { connectTimeout: '30', encoding: 'latin1' });
   expect(o.session).toMatchObject({ connectTimeoutMs: 2000, encoding: 'latin1' });
 });
+
+test('TLS options: defaults, versions as written, ALPN lists, and in every mode alike', () => {
+  const plain = opts({ host: 'h', ports: ['993'] });
+  expect(plain.session.tls).toEqual({
+    implicit: false,
+    caFiles: [],
+    insecure: false,
+    servername: null,
+    alpn: [],
+    certFile: null,
+    keyFile: null,
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.3',
+  });
+  const o = opts({ host: 'h', ports: ['443'], tls: true, ca: ['a.pem', 'b.pem'], insecure: true, servername: 'www.example.test', alpn: ['h2,http/1.1'], tlsMin: '1.0', tlsMax: 'tls1.2', cert: 'c.pem', key: 'k.pem' });
+  expect(o.session.tls).toEqual({
+    implicit: true,
+    caFiles: ['a.pem', 'b.pem'],
+    insecure: true,
+    servername: 'www.example.test',
+    alpn: ['h2', 'http/1.1'],
+    certFile: 'c.pem',
+    keyFile: 'k.pem',
+    minVersion: 'TLSv1',
+    maxVersion: 'TLSv1.2',
+  });
+  expect(o.pipe.tls).toEqual(o.session.tls);
+  expect(opts({ host: 'h', ports: ['443'], probe: true, tls: true }).probe.tls.implicit).toBe(true);
+});
+
+test('bad TLS options are usage errors that name the flag', () => {
+  fails({ host: 'h', key: 'k.pem' }, /--key needs --cert/);
+  fails({ host: 'h', cert: 'c.pem' }, /--cert needs --key/);
+  fails({ host: 'h', tlsMin: 'SSLv3' }, /--tls-min needs a TLS version/);
+  fails({ host: 'h', tlsMin: '1.3', tlsMax: '1.1' }, /--tls-min TLSv1\.3 is above --tls-max TLSv1\.1/);
+  fails({ host: 'h', ca: '' }, /--ca needs a value/);
+  fails({ host: 'h', alpn: 'x'.repeat(256) }, /--alpn: a protocol name is at most 255 bytes/);
+});

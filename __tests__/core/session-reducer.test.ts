@@ -31,7 +31,7 @@ function run(state: SessionState, ...actions: (SessionAction | InputEvent)[]): {
   return { state, effects };
 }
 
-const CONNECTED: SessionAction = { type: 'connected', address: '127.0.0.1', local: '127.0.0.1:5000', connectMs: 0.4, now: 1 };
+const CONNECTED: SessionAction = { type: 'connected', address: '127.0.0.1', local: '127.0.0.1:5000', connectMs: 0.4, now: 1, tls: null };
 const connected = (s: Partial<Settings> = {}) => run(initialSessionState(target, { ...settings, ...s }), CONNECTED).state;
 const menu = (state: SessionState, command: string) => run(state, ctrl(']'), text(command), key('enter'));
 
@@ -128,7 +128,7 @@ describe('line mode', () => {
 
   test('queued lines that will never go are said not sent, with why', () => {
     const queued = run(initialSessionState(target, settings), text('EHLO me'), key('enter')).state;
-    const failed = run(queued, { type: 'failed', outcome: makeOutcome('refused', 'ECONNREFUSED'), address: '127.0.0.1', now: 2 });
+    const failed = run(queued, { type: 'failed', outcome: makeOutcome('refused', 'ECONNREFUSED'), address: '127.0.0.1', now: 2, tls: null });
     expect(infos(failed.effects)).toContain('Not sent (connection refused): the line typed while connecting: EHLO me');
     expect(failed.state.pending).toEqual([]);
   });
@@ -296,7 +296,7 @@ describe('the connection and the exit code', () => {
   });
 
   test("a session that never connected exits with the failure's code", () => {
-    const { state } = run(initialSessionState(target, settings), { type: 'failed', outcome: makeOutcome('refused', 'ECONNREFUSED'), address: '127.0.0.1', now: 2 });
+    const { state } = run(initialSessionState(target, settings), { type: 'failed', outcome: makeOutcome('refused', 'ECONNREFUSED'), address: '127.0.0.1', now: 2, tls: null });
     expect(sessionExitCode(state)).toBe(4);
   });
 

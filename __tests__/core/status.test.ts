@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../src/core/session/state.js
 
 const settings: Settings = DEFAULT_SETTINGS;
 const target = { host: 'mail.test', port: 25 };
-const base: Omit<StatusInput, 'conn'> = { settings, now: 0, bytesIn: 0, bytesOut: 0, queued: 0, pending: 0, newLines: null, logFile: null, hint: null };
+const base: Omit<StatusInput, 'conn'> = { settings, now: 0, bytesIn: 0, bytesOut: 0, queued: 0, pending: 0, newLines: null, logFile: null, hint: null, tls: null };
 const up = { banner: null, heard: false, peerEof: null, localEof: false };
 const texts = (s: StatusInput) => statusLines(s).map((l) => l.text);
 

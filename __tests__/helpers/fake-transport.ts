@@ -7,6 +7,7 @@ import type { Dial, DialTarget, Transport, TransportHandlers } from '../../src/i
 
 export class FakeTransport implements Transport {
   readonly kind = 'tcp' as const;
+  readonly tls = null;
   readonly localAddress = '127.0.0.1';
   readonly localPort = 40000;
   remotePort = 0;

@@ -12,6 +12,7 @@ export type Command =
   | { type: 'open'; host: string; port?: number }
   | { type: 'reconnect' }
   | { type: 'status' }
+  | { type: 'tls' }
   | { type: 'send'; what: 'eof' }
   | { type: 'send'; what: 'bytes'; bytes: Uint8Array; label: string }
   | { type: 'mode'; mode: 'line' | 'char' }
@@ -95,6 +96,7 @@ export const COMMANDS: readonly Spec[] = [
   },
   { name: 'reconnect', args: '', help: 'connect again to the same host and port', parse: noArgs('reconnect', { type: 'reconnect' }) },
   { name: 'status', args: '', help: 'show the connection, counters and settings', parse: noArgs('status', { type: 'status' }) },
+  { name: 'tls', args: '', help: "show the TLS session: version, cipher, verdict and the certificate chain", parse: noArgs('tls', { type: 'tls' }) },
   {
     name: 'send',
     args: 'WHAT',

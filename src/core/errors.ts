@@ -11,6 +11,7 @@ export type UsageCode =
   | 'PH_BAD_PORT'
   | 'PH_BAD_RANGE'
   | 'PH_BAD_OPTION'
+  | 'PH_BAD_FILE'
   | 'PH_BAD_ENCODING';
 
 /** A command typed in the Ctrl+] prompt that cannot run: said in the prompt, nothing happens. */

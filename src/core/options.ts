@@ -5,6 +5,7 @@
 import { checkEncoding, type LineEnding } from './codec.js';
 import { UsageError } from './errors.js';
 import { parseHost, parsePort, parsePortSpec } from './target.js';
+import { parseTlsVersion, TLS_VERSIONS, type TlsVersion } from './tls.js';
 
 /** One layer of what was asked for, loosely typed as yargs (or a config file) hands it over. */
 export interface RawArgs {
@@ -31,6 +32,15 @@ export interface RawArgs {
   keepOutput?: unknown;
   /** nc's -N: half-close when stdin ends, which is the default here. */
   N?: unknown;
+  tls?: unknown;
+  ca?: unknown;
+  insecure?: unknown;
+  servername?: unknown;
+  alpn?: unknown;
+  cert?: unknown;
+  key?: unknown;
+  tlsMin?: unknown;
+  tlsMax?: unknown;
 }
 
 export type Mode = 'probe' | 'pipe' | 'tui';
@@ -41,11 +51,31 @@ export interface Terminal {
   stdoutIsTTY: boolean;
 }
 
+/**
+ * TLS as asked for. The options stand on a plaintext connection too: they apply to a STARTTLS
+ * later. Files are named here and read by io (an unreadable one is a usage error there).
+ */
+export interface TlsPart {
+  /** --tls: the handshake right after TCP connects (implicit TLS). */
+  implicit: boolean;
+  caFiles: string[];
+  /** -k: go on when the certificate does not verify; the verdict is still shown. */
+  insecure: boolean;
+  /** SNI and the name checked; null: the host (none for an IP address); '' sends none. */
+  servername: string | null;
+  alpn: string[];
+  certFile: string | null;
+  keyFile: string | null;
+  minVersion: TlsVersion;
+  maxVersion: TlsVersion;
+}
+
 export interface ConnectPart {
   host: string;
   family: 0 | 4 | 6;
-  /** Our own connect timer for each address. */
+  /** Our own connect timer for each address (TCP and, with TLS, the handshake too). */
   connectTimeoutMs: number;
+  tls: TlsPart;
 }
 
 export interface ProbePart extends ConnectPart {
@@ -141,6 +171,50 @@ function keepOutput(value: unknown): number | 'screen' {
   return Number(t);
 }
 
+/** TLS material must be read: for --tls, and for files given (an unreadable one is said at once). */
+export function needsTlsConfig(part: TlsPart): boolean {
+  return part.implicit || part.caFiles.length > 0 || part.certFile !== null;
+}
+
+function tlsVersion(value: unknown, flag: string, fallback: TlsVersion): TlsVersion {
+  if (value === undefined) return fallback;
+  const v = parseTlsVersion(String(value));
+  if (!v) throw new UsageError('PH_BAD_OPTION', `${flag} needs a TLS version (${TLS_VERSIONS.join(', ')}; 1.2 will do), not "${String(value)}"`);
+  return v;
+}
+
+function text(value: unknown, flag: string): string | null {
+  if (value === undefined) return null;
+  const t = String(value);
+  if (t.trim() === '') throw new UsageError('PH_BAD_OPTION', `${flag} needs a value`);
+  return t;
+}
+
+function tlsPart(raw: RawArgs): TlsPart {
+  const certFile = text(raw.cert, '--cert');
+  const keyFile = text(raw.key, '--key');
+  if (keyFile !== null && certFile === null) throw new UsageError('PH_BAD_OPTION', '--key needs --cert (the client certificate it belongs to)');
+  if (certFile !== null && keyFile === null) throw new UsageError('PH_BAD_OPTION', '--cert needs --key (its private key)');
+  const minVersion = tlsVersion(raw.tlsMin, '--tls-min', 'TLSv1.2');
+  const maxVersion = tlsVersion(raw.tlsMax, '--tls-max', 'TLSv1.3');
+  if (TLS_VERSIONS.indexOf(minVersion) > TLS_VERSIONS.indexOf(maxVersion)) {
+    throw new UsageError('PH_BAD_OPTION', `--tls-min ${minVersion} is above --tls-max ${maxVersion}`);
+  }
+  const alpn = list(raw.alpn).flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean);
+  for (const a of alpn) if (a.length > 255) throw new UsageError('PH_BAD_OPTION', `--alpn: a protocol name is at most 255 bytes, not "${a.slice(0, 20)}..."`);
+  return {
+    implicit: raw.tls === true,
+    caFiles: list(raw.ca).map((f) => text(f, '--ca')!),
+    insecure: raw.insecure === true,
+    servername: raw.servername === undefined ? null : String(raw.servername),
+    alpn,
+    certFile,
+    keyFile,
+    minVersion,
+    maxVersion,
+  };
+}
+
 /**
  * Resolves the layers (argv last: a flag on the command line always wins) into the options of
  * every mode. `config` is the config file's layer, empty until that issue lands.
@@ -195,7 +269,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
 
   const verbose = raw.verbose === true || (typeof raw.verbose === 'number' && raw.verbose > 0);
   const connectTimeoutMs = seconds(raw.connectTimeout ?? DEFAULTS.connectTimeoutS, '-w/--connect-timeout', 0.001);
-  const connect: ConnectPart = { host, family, connectTimeoutMs };
+  const connect: ConnectPart = { host, family, connectTimeoutMs, tls: tlsPart(raw) };
   const lineEnding: LineEnding | null = raw.crlf === true ? 'crlf' : raw.lf === true ? 'lf' : null;
   const port = ports[0]!;
 

@@ -195,6 +195,8 @@ export interface ErrorLike {
   code?: unknown;
   syscall?: unknown;
   errors?: unknown;
+  /** Classified already, by whoever knew more (a TLS transport reading an alert). */
+  outcome?: Outcome;
 }
 
 export function makeOutcome(kind: OutcomeKind, code: string, rule?: Partial<CodeRule>): Outcome {
@@ -218,6 +220,7 @@ function codeOf(err: ErrorLike): string {
  * before the connect event as ECONNRESET with syscall `connect`, and DNS codes overlap socket ones.
  */
 export function classifyError(err: ErrorLike, phase: Phase): Outcome {
+  if (err.outcome) return err.outcome;
   const code = codeOf(err);
   // getaddrinfo errors can surface from a connect call that was given a name.
   const effective: Phase = err.syscall === 'getaddrinfo' || err.syscall === 'queryA' ? 'resolve' : phase;

@@ -6,6 +6,7 @@ import type { Attempt, Outcome } from './outcome.js';
 import { LineAssembler, LineCollector } from './line-assembler.js';
 import { isVisibleSafe, toVisible } from './sanitize.js';
 import { formatHostPort, serviceName } from './target.js';
+import { tlsRecord, tlsSummary, type TlsReport } from './tls.js';
 
 /** What probing one port found. */
 export interface ProbeResult {
@@ -23,6 +24,8 @@ export interface ProbeResult {
   bannerAwaited: boolean;
   attempts: Attempt[];
   resolveMs: number;
+  /** With --tls: what the handshake showed (also when its certificate was refused); else null. */
+  tls: TlsReport | null;
 }
 
 /** telnet's "Trying 127.0.0.1..." line, finished with the verdict. */
@@ -53,7 +56,9 @@ export function probeLine(r: ProbeResult): string {
   const addr = r.address && r.address !== r.host ? ` [${r.address}]` : '';
   // A timeout's label already says how long it waited.
   const time = r.ms === null || r.outcome.kind === 'timeout' ? '' : ` in ${formatMs(r.ms)}`;
-  const head = `${where}${addr}: ${r.outcome.kind === 'open' ? 'open' : r.outcome.label}${time}`;
+  // The certificate's fields are the peer's words: made visible like a banner.
+  const tls = r.tls ? `, ${toVisible(tlsSummary(r.tls, { verdict: r.outcome.kind !== 'tls-failure' }))}` : '';
+  const head = `${where}${addr}: ${r.outcome.kind === 'open' ? 'open' : r.outcome.label}${time}${tls}`;
   if (r.banner !== null) return `${head}: ${bannerFirstLine(r.banner)}`;
   if (r.outcome.kind === 'open' && !r.bannerAwaited) return `${head} (banner not awaited: --banner-wait 0)`;
   if (r.outcome.kind === 'open') return `${head} (no banner: the service waits for the client to speak)`;
@@ -86,6 +91,7 @@ export function probeRecord(r: ProbeResult): Record<string, unknown> {
     })),
     hint: hint(r.outcome),
     exit: r.outcome.exit,
+    ...(r.tls ? { tls: tlsRecord(r.tls) } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { formatKey, keysFor } from './key-bindings.js';
 import { safe, type SafeText } from './sanitize.js';
 import type { Conn, Settings } from './session/state.js';
 import { formatHostPort } from './target.js';
+import { tlsSummary, verdictWords, type TlsReport } from './tls.js';
 
 export type Tone = 'ok' | 'busy' | 'bad' | 'muted';
 
@@ -25,6 +26,8 @@ export interface StatusInput {
   /** Where the transcript goes, when one is being written. */
   logFile: string | null;
   hint: string | null;
+  /** The TLS session's verdict, over TLS; else null. */
+  tls: TlsReport | null;
 }
 
 export interface StatusLine {
@@ -69,7 +72,8 @@ function stateLine(s: StatusInput): Words {
       return { text: `Trying ${formatHostPort(c.address, c.target.port)}... ${formatMs(s.now - c.since)}${pending}`, tone: 'busy' };
     case 'connected': {
       const addr = c.address === c.target.host ? '' : ` (${c.address})`;
-      const base = `Connected to ${where}${addr} in ${formatMs(c.connectMs)}`;
+      const tls = s.tls ? `, ${s.tls.version} ${verdictWords(s.tls)}` : '';
+      const base = `Connected to ${where}${addr} in ${formatMs(c.connectMs)}${tls}`;
       if (c.peerEof) {
         const ours = c.localEof ? 'both sides done, closing' : 'it may still read what you send; Ctrl+D ends our side';
         return { text: `${c.peerEof.label}: the peer stopped sending (FIN) | ${ours}`, tone: 'bad' };
@@ -77,7 +81,7 @@ function stateLine(s: StatusInput): Words {
       const half = c.localEof ? ' | EOF sent, waiting for the peer' : '';
       const stalled = s.queued > 0 ? ` | ${formatBytes(s.queued)} queued: the peer is not reading` : '';
       const banner = c.banner !== null && !half && !stalled ? `: ${c.banner.trim()}` : '';
-      return { text: `${base}${half}${stalled}${banner}`, tone: stalled ? 'busy' : 'ok' };
+      return { text: `${base}${half}${stalled}${banner}`, tone: stalled || (s.tls && !s.tls.verified) ? 'busy' : 'ok' };
     }
     case 'failed': {
       const at = c.address && c.address !== c.target.host ? ` (${c.address})` : '';
@@ -104,6 +108,7 @@ function detailLine(s: StatusInput): Words {
   if (s.newLines !== null) parts.push(`scrolled back, ${s.newLines} new line${s.newLines === 1 ? '' : 's'} (${FOLLOW_KEY} returns to the end)`);
   if (c.phase === 'connected') {
     parts.push(`${c.local} -> ${formatHostPort(c.address, c.target.port)}`, formatElapsed(s.now - c.since));
+    if (s.tls) parts.push(`${s.tls.version} ${s.tls.cipher}`);
   }
   parts.push(`in ${formatBytes(s.bytesIn)}`, `out ${formatBytes(s.bytesOut)}`);
   const st = s.settings;
@@ -148,6 +153,7 @@ export function statusReport(s: StatusInput): string[] {
   if (c.phase === 'connected') {
     lines.push(`Remote ${formatHostPort(c.address, c.target.port)}, local ${c.local}, connected ${formatElapsed(s.now - c.since)} ago`);
     if (c.banner !== null) lines.push(`Banner: ${c.banner}`);
+    if (s.tls) lines.push(`TLS: ${tlsSummary(s.tls)}`);
   }
   lines.push(`Bytes in ${s.bytesIn}, out ${s.bytesOut}${s.queued ? `, queued ${s.queued}` : ''}`);
   const st = s.settings;

@@ -290,7 +290,7 @@ export class SessionController implements SessionView {
         return;
       }
       this.pending = null;
-      if (!r.ok) return this.dispatch({ type: 'failed', outcome: r.outcome, address: r.address ?? null, now: this.clock.now() });
+      if (!r.ok) return this.dispatch({ type: 'failed', outcome: r.outcome, address: r.address ?? null, now: this.clock.now(), tls: r.tls ?? null });
       this.attach(r.connection, target);
     });
   }
@@ -315,7 +315,7 @@ export class SessionController implements SessionView {
     const local = `${c.localAddress.includes(':') ? `[${c.localAddress}]` : c.localAddress}:${c.localPort}`;
     this.note('info', `Connected to ${c.address} port ${c.remotePort} in ${c.connectMs.toFixed(1)} ms. Escape character is '^]'.`);
     link.flushingQueued = true;
-    this.dispatch({ type: 'connected', address: c.address, local, connectMs: c.connectMs, now: this.clock.now() });
+    this.dispatch({ type: 'connected', address: c.address, local, connectMs: c.connectMs, now: this.clock.now(), tls: c.tls });
     link.flushingQueued = false;
     link.off = c.on((e) => {
       if (this.link !== link) return;
@@ -519,6 +519,7 @@ export class SessionController implements SessionView {
       newLines: this.state.settings.hex || this.scroll.follow ? null : newLineCount(this.scroll, this.store),
       logFile: this.log?.path ?? null,
       hint: this.state.hint,
+      tls: this.state.conn.phase === 'connected' ? this.state.tls : null,
     };
   }
 

@@ -17,6 +17,7 @@ import {
 import { realClock } from './clock.js';
 import type { ReadBufferOptions } from './read-buffers.js';
 import { systemResolver, type Family, type ResolvedAddress, type Resolver } from './resolver.js';
+import { handshakeTimeoutOutcome, type TlsReport } from '../core/tls.js';
 import { tcpDial, type Dial, type Transport, type TransportHandlers } from './transport.js';
 
 export interface ConnectOptions {
@@ -64,6 +65,8 @@ export type ConnectResult =
       address?: string;
       family?: Family;
       resolveMs: number;
+      /** A certificate refused: what the handshake showed of it. */
+      tls?: TlsReport;
     };
 
 const aborted = (): Outcome =>
@@ -96,6 +99,7 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
   }
   emit({ type: 'resolved', addresses, ms: resolveMs });
 
+  let tlsSeen: TlsReport | null = null;
   for (const a of addresses) {
     emit({ type: 'trying', address: a.address, family: a.family, port: opts.port });
     const r = await attempt(a, opts.port, opts, clock);
@@ -107,12 +111,13 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
     }
     attempts.push({ ...a, outcome: r.outcome, ms: r.ms });
     emit({ type: 'attempt', attempt: attempts.at(-1)! });
-    // A reset means a host took the connection and threw it away: the service has spoken, so
-    // another address of the same name would only hide its answer.
-    if (r.outcome.kind === 'reset-by-peer' || r.outcome.code === 'ABORT_ERR') break;
+    if (r.tls) tlsSeen = r.tls;
+    // A reset means a host took the connection and threw it away, and a TLS failure that the
+    // service's TLS answered: it has spoken, so another address of the same name would only hide it.
+    if (r.outcome.kind === 'reset-by-peer' || r.outcome.kind === 'tls-failure' || r.outcome.code === 'ABORT_ERR') break;
   }
   const worst = mostTelling(attempts)!;
-  return { ok: false, outcome: worst.outcome, attempts, address: worst.address, family: worst.family, resolveMs };
+  return { ok: false, outcome: worst.outcome, attempts, address: worst.address, family: worst.family, resolveMs, ...(tlsSeen ? { tls: tlsSeen } : {}) };
 }
 
 /**
@@ -171,7 +176,7 @@ function noAddressOf(host: string, family: Family, others: string[]): Outcome {
   });
 }
 
-type AttemptResult = { connection: Connection } | { outcome: Outcome; ms: number };
+type AttemptResult = { connection: Connection } | { outcome: Outcome; ms: number; tls?: TlsReport };
 
 function attempt(a: ResolvedAddress, port: number, opts: ConnectOptions, clock: Clock): Promise<AttemptResult> {
   const signal = opts.signal;
@@ -192,19 +197,35 @@ function attempt(a: ResolvedAddress, port: number, opts: ConnectOptions, clock: 
       settle({ outcome, ms: clock.now() - t0 });
     };
     const onAbort = () => fail(aborted());
+    // TCP connected and a TLS handshake began: a timeout from then on is the handshake's.
+    let handshaking = false;
     const cancelTimer = clock.setTimer(
       () =>
         fail(
-          makeOutcome('timeout', PortholeCode.connectTimeout, {
-            label: `Timed out after ${formatSeconds(opts.connectTimeoutMs)} (filtered?)`,
-          }),
+          handshaking
+            ? handshakeTimeoutOutcome(formatSeconds(opts.connectTimeoutMs))
+            : makeOutcome('timeout', PortholeCode.connectTimeout, {
+                label: `Timed out after ${formatSeconds(opts.connectTimeoutMs)} (filtered?)`,
+              }),
         ),
       opts.connectTimeoutMs,
     );
     signal?.addEventListener('abort', onAbort, { once: true });
-    const cancelDial = dial({ address: a.address, family: a.family, port, ...(opts.readBuffers ? { readBuffers: opts.readBuffers } : {}) }, (r) => {
+    const target = {
+      host: opts.host,
+      address: a.address,
+      family: a.family,
+      port,
+      ...(opts.readBuffers ? { readBuffers: opts.readBuffers } : {}),
+      onHandshake: () => (handshaking = true),
+    };
+    const cancelDial = dial(target, (r) => {
       if ('error' in r) {
         if (!settled) settle({ outcome: classifyError(r.error, 'connect'), ms: clock.now() - t0 });
+        return;
+      }
+      if ('outcome' in r) {
+        if (!settled) settle({ outcome: r.outcome, ms: clock.now() - t0, ...(r.tls ? { tls: r.tls } : {}) });
         return;
       }
       // Too late (timed out or cancelled in the same turn): not ours to keep.
@@ -292,7 +313,9 @@ export class Connection {
       end: () => {
         this.peerEof = true;
         this.endHold();
-        this.ending = peerEnded('fin', this.bytesIn);
+        // A TLS alert comes as an error just before the end it causes (a TLS 1.3 server refusing
+        // the client certificate): the alert is what ended it.
+        this.ending = this.ending?.kind === 'tls-failure' ? this.ending : peerEnded('fin', this.bytesIn);
         this.emit({ type: 'peer-eof', outcome: this.ending });
       },
       drain: () => this.emit({ type: 'backpressure', stalled: false, queued: 0 }),
@@ -312,6 +335,11 @@ export class Connection {
   /** What carries the bytes now. */
   get kind(): Transport['kind'] {
     return this.transport.kind;
+  }
+
+  /** The TLS session's verdict and chain; null over plain TCP. */
+  get tls(): TlsReport | null {
+    return this.transport.tls;
   }
 
   private received(bytes: Buffer, release?: () => void): void {

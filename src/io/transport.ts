@@ -3,7 +3,8 @@
 // A Connection holds exactly one Transport at a time and never sees a socket.
 
 import net from 'node:net';
-import type { ErrorLike } from '../core/outcome.js';
+import type { ErrorLike, Outcome } from '../core/outcome.js';
+import type { TlsReport } from '../core/tls.js';
 import type { Family } from './resolver.js';
 import { ReadBuffers, type ReadBufferOptions } from './read-buffers.js';
 
@@ -23,6 +24,8 @@ export interface TransportHandlers {
 export interface Transport {
   /** What carries the bytes, for the status bar and the transcript's marks. */
   readonly kind: 'tcp' | 'tls';
+  /** The TLS session's verdict and chain, for a TLS transport; null for TCP. */
+  readonly tls: TlsReport | null;
   readonly localAddress: string;
   readonly localPort: number;
   readonly remotePort: number;
@@ -44,14 +47,22 @@ export interface Transport {
 }
 
 export interface DialTarget {
+  /** The name asked for (SNI and the certificate's check need it); the address when none. */
+  host?: string;
   address: string;
   family: Family;
   port: number;
   /** Read into reused buffers (pipe mode's bulk receive); see ReadBufferOptions. */
   readBuffers?: ReadBufferOptions;
+  /** TCP is up and the handshake began: a timeout from here on is the handshake's. */
+  onHandshake?: () => void;
 }
 
-export type DialResult = { transport: Transport } | { error: ErrorLike };
+/**
+ * The transport, or why there is none: a system error to classify, or an outcome the dial
+ * decided itself (a TLS handshake that failed, a certificate refused: `tls` then says what was seen).
+ */
+export type DialResult = { transport: Transport } | { error: ErrorLike } | { outcome: Outcome; tls?: TlsReport };
 
 /**
  * Opens a transport to one address: `done` is called once, with the transport or with the error
@@ -99,9 +110,10 @@ export const tcpDial: Dial = (target, done) => {
   };
 };
 
-/** A connected TCP socket as a Transport. */
+/** A connected TCP socket as a Transport (and, as a TLSSocket is one, a TLS one: see io/tls). */
 export class TcpTransport implements Transport {
-  readonly kind = 'tcp' as const;
+  readonly kind: Transport['kind'] = 'tcp';
+  readonly tls: TlsReport | null = null;
   readonly localAddress: string;
   readonly localPort: number;
   readonly remotePort: number;

@@ -9,7 +9,9 @@ import { createCrlfTranslator, createDecoder, encode } from '../core/codec.js';
 import { encodeText, inbound, outbound } from '../core/pipeline.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { attemptLine, hint } from '../core/report.js';
-import type { PipePart } from '../core/options.js';
+import { needsTlsConfig, type PipePart } from '../core/options.js';
+import { toVisible } from '../core/sanitize.js';
+import { chainLines, tlsSummary } from '../core/tls.js';
 import { formatHostPort } from '../core/target.js';
 import { formatMs } from '../core/clock.js';
 import { realClock } from '../io/clock.js';
@@ -30,7 +32,10 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
   const err = opts.err ?? ((l: string) => process.stderr.write(`porthole: ${l}\n`));
   const where = formatHostPort(opts.host, opts.port);
 
+  // Loaded only for TLS: a plain pipe does not pay for node:tls.
+  const dial = needsTlsConfig(opts.tls) ? (await import('../io/tls.js')).tlsSetup(opts.tls, opts.clock).dial : undefined;
   const r = await connect({
+    ...(dial ? { dial } : {}),
     host: opts.host,
     port: opts.port,
     family: opts.family,
@@ -47,10 +52,14 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
   if (!r.ok) {
     const at = r.address && r.address !== opts.host ? ` (${r.address})` : '';
     err(`${where}${at}: ${r.outcome.label}. ${hint(r.outcome)}`);
+    if (opts.verbose && r.tls) for (const l of chainLines(r.tls)) err(toVisible(l));
     return r.outcome.exit;
   }
   const c = r.connection;
   if (opts.verbose) err(`Connected to ${where} (${c.address}) in ${formatMs(c.connectMs)}`);
+  // The bytes alone on stdout, as s_client -quiet should have been; the handshake on stderr with -v.
+  if (c.tls && opts.verbose) for (const l of chainLines(c.tls)) err(toVisible(l));
+  else if (c.tls && !c.tls.verified) err(`TLS: ${toVisible(tlsSummary(c.tls))}`);
   return pump(c, stdin, stdout, opts, err);
 }
 

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock.js';
 import { createDecoder } from '../core/codec.js';
 import { LineAssembler, LineCollector } from '../core/line-assembler.js';
 import { exitCodeFor, makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
+import { needsTlsConfig } from '../core/options.js';
 import { attemptLine, probeLine, probeRecord, safeJson, type ProbeResult } from '../core/report.js';
 import type { ProbePart } from '../core/options.js';
 import { formatHostPort } from '../core/target.js';
@@ -12,8 +13,11 @@ import { realClock } from '../io/clock.js';
 import type { Family, ResolvedAddress, Resolver } from '../io/resolver.js';
 import { systemResolver } from '../io/resolver.js';
 import { connect, type Connection } from '../io/session.js';
+import type { Dial } from '../io/transport.js';
 
 export interface ProbeOptions extends ProbePart {
+  /** How to open each connection: TCP by default, TLS with --tls (made by runProbe). */
+  dial?: Dial;
   resolver?: Resolver;
   clock?: Clock;
   out?: (line: string) => void;
@@ -30,6 +34,12 @@ const AFTER_BANNER_GRACE_MS = 150;
 
 /** Probe every port and print one line (or JSON record) each; resolves to the exit code. */
 export async function runProbe(opts: ProbeOptions): Promise<number> {
+  // Loaded only for TLS: a plain probe does not pay for node:tls.
+  const dial = needsTlsConfig(opts.tls) ? (await import('../io/tls.js')).tlsSetup(opts.tls, opts.clock).dial : undefined;
+  return probeAll(dial === undefined ? opts : { ...opts, dial });
+}
+
+async function probeAll(opts: ProbeOptions): Promise<number> {
   const out = opts.out ?? ((l: string) => process.stdout.write(l + '\n'));
   const err = opts.err ?? ((l: string) => process.stderr.write(l + '\n'));
   const resolver = memoResolver(opts.resolver ?? systemResolver);
@@ -76,6 +86,7 @@ export async function probeOne(opts: ProbeOptions, port: number, resolver: Resol
     connectTimeoutMs: opts.connectTimeoutMs,
     resolver,
     clock,
+    ...(opts.dial ? { dial: opts.dial } : {}),
   });
   const base = { host: opts.host, port, attempts: r.attempts, resolveMs: r.resolveMs, bannerAwaited: opts.bannerWaitMs > 0 };
   if (!r.ok) {
@@ -88,11 +99,13 @@ export async function probeOne(opts: ProbeOptions, port: number, resolver: Resol
       outcome: r.outcome,
       ms: reported ? reported.ms : null,
       banner: null,
+      tls: r.tls ?? null,
     };
   }
   const c = r.connection;
+  const tls = c.tls;
   const { outcome, banner } = await watchBanner(c, opts.bannerWaitMs, opts.encoding, clock);
-  return { ...base, address: c.address, family: c.family, outcome, ms: c.connectMs, banner };
+  return { ...base, address: c.address, family: c.family, outcome, ms: c.connectMs, banner, tls };
 }
 
 /** Listen for the first words of the service, or for it closing on us, then hang up. */

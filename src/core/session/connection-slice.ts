@@ -3,6 +3,7 @@
 // status bar.
 
 import { formatHostPort } from '../target.js';
+import { tlsSummary, type TlsReport } from '../tls.js';
 import {
   noEffects,
   type ConnectionAction,
@@ -17,7 +18,7 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
     case 'resolving':
       // A connect to somewhere else: what was typed for the last one must not go to this one.
       return {
-        state: { ...state, pending: [], conn: { phase: 'resolving', target: action.target, since: action.now } },
+        state: { ...state, pending: [], tls: null, conn: { phase: 'resolving', target: action.target, since: action.now } },
         effects: dropPending(state, 'a new connection was opened'),
       };
     case 'trying':
@@ -31,6 +32,7 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
       const next: SessionState = {
         ...state,
         pending: [],
+        tls: action.tls,
         conn: {
           phase: 'connected',
           target: state.conn.target,
@@ -44,16 +46,18 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
           localEof: false,
         },
       };
-      if (state.pending.length === 0) return noEffects(next);
+      // The handshake's summary, as s_client's but in one line; a certificate taken with -k, with its problems.
+      const said: Effect[] = action.tls ? [{ type: 'info', lines: tlsNotes(action.tls) }] : [];
+      if (state.pending.length === 0) return { state: next, effects: said };
       // What was typed while connecting goes now, in order, as if typed now.
       const r = sendLines(next, state.pending.map((p) => p.text));
-      return r.ok ? { state: r.state, effects: r.effects } : { state: next, effects: [...r.effects, ...dropPending(state, 'not sendable')] };
+      return r.ok ? { state: r.state, effects: [...said, ...r.effects] } : { state: next, effects: [...said, ...r.effects, ...dropPending(state, 'not sendable')] };
     }
     case 'failed':
       return {
-        state: { ...state, pending: [], conn: { phase: 'failed', target: state.conn.target, outcome: action.outcome, address: action.address, at: action.now } },
+        state: { ...state, pending: [], tls: action.tls, conn: { phase: 'failed', target: state.conn.target, outcome: action.outcome, address: action.address, at: action.now } },
         effects: [
-          { type: 'info', lines: [`${action.outcome.label}. ${action.outcome.meaning}`, `Next: ${action.outcome.next}`] },
+          { type: 'info', lines: [`${action.outcome.label}. ${action.outcome.meaning}`, `Next: ${action.outcome.next}${action.tls ? ' (`tls` in the prompt shows the chain.)' : ''}`] },
           ...dropPending(state, action.outcome.label.toLowerCase()),
         ],
       };
@@ -92,6 +96,12 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
       return noEffects({ ...state, conn: { ...c, heard: true, banner: action.unprompted ? first.text : null } });
     }
   }
+}
+
+function tlsNotes(tls: TlsReport): string[] {
+  const lines = [`TLS: ${tlsSummary(tls)}`];
+  for (const e of tls.errors) lines.push(`TLS problem: ${e.words}`);
+  return lines;
 }
 
 /** Whether the reducer wants the peer's lines now: the controller feeds them only then. */

@@ -1,6 +1,7 @@
 // The Ctrl+] prompt, as telnet's `telnet>`: its own line editor, Tab completion, and the commands.
 // Most commands close the prompt and say what they did in the pane; errors answer in the prompt.
 
+import { chainLines } from '../tls.js';
 import { commandList, complete, parseCommand, type Command } from '../commands.js';
 import type { InputEvent } from '../key-decoder.js';
 import { DEFAULT_KEYS, DESCRIPTIONS, formatKey, lookup, type Command as KeyCommand } from '../key-bindings.js';
@@ -113,6 +114,9 @@ function runCommand(state: SessionState, command: Command, now: number): Step {
       return closeMenu(state, [{ type: 'close' }, { type: 'connect', target: state.conn.target }]);
     case 'status':
       return closeMenu(state, [{ type: 'status' }]);
+    case 'tls':
+      if (!state.tls) return answer('Not a TLS connection: this one is plain TCP (--tls connects with TLS).');
+      return closeMenu(state, [{ type: 'info', lines: chainLines(state.tls) }]);
     case 'send':
       if (!canSend(state)) return answer(`Not sent: ${notSentReason(state)}.`);
       if (command.what === 'eof') return settle(halfClose(state));

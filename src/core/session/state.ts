@@ -8,6 +8,7 @@ import { createLineEditorState, type LineEditorState } from '../line-editor.js';
 import type { SessionCode } from '../errors.js';
 import { PortholeCode, type Attempt, type Outcome } from '../outcome.js';
 import type { ScrollAction } from '../scrollback.js';
+import type { TlsReport } from '../tls.js';
 
 export interface Settings {
   /** line: edit locally, send on Enter; char: every key goes out as typed. */
@@ -80,6 +81,11 @@ export interface SessionState {
   menu: Menu | null;
   /** Shown once when Ctrl+C is pressed in line mode: how to leave instead. */
   hint: string | null;
+  /**
+   * The TLS session of the connection, or of the last one tried: kept after a refused certificate
+   * or a close, so `tls` shows what was seen. Null over plain TCP.
+   */
+  tls: TlsReport | null;
 }
 
 /** What went out, as the user means it: the pane (with echo on) and the transcript show this. */
@@ -121,8 +127,8 @@ export type ConnectionAction =
   | { type: 'resolving'; target: Target; now: number }
   | { type: 'trying'; address: string; now: number }
   | { type: 'attempt'; attempt: Attempt }
-  | { type: 'connected'; address: string; local: string; connectMs: number; now: number }
-  | { type: 'failed'; outcome: Outcome; address: string | null; now: number }
+  | { type: 'connected'; address: string; local: string; connectMs: number; now: number; tls: TlsReport | null }
+  | { type: 'failed'; outcome: Outcome; address: string | null; now: number; tls: TlsReport | null }
   | { type: 'peer-eof'; outcome: Outcome }
   | { type: 'closed'; outcome: Outcome | null; now: number }
   /** Lines the peer sent; `unprompted` while we had sent nothing yet on this connection. */
@@ -158,6 +164,7 @@ export function initialSessionState(target: Target, settings: Settings, history:
     pending: [],
     menu: null,
     hint: null,
+    tls: null,
   };
 }
 

@@ -1,0 +1,534 @@
+// TLS as a person acts on it: what a handshake failure means, every problem with a certificate
+// (not only the first one OpenSSL reports), and the chain in plain fields. Pure: io hands over what
+// Node saw (error codes, the verification result, the certificates' fields) and shows what this
+// returns. Every certificate field is the peer's text: whoever shows it makes it visible first.
+
+import { makeOutcome, type Outcome } from './outcome.js';
+
+/** One certificate's fields, as io read them (node:crypto's X509Certificate). */
+export interface CertInfo {
+  /** Distinguished names, one attribute a line in Node's form ("CN=a\nO=b"), or as given. */
+  subject: string;
+  issuer: string;
+  /** subjectAltName entries as Node gives them: "DNS:a.example", "IP Address:127.0.0.1". */
+  sans: string[];
+  /** ISO 8601. */
+  notBefore: string;
+  notAfter: string;
+  /** rsa, ec, ed25519, rsa-pss, ...; and its size in bits (or the curve's), when known. */
+  keyType: string;
+  keyBits: number | null;
+  curve: string | null;
+  /** The signature algorithm's name (sha256WithRSAEncryption, ecdsa-with-SHA256), or its OID. */
+  signatureAlgorithm: string;
+  /** SHA-256 of the DER, hex pairs joined by colons. */
+  sha256: string;
+  serial: string;
+  /** Subject and issuer are the same name: a root (or a self-signed leaf). */
+  selfIssued: boolean;
+}
+
+/** What io saw of a completed handshake. */
+export interface TlsFacts {
+  version: string;
+  cipher: string;
+  alpn: string | null;
+  /** The name sent as SNI and checked against the certificate; null for an IP address. */
+  servername: string | null;
+  /** The name the certificate must carry: the servername, or the IP address connected to. */
+  checkedName: string;
+  /** OpenSSL's verification error (Node's authorizationError code), or null when the chain verified. */
+  chainError: string | null;
+  /** tls.checkServerIdentity's verdict for checkedName: null when it matches. */
+  nameError: string | null;
+  /** Leaf first, then each issuer as Node linked them (the root from the trust store included). */
+  chain: CertInfo[];
+  /** -k: go on whatever the verdict; it is still reported. */
+  insecure: boolean;
+  /** From the end of the TCP connect to the end of the handshake. */
+  handshakeMs: number;
+}
+
+/** A problem with the certificate: a stable code, what is wrong, and what to do. */
+export interface TlsProblem {
+  code: TlsProblemCode;
+  /** Node's (OpenSSL's) own code, where there is one. */
+  detail: string | null;
+  words: string;
+  next: string;
+}
+
+export type TlsProblemCode =
+  | 'PH_TLS_SELF_SIGNED'
+  | 'PH_TLS_UNTRUSTED_CA'
+  | 'PH_TLS_INCOMPLETE_CHAIN'
+  | 'PH_TLS_EXPIRED'
+  | 'PH_TLS_NOT_YET_VALID'
+  | 'PH_TLS_NAME_MISMATCH'
+  | 'PH_TLS_CERT_INVALID';
+
+/** The certificate side of a TLS session, as shown and as `--json` reports it. */
+export interface TlsReport {
+  version: string;
+  cipher: string;
+  alpn: string | null;
+  servername: string | null;
+  verified: boolean;
+  insecure: boolean;
+  errors: TlsProblem[];
+  chain: CertSummary[];
+  handshakeMs: number;
+}
+
+export interface CertSummary extends CertInfo {
+  /** Whole days until notAfter; negative once expired. */
+  daysLeft: number;
+  /** Outside its validity period now (expired, or not valid yet). */
+  outOfDate: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/** A DN's common name, or the whole DN on one line when it has none. */
+export function commonName(dn: string): string {
+  const cn = dn.split('\n').find((part) => part.startsWith('CN='));
+  return cn ? cn.slice(3) : oneLineDn(dn);
+}
+
+export function oneLineDn(dn: string): string {
+  return dn.split('\n').filter(Boolean).join(', ');
+}
+
+/** The DNS names and addresses a certificate is for (its SANs; its CN when it has none). */
+export function namesOf(cert: CertInfo): string[] {
+  const names = cert.sans.map((s) => s.replace(/^(DNS|IP Address):/, '')).filter(Boolean);
+  return names.length > 0 ? names : [commonName(cert.subject)];
+}
+
+function shortList(items: readonly string[], most = 4): string {
+  const shown = items.slice(0, most).join(', ');
+  return items.length > most ? `${shown} and ${items.length - most} more` : shown;
+}
+
+function date(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/**
+ * What OpenSSL's verification code says about the chain, in words: read with the chain the server
+ * sent, since one code covers cases a person fixes differently (a missing intermediate, or a CA
+ * nobody here trusts).
+ */
+function chainProblem(code: string, chain: readonly CertInfo[]): TlsProblem | null {
+  const leaf = chain[0];
+  const last = chain.at(-1);
+  const leafName = leaf ? commonName(leaf.subject) : 'the certificate';
+  const trustHint = 'If it is your organisation\'s CA, trust it with --ca FILE; -k/--insecure goes on without trust.';
+  switch (code) {
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+      return {
+        code: 'PH_TLS_SELF_SIGNED',
+        detail: code,
+        words: `The certificate (${leafName}) is self-signed: it vouches for itself, and nothing here trusts it.`,
+        next: `Trust this very certificate with --ca FILE if you know it is the server's; -k/--insecure goes on without trust.`,
+      };
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+      return {
+        code: 'PH_TLS_UNTRUSTED_CA',
+        detail: code,
+        words: `The chain ends in ${last ? commonName(last.subject) : 'a root'}, a CA this machine does not trust.`,
+        next: trustHint,
+      };
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+      return {
+        code: 'PH_TLS_INCOMPLETE_CHAIN',
+        detail: code,
+        words: `The server sent ${leafName} without the intermediate that issued it (${leaf ? commonName(leaf.issuer) : 'its issuer'}): a browser may fetch it itself and work, other clients fail.`,
+        next: 'Configure the server to send the full chain: its certificate, then the intermediates.',
+      };
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'UNABLE_TO_GET_ISSUER_CERT': {
+      // Only the leaf was sent: the classic missing intermediate. Else the chain stops at a CA
+      // whose issuer is neither sent nor trusted here.
+      if (chain.length <= 1 || (last && last === leaf)) return chainProblem('UNABLE_TO_VERIFY_LEAF_SIGNATURE', chain);
+      return {
+        code: 'PH_TLS_UNTRUSTED_CA',
+        detail: code,
+        words: `The chain stops at ${last ? commonName(last.subject) : 'a CA'}, issued by ${last ? commonName(last.issuer) : 'a CA'}, which the server did not send and this machine does not trust.`,
+        next: `If the server left out an intermediate, configure it to send the full chain. ${trustHint}`,
+      };
+    }
+    case 'CERT_HAS_EXPIRED':
+    case 'CERT_NOT_YET_VALID':
+      // Said by datesProblems, for every certificate of the chain and with the dates.
+      return null;
+    default:
+      return {
+        code: 'PH_TLS_CERT_INVALID',
+        detail: code,
+        words: `The certificate chain did not verify (${code}).`,
+        next: 'openssl verify on the chain tells more; -k/--insecure goes on without trust.',
+      };
+  }
+}
+
+function datesProblems(chain: readonly CertInfo[], now: number, chainError: string | null): TlsProblem[] {
+  const out: TlsProblem[] = [];
+  chain.forEach((cert, i) => {
+    const which = i === 0 ? `The certificate (${commonName(cert.subject)})` : `The CA certificate ${commonName(cert.subject)}`;
+    const notAfter = Date.parse(cert.notAfter);
+    const notBefore = Date.parse(cert.notBefore);
+    if (Number.isFinite(notAfter) && notAfter < now) {
+      const days = Math.floor((now - notAfter) / DAY_MS);
+      out.push({
+        code: 'PH_TLS_EXPIRED',
+        detail: chainError === 'CERT_HAS_EXPIRED' ? chainError : null,
+        words: `${which} expired on ${date(cert.notAfter)}, ${days} day${days === 1 ? '' : 's'} ago.`,
+        next: 'Renew it on the server (or check this machine\'s clock).',
+      });
+    } else if (Number.isFinite(notBefore) && notBefore > now) {
+      out.push({
+        code: 'PH_TLS_NOT_YET_VALID',
+        detail: chainError === 'CERT_NOT_YET_VALID' ? chainError : null,
+        words: `${which} is not valid before ${date(cert.notBefore)}.`,
+        next: "Check this machine's clock and the server's (a certificate issued in the future is usually a clock that is wrong).",
+      });
+    }
+  });
+  return out;
+}
+
+function nameProblem(facts: TlsFacts): TlsProblem | null {
+  if (facts.nameError === null) return null;
+  const leaf = facts.chain[0];
+  const names = leaf ? namesOf(leaf) : [];
+  return {
+    code: 'PH_TLS_NAME_MISMATCH',
+    detail: facts.nameError,
+    words: names.length
+      ? `The certificate is for ${shortList(names)}, not ${facts.checkedName}.`
+      : `The certificate names no host, so it is not for ${facts.checkedName}.`,
+    next:
+      facts.servername === null
+        ? 'Connect by one of those names (an IP address is checked against the certificate\'s IP entries).'
+        : 'Connect by one of those names, or name the one the server should pick with --servername NAME.',
+  };
+}
+
+/** Every problem with the certificate, chain and dates and name alike, and the summary shown. */
+export function judgeTls(facts: TlsFacts, now: number): TlsReport {
+  const errors: TlsProblem[] = [];
+  const chain = facts.chainError === null ? null : chainProblem(facts.chainError, facts.chain);
+  if (chain) errors.push(chain);
+  errors.push(...datesProblems(facts.chain, now, facts.chainError));
+  // OpenSSL said the chain is bad in a way the dates did not explain: keep its word for it.
+  if (facts.chainError !== null && errors.length === 0) errors.push(chainProblem('default', facts.chain)!);
+  const name = nameProblem(facts);
+  if (name) errors.push(name);
+  return {
+    version: facts.version,
+    cipher: facts.cipher,
+    alpn: facts.alpn,
+    servername: facts.servername,
+    verified: errors.length === 0,
+    insecure: facts.insecure,
+    errors,
+    chain: facts.chain.map((c) => ({
+      ...c,
+      daysLeft: Math.floor((Date.parse(c.notAfter) - now) / DAY_MS),
+      outOfDate: Date.parse(c.notAfter) < now || Date.parse(c.notBefore) > now,
+    })),
+    handshakeMs: facts.handshakeMs,
+  };
+}
+
+const PROBLEM_LABELS: Record<TlsProblemCode, string> = {
+  PH_TLS_SELF_SIGNED: 'self-signed certificate',
+  PH_TLS_UNTRUSTED_CA: 'certificate from an untrusted CA',
+  PH_TLS_INCOMPLETE_CHAIN: 'incomplete certificate chain',
+  PH_TLS_EXPIRED: 'certificate expired',
+  PH_TLS_NOT_YET_VALID: 'certificate not yet valid',
+  PH_TLS_NAME_MISMATCH: 'certificate name mismatch',
+  PH_TLS_CERT_INVALID: 'certificate did not verify',
+};
+
+/** The verdict in a few words: "verified", or the problems. */
+export function verdictWords(r: TlsReport): string {
+  if (r.verified) return 'verified';
+  const problems = r.errors.map((e) => PROBLEM_LABELS[e.code]).join(', ');
+  return r.insecure ? `unverified (--insecure): ${problems}` : `not trusted: ${problems}`;
+}
+
+/** A certificate that did not verify, as the outcome of a connection that was refused for it. */
+export function untrustedOutcome(r: TlsReport): Outcome {
+  const first = r.errors[0]!;
+  return makeOutcome('tls-failure', first.code, {
+    label: `TLS certificate not trusted: ${r.errors.map((e) => PROBLEM_LABELS[e.code]).join(', ')}`,
+    meaning: r.errors.map((e) => e.words).join(' '),
+    next: `${first.next}${first.next.includes('--insecure') ? '' : ' -k/--insecure goes on anyway, the verdict still shown.'}`,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handshakes that fail: Node's codes (its OpenSSL reason, upper-cased) to words.
+
+export type TlsFailureCode =
+  | 'PH_TLS_PLAINTEXT'
+  | 'PH_TLS_VERSION'
+  | 'PH_TLS_CIPHER'
+  | 'PH_TLS_CLIENT_CERT_REQUIRED'
+  | 'PH_TLS_CLIENT_CERT_REJECTED'
+  | 'PH_TLS_TIMEOUT'
+  | 'PH_TLS_CLOSED'
+  | 'PH_TLS_ALERT'
+  | 'PH_TLS_HANDSHAKE';
+
+interface FailureRule {
+  code: TlsFailureCode;
+  label: string;
+  meaning: string;
+  next: string;
+}
+
+const PLAINTEXT: FailureRule = {
+  code: 'PH_TLS_PLAINTEXT',
+  label: 'TLS handshake failed: the service answered in plain text',
+  meaning: 'TCP connected, but what came back is not TLS: a plaintext service listens on this port.',
+  next: 'Is this the STARTTLS port (25, 587, 110, 143)? Try --starttls, or leave out --tls.',
+};
+
+const VERSION: FailureRule = {
+  code: 'PH_TLS_VERSION',
+  label: 'TLS handshake failed: no TLS version in common',
+  meaning: 'The server and porthole accept no TLS version in common (porthole accepts TLS 1.2 and 1.3 unless told otherwise).',
+  next: 'An old server may speak only TLS 1.0 or 1.1: --tls-min TLSv1 talks to it, if you must; else check --tls-min/--tls-max.',
+};
+
+const CIPHER: FailureRule = {
+  code: 'PH_TLS_CIPHER',
+  label: 'TLS handshake failed: no cipher in common',
+  meaning: 'The server refused the handshake: it shares no cipher (or key exchange) with porthole, or it wants something this client did not offer.',
+  next: 'Check the ciphers the server allows (openssl s_client -cipher); a server that wants a client certificate may say this too: --cert FILE --key FILE.',
+};
+
+const CLIENT_CERT: FailureRule = {
+  code: 'PH_TLS_CLIENT_CERT_REQUIRED',
+  label: 'TLS handshake failed: the server requires a client certificate',
+  meaning: 'The server asked for a client certificate and porthole had none to send.',
+  next: 'Give one with --cert FILE --key FILE.',
+};
+
+const CLIENT_CERT_REJECTED: FailureRule = {
+  code: 'PH_TLS_CLIENT_CERT_REJECTED',
+  label: 'TLS handshake failed: the server rejected the client certificate',
+  meaning: 'The server did not accept the client certificate porthole sent (not issued by a CA it trusts, expired, or not allowed).',
+  next: "Check which CA the server trusts for clients, and the certificate's dates and usage.",
+};
+
+const CLOSED: FailureRule = {
+  code: 'PH_TLS_CLOSED',
+  label: 'TLS handshake failed: the connection was closed during the handshake',
+  meaning: 'TCP connected, then the service closed or reset the connection before the TLS handshake finished: it may not speak TLS on this port, or it refused this client (its name, its TLS version).',
+  next: 'Check that the port speaks implicit TLS (443, 465, 993, 995), and the server\'s TLS logs; --starttls for a STARTTLS port.',
+};
+
+/** Node's codes for what OpenSSL said, by reason. */
+const HANDSHAKE_CODES: Record<string, FailureRule> = {
+  ERR_SSL_WRONG_VERSION_NUMBER: PLAINTEXT,
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: PLAINTEXT,
+  ERR_SSL_HTTP_REQUEST: PLAINTEXT,
+  ERR_SSL_RECORD_LAYER_FAILURE: PLAINTEXT,
+  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION: VERSION,
+  ERR_SSL_UNSUPPORTED_PROTOCOL: VERSION,
+  ERR_SSL_NO_PROTOCOLS_AVAILABLE: VERSION,
+  ERR_SSL_VERSION_TOO_LOW: VERSION,
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: CIPHER,
+  ERR_SSL_NO_SHARED_CIPHER: CIPHER,
+  ERR_SSL_NO_CIPHERS_AVAILABLE: CIPHER,
+  ERR_SSL_TLSV1_ALERT_INSUFFICIENT_SECURITY: CIPHER,
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: CLIENT_CERT,
+  ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE: CLIENT_CERT,
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: CLIENT_CERT_REJECTED,
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: CLIENT_CERT_REJECTED,
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN: CLIENT_CERT_REJECTED,
+  ERR_SSL_TLSV1_ALERT_ACCESS_DENIED: CLIENT_CERT_REJECTED,
+  ECONNRESET: CLOSED,
+  EPIPE: CLOSED,
+};
+
+/**
+ * A handshake that failed, as an outcome (exit 8). `code` is Node's error code; `sawBytes`: the
+ * peer had sent something before the failure; `clientCert`: porthole sent one (a TLS 1.3 server
+ * that rejects it says so only after the handshake looked done).
+ */
+export function handshakeOutcome(code: string, opts: { clientCert: boolean } = { clientCert: false }): Outcome {
+  let rule = HANDSHAKE_CODES[code];
+  // Without a certificate of ours, an alert about "the" certificate is about the one we lack.
+  if (rule === CLIENT_CERT_REJECTED && !opts.clientCert) rule = CLIENT_CERT;
+  if (rule === undefined) {
+    const alert = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_(.+)$/.exec(code);
+    return makeOutcome('tls-failure', alert ? 'PH_TLS_ALERT' : 'PH_TLS_HANDSHAKE', {
+      label: alert ? `TLS handshake failed: the server sent the alert "${alert[1]!.toLowerCase().replaceAll('_', ' ')}"` : `TLS handshake failed (${code})`,
+      meaning: 'TCP connected, but the TLS handshake did not complete.',
+      next: 'openssl s_client -connect HOST:PORT shows the handshake in detail; check the server\'s TLS logs.',
+    });
+  }
+  return makeOutcome('tls-failure', rule.code, { label: rule.label, meaning: rule.meaning, next: rule.next });
+}
+
+/** The server never answered the handshake within the connect timeout. */
+export function handshakeTimeoutOutcome(seconds: string): Outcome {
+  return makeOutcome('tls-failure', 'PH_TLS_TIMEOUT', {
+    label: `TLS handshake timed out after ${seconds}: the service never answered it`,
+    meaning: 'TCP connected, but nothing answered the TLS handshake: most often a plaintext service that waits for the client to speak first (HTTP, or a STARTTLS port).',
+    next: 'Is this the STARTTLS port? Try --starttls, or leave out --tls; or raise -w if the server is slow.',
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS versions as the command line names them.
+
+export type TlsVersion = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+export const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** "1.2", "tls1.2", "TLSv1.2", "tlsv1" -> Node's name; null when it names no TLS version. */
+export function parseTlsVersion(text: string): TlsVersion | null {
+  const m = /^(?:tls\s*v?)?\s*1(?:\.([0-3]))?$/i.exec(text.trim());
+  if (!m) return null;
+  const minor = m[1] ?? '0';
+  return minor === '0' ? 'TLSv1' : (`TLSv1.${minor}` as TlsVersion);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The certificate's signature algorithm, which Node 20's X509Certificate does not expose: read
+// from the DER (Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }).
+
+const SIGNATURE_OIDS: Record<string, string> = {
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
+  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.10': 'rsassaPss',
+  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
+  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
+  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
+  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
+  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
+  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+  '1.3.101.112': 'ED25519',
+  '1.3.101.113': 'ED448',
+};
+
+/** A DER element's content range at `at`: [start of content, end], or null if malformed. */
+function element(der: Uint8Array, at: number): { tag: number; start: number; end: number } | null {
+  if (at + 2 > der.length) return null;
+  const tag = der[at]!;
+  let len = der[at + 1]!;
+  let start = at + 2;
+  if (len & 0x80) {
+    const bytes = len & 0x7f;
+    if (bytes === 0 || bytes > 4 || start + bytes > der.length) return null;
+    len = 0;
+    for (let i = 0; i < bytes; i++) len = len * 256 + der[start + i]!;
+    start += bytes;
+  }
+  const end = start + len;
+  return end > der.length ? null : { tag, start, end };
+}
+
+function oidText(bytes: Uint8Array): string {
+  const parts: number[] = [];
+  let value = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    value = value * 128 + (bytes[i]! & 0x7f);
+    if ((bytes[i]! & 0x80) === 0) {
+      if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+      else parts.push(value);
+      value = 0;
+    }
+  }
+  return parts.join('.');
+}
+
+/** The certificate's signature algorithm by name (its OID when unknown); 'unknown' if the DER is not a certificate. */
+export function signatureAlgorithmOf(der: Uint8Array): string {
+  const cert = element(der, 0);
+  if (!cert || cert.tag !== 0x30) return 'unknown';
+  const tbs = element(der, cert.start);
+  if (!tbs) return 'unknown';
+  const alg = element(der, tbs.end);
+  if (!alg || alg.tag !== 0x30) return 'unknown';
+  const oid = element(der, alg.start);
+  if (!oid || oid.tag !== 0x06) return 'unknown';
+  const text = oidText(der.subarray(oid.start, oid.end));
+  return SIGNATURE_OIDS[text] ?? text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The chain as people read it.
+
+function keyWords(c: CertInfo): string {
+  if (c.curve) return `${c.keyType.toUpperCase()} ${c.curve}`;
+  return c.keyBits ? `${c.keyType.toUpperCase()} ${c.keyBits}` : c.keyType.toUpperCase();
+}
+
+function daysWords(days: number): string {
+  if (days < 0) return `expired ${-days} day${days === -1 ? '' : 's'} ago`;
+  return `${days} day${days === 1 ? '' : 's'} left`;
+}
+
+/**
+ * The one-line summary: version, cipher, verdict, and the leaf's subject, issuer and days left.
+ * Without the verdict where the line says it already (a refused certificate's outcome).
+ */
+export function tlsSummary(r: TlsReport, opts: { verdict?: boolean } = {}): string {
+  const leaf = r.chain[0];
+  const alpn = r.alpn ? `, ALPN ${r.alpn}` : '';
+  const verdict = opts.verdict === false ? '' : `, ${verdictWords(r)}`;
+  const who = leaf ? `; ${commonName(leaf.subject)}, issued by ${commonName(leaf.issuer)}, ${daysWords(leaf.daysLeft)}` : '';
+  return `${r.version} ${r.cipher}${alpn}${verdict}${who}`;
+}
+
+/** The whole chain, leaf first, a few lines a certificate, with the problems marked. */
+export function chainLines(r: TlsReport): string[] {
+  const out: string[] = [`${r.version} ${r.cipher}${r.alpn ? `, ALPN ${r.alpn}` : ''}${r.servername ? `, SNI ${r.servername}` : ', no SNI'}: ${verdictWords(r)}`];
+  for (const e of r.errors) out.push(`  ! ${e.words} ${e.next}`);
+  r.chain.forEach((c, i) => {
+    const role = i === 0 ? 'leaf' : c.selfIssued ? 'root' : 'intermediate';
+    const expired = c.outOfDate ? ' !' : '';
+    out.push(`${i}. ${role}: ${oneLineDn(c.subject)}`);
+    out.push(`   issuer ${oneLineDn(c.issuer)}`);
+    if (c.sans.length) out.push(`   names ${shortList(c.sans.map((s) => s.replace(/^(DNS|IP Address):/, '')), 8)}`);
+    out.push(`   valid ${date(c.notBefore)} to ${date(c.notAfter)} (${daysWords(c.daysLeft)})${expired}`);
+    out.push(`   key ${keyWords(c)}, signed ${c.signatureAlgorithm}, serial ${c.serial}`);
+    out.push(`   sha256 ${c.sha256}`);
+  });
+  return out;
+}
+
+/** The `tls` object of `--json`. */
+export function tlsRecord(r: TlsReport): Record<string, unknown> {
+  return {
+    version: r.version,
+    cipher: r.cipher,
+    alpn: r.alpn,
+    servername: r.servername,
+    verified: r.verified,
+    insecure: r.insecure,
+    handshakeMs: Math.round(r.handshakeMs * 1000) / 1000,
+    errors: r.errors.map((e) => ({ code: e.code, detail: e.detail, words: e.words, next: e.next })),
+    chain: r.chain.map((c) => ({
+      subject: oneLineDn(c.subject),
+      issuer: oneLineDn(c.issuer),
+      sans: c.sans,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+      daysLeft: c.daysLeft,
+      keyType: c.keyType,
+      keyBits: c.keyBits,
+      curve: c.curve,
+      signatureAlgorithm: c.signatureAlgorithm,
+      sha256: c.sha256,
+      serial: c.serial,
+    })),
+  };
+}
