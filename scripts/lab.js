@@ -2,6 +2,7 @@
 // Runs the practice lab (dist/lab) in the foreground: prints where each scenario listens and how to
 // try it, then stays up until Ctrl+C or SIGTERM, and closes cleanly.
 
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const HELP = `Usage: npm run lab -- [options]
@@ -50,7 +51,7 @@ try {
   if (err.code === 'ERR_MODULE_NOT_FOUND') fail('dist/lab/lab.js is missing: run `npm run build` first.', 1);
   throw err;
 }
-const { startLab, DEFAULT_BASE_PORT, DEFAULT_LAB_HOST, PRACTICE_ACCOUNTS, LAB_DOMAIN } = labModule;
+const { startLab, DEFAULT_BASE_PORT, DEFAULT_LAB_HOST, PRACTICE_ACCOUNTS, LAB_DOMAIN, LAB_CA } = labModule;
 
 const number = (flag, text) => {
   if (text === undefined) return undefined;
@@ -125,6 +126,8 @@ process.stdout.write(
     '',
     `practice logins (POP3, IMAP): ${accounts}`,
     `mail sent over SMTP to alice@${LAB_DOMAIN} or bob@${LAB_DOMAIN} lands in those mailboxes.`,
+    `SMTP, POP3 and IMAP offer STARTTLS, with a certificate of the lab's own test CA: trust it with`,
+    `  --ca ${path.relative(process.cwd(), LAB_CA) || LAB_CA} (for the lab on loopback only), e.g. porthole --starttls auto --ca ... ${lab.host} ${lab.ports.smtp || 2525}`,
     '',
     'Ctrl+C stops the lab.',
     '',

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const { startLab } = await import(new URL('../dist/lab/lab.js', import.meta.url).href).catch(() => {
+const { startLab, LAB_CA } = await import(new URL('../dist/lab/lab.js', import.meta.url).href).catch(() => {
   process.stderr.write('start: dist/ is missing: run `npm install` (it builds) or `npm run build` first.\n');
   process.exit(1);
 });
@@ -26,7 +26,8 @@ function porthole(args, input) {
 let code = 0;
 if (process.stdin.isTTY && process.stdout.isTTY) {
   process.stdout.write(`porthole practice lab on 127.0.0.1: opening its SMTP server (port ${port('smtp')}).\n`);
-  code = await porthole(['127.0.0.1', port('smtp')]);
+  // The lab's test CA, trusted for this session: `starttls` in the prompt verifies.
+  code = await porthole(['--ca', LAB_CA, '127.0.0.1', port('smtp')]);
 } else {
   const probe = ['smtp', 'pop3', 'imap', 'http', 'close', 'reset', 'filtered'];
   process.stdout.write(`$ porthole -z -w 1 127.0.0.1 ${probe.map(port).join(' ')}\n`);

@@ -68,6 +68,7 @@ function parser(argv: string[]) {
     .option('q', { alias: 'quit-after', type: 'string', describe: 'Pipe: quit SECONDS after stdin ends, whatever the peer does (nc -q)' })
     .option('N', { type: 'boolean', hidden: true, describe: 'nc -N: half-close when stdin ends (the default)' })
     .option('tls', { alias: 'ssl', type: 'boolean', describe: 'TLS right after connecting (implicit TLS: 443, 465, 993, 995), in every mode' })
+    .option('starttls', { type: 'string', describe: 'Plaintext first, then the protocol\'s upgrade, then TLS: smtp, pop3, imap, ftp or auto' })
     .option('ca', { type: 'string', describe: "TLS: trust this CA (PEM file) too, beside the system's and Node's" })
     .option('insecure', { alias: 'k', type: 'boolean', describe: 'TLS: go on when the certificate does not verify (the verdict is still shown)' })
     .option('servername', { type: 'string', describe: "TLS: the name sent as SNI and checked [default: the host, none for an IP address]" })
@@ -109,7 +110,7 @@ async function run(opts: Options): Promise<number> {
         const { startConnect } = await import('./io/session.js');
         const early = startConnect({ host: s.host, port: s.port, family: s.family, connectTimeoutMs: s.connectTimeoutMs, paused: true, ...(dial ? { dial } : {}) });
         const { runTui } = await import('./modes/tui.js');
-        return await runTui(s, lease, early, dial);
+        return await runTui(s, lease, early, tls ?? undefined);
       } catch (err) {
         // Off the alternate screen first, or the message below goes with it.
         lease.release();

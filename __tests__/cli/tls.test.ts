@@ -1,5 +1,6 @@
 // Implicit TLS end to end: the built CLI against `openssl s_server` on 127.0.0.1, with
 // certificates the test makes (a root, an intermediate, and leaves good and bad).
+import { LAB_CA, startLab, type Lab } from '../../src/lab/lab.js';
 import { runCli } from '../helpers/cli.js';
 import { makePki, opensslMissing, sServer, type Pki, type SServer } from '../helpers/pki.js';
 import { describeRequiring } from '../helpers/prerequisite.js';
@@ -203,3 +204,48 @@ async function hostileCert(pki: Pki): Promise<{ cert: string; key: string }> {
   return { cert, key };
 }
 
+
+describe('STARTTLS against the lab', () => {
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab({ only: ['smtp', 'pop3', 'imap', 'http'] });
+  });
+  afterAll(() => lab.close());
+
+  test('probe --starttls auto: each protocol told from its greeting, upgraded and verified with the lab CA', async () => {
+    for (const [name, greeting] of [
+      ['smtp', /^220 lab\.porthole\.test ESMTP/],
+      ['pop3', /^\+OK Porthole Lab POP3 ready/],
+      ['imap', /^\* OK \[CAPABILITY IMAP4rev1 ID UNSELECT STARTTLS\]/],
+    ] as const) {
+      const r = await runCli(['-z', '--json', '--starttls', 'auto', '--ca', LAB_CA, '127.0.0.1', String(lab.ports[name])]);
+      expect({ name, code: r.code }).toEqual({ name, code: 0 });
+      const rec = JSON.parse(r.stdout);
+      expect(rec.banner).toMatch(greeting);
+      expect(rec.tls).toMatchObject({ verified: true, version: 'TLSv1.3' });
+      expect(rec.tls.chain[0].subject).toBe('CN=lab.porthole.test, O=porthole lab');
+    }
+  });
+
+  test('a service without STARTTLS (HTTP): a clear failure, exit 8, no hang', async () => {
+    const r = await runCli(['-z', '--starttls', 'smtp', '-w', '2', '127.0.0.1', String(lab.ports.http)]);
+    expect(r.code).toBe(8);
+    expect(r.stdout).toMatch(/STARTTLS (timed out|not possible)/);
+    expect(r.ms).toBeLessThan(6000);
+  });
+
+  test('pipe --starttls smtp: the plaintext dialogue stays off stdout, the mail goes over TLS and is received with ESMTPS', async () => {
+    const mail = 'EHLO me.test\r\nMAIL FROM:<me@example.test>\r\nRCPT TO:<alice@lab.porthole.test>\r\nDATA\r\nSubject: starttls\r\n\r\nover TLS\r\n.\r\nQUIT\r\n';
+    const r = await runCli(['--starttls', 'smtp', '--ca', LAB_CA, '-C', '127.0.0.1', String(lab.ports.smtp)], { input: mail.replace(/\r\n/g, '\n') });
+    expect(r.code).toBe(0);
+    // Only what came over TLS: the EHLO reply without STARTTLS, the delivery, the goodbye.
+    expect(r.stdout).not.toMatch(/^220 lab\.porthole\.test ESMTP/m);
+    expect(r.stdout).not.toMatch(/STARTTLS/);
+    expect(r.stdout).toMatch(/250 2\.0\.0 Ok: queued as \w+\r\n221 2\.0\.0 Bye/);
+    const pop = await runCli(['127.0.0.1', String(lab.ports.pop3)], { input: 'USER alice\r\nPASS wonderland\r\nLIST\r\nQUIT\r\n' });
+    const count = Number(/\+OK (\d+) messages/.exec(pop.stdout)?.[1]);
+    const retr = await runCli(['127.0.0.1', String(lab.ports.pop3)], { input: `USER alice\r\nPASS wonderland\r\nRETR ${count}\r\nQUIT\r\n` });
+    expect(retr.stdout).toMatch(/with ESMTPS id/);
+    expect(retr.stdout).toMatch(/Subject: starttls/);
+  });
+});

@@ -106,6 +106,7 @@ test('TLS options: defaults, versions as written, ALPN lists, and in every mode 
   const plain = opts({ host: 'h', ports: ['993'] });
   expect(plain.session.tls).toEqual({
     implicit: false,
+    starttls: null,
     caFiles: [],
     insecure: false,
     servername: null,
@@ -118,6 +119,7 @@ test('TLS options: defaults, versions as written, ALPN lists, and in every mode 
   const o = opts({ host: 'h', ports: ['443'], tls: true, ca: ['a.pem', 'b.pem'], insecure: true, servername: 'www.example.test', alpn: ['h2,http/1.1'], tlsMin: '1.0', tlsMax: 'tls1.2', cert: 'c.pem', key: 'k.pem' });
   expect(o.session.tls).toEqual({
     implicit: true,
+    starttls: null,
     caFiles: ['a.pem', 'b.pem'],
     insecure: true,
     servername: 'www.example.test',
@@ -138,4 +140,8 @@ test('bad TLS options are usage errors that name the flag', () => {
   fails({ host: 'h', tlsMin: '1.3', tlsMax: '1.1' }, /--tls-min TLSv1\.3 is above --tls-max TLSv1\.1/);
   fails({ host: 'h', ca: '' }, /--ca needs a value/);
   fails({ host: 'h', alpn: 'x'.repeat(256) }, /--alpn: a protocol name is at most 255 bytes/);
+  fails({ host: 'h', tls: true, starttls: 'smtp' }, /--tls and --starttls exclude each other/);
+  fails({ host: 'h', starttls: 'xmpp' }, /--starttls needs smtp, pop3, imap, ftp or auto, not "xmpp"/);
+  expect(opts({ host: 'h', starttls: 'POP' }).session.tls.starttls).toBe('pop3');
+  expect(opts({ host: 'h', starttls: 'auto' }).pipe.tls.starttls).toBe('auto');
 });

@@ -10,6 +10,7 @@ import { describeRequiring } from '../helpers/prerequisite.js';
 
 const PART: TlsPart = {
   implicit: true,
+  starttls: null,
   caFiles: [],
   insecure: false,
   servername: null,

@@ -45,7 +45,7 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     t.type('EHLO me');
     await t.waitFor(/> EHLO me/);
     t.keys('Enter');
-    s = await t.waitFor(/250 8BITMIME/);
+    s = await t.waitFor(/250 STARTTLS/);
     expect(s).toMatch(/^EHLO me$/m);
     expect(s).toMatch(/out 9 B/);
   });

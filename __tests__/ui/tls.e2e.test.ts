@@ -2,6 +2,7 @@
 // summary in the pane, the chain behind `tls` in the prompt, and a refused certificate explained.
 import fs from 'node:fs';
 import tls from 'node:tls';
+import { LAB_CA, startLab, type Lab } from '../../src/lab/lab.js';
 import { makePki, opensslMissing, type Pki } from '../helpers/pki.js';
 import { describeRequiring } from '../helpers/prerequisite.js';
 import { Tui, tmuxMissing } from '../helpers/tmux.js';
@@ -28,13 +29,16 @@ describeRequiring([tmuxMissing(), opensslMissing()], 'the session over TLS in a 
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     return (server.address() as { port: number }).port;
   };
-  beforeAll(() => {
+  let lab: Lab;
+  beforeAll(async () => {
     pki = makePki();
+    lab = await startLab({ only: ['smtp', 'imap'] });
   });
   afterEach(() => tuis.splice(0).forEach((t) => t.kill()));
   afterAll(async () => {
     raw.forEach((c) => c.destroy());
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    await lab?.close();
     pki?.cleanup();
   });
 
@@ -85,5 +89,67 @@ describeRequiring([tmuxMissing(), opensslMissing()], 'the session over TLS in a 
     const s = await t.waitFor(/^\* OK \[CAPABILITY IMAP4rev1\] porthole test IMAPS ready$/m);
     expect(s).toMatch(/TLSv1\.3 unverified \(--insecure\): self-signed certificate/);
     expect(s).toMatch(/TLS problem: The certificate \(localhost\) is self-signed/);
+  });
+
+  test('`starttls` mid-session on SMTP: the go-ahead, TLS verified, and EHLO offered in the input line', async () => {
+    const t = open(['--ca', LAB_CA, '127.0.0.1', String(lab.ports.smtp)]);
+    await t.waitFor(/^220 lab\.porthole\.test/m);
+    const log = `${pki.dir}/session.log`;
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type(`log ${log}`);
+    t.keys('Enter');
+    await t.waitFor(/Writing a transcript/);
+    t.type('EHLO me.test');
+    t.keys('Enter');
+    await t.waitFor(/^250 STARTTLS$/m);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type('starttls');
+    t.keys('Enter');
+    let s = await t.waitFor(/SMTP starts afresh over TLS: send EHLO again/);
+    expect(s).toMatch(/^STARTTLS$/m);
+    expect(s).toMatch(/^220 2\.0\.0 Ready to start TLS$/m);
+    expect(s).toMatch(/TLS: TLSv1\.3 TLS_\S+, verified; lab\.porthole\.test, issued by porthole lab test CA/);
+    expect(s).toMatch(/in [\d.]+ ms, TLSv1\.3 verified/);
+    expect(s).toMatch(/^> EHLO \S+/m);
+    t.keys('Enter');
+    s = await t.waitFor(/^250 8BITMIME$/m);
+    expect(s.split('250 STARTTLS').length).toBe(2);
+    // The transcript tells plaintext from TLS, as swaks does.
+    const text = fs.readFileSync(log, 'utf8');
+    expect(text).toMatch(/^ -> STARTTLS$/m);
+    expect(text).toMatch(/^<- {2}220 2\.0\.0 Ready to start TLS$/m);
+    expect(text).toMatch(/^ ~> EHLO \S+$/m);
+    expect(text).toMatch(/^<~ {2}250 8BITMIME$/m);
+  });
+
+  test('--starttls imap: the dialogue in the pane, then the session over TLS; `starttls` again is refused', async () => {
+    const t = open(['--starttls', 'imap', '--ca', LAB_CA, '127.0.0.1', String(lab.ports.imap)]);
+    let s = await t.waitFor(/IMAP over TLS: ask CAPABILITY again/);
+    expect(s).toMatch(/^ph1 CAPABILITY$/m);
+    expect(s).toMatch(/^ph2 OK Begin TLS negotiation now$/m);
+    t.type('a1 LOGIN alice wonderland');
+    t.keys('Enter');
+    await t.waitFor(/a1 OK \[CAPABILITY IMAP4rev1 ID UNSELECT\] Logged in/);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type('starttls');
+    t.keys('Enter');
+    s = await t.waitFor(/Already over TLS/);
+  });
+
+  test('`starttls now` after a STARTTLS typed by hand and its 220', async () => {
+    const t = open(['--ca', LAB_CA, '127.0.0.1', String(lab.ports.smtp)]);
+    await t.waitFor(/^220 lab\.porthole\.test/m);
+    t.type('STARTTLS');
+    t.keys('Enter');
+    await t.waitFor(/^220 2\.0\.0 Ready to start TLS$/m);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type('starttls now');
+    t.keys('Enter');
+    const s = await t.waitFor(/TLS: TLSv1\.3 \S+, verified/);
+    expect(s).toMatch(/TLS now, without asking/);
   });
 });

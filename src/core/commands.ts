@@ -4,6 +4,7 @@
 import { checkEncoding } from './codec.js';
 import { parseHost, parsePort } from './target.js';
 import { UsageError, type CommandCode } from './errors.js';
+import { parseStartTlsProtocol, STARTTLS_PROTOCOLS, type StartTlsProtocol } from './starttls.js';
 
 /** A parsed command, ready for the session to carry out. */
 export type Command =
@@ -13,6 +14,7 @@ export type Command =
   | { type: 'reconnect' }
   | { type: 'status' }
   | { type: 'tls' }
+  | { type: 'starttls'; how: StartTlsProtocol | 'auto' | 'now' }
   | { type: 'send'; what: 'eof' }
   | { type: 'send'; what: 'bytes'; bytes: Uint8Array; label: string }
   | { type: 'mode'; mode: 'line' | 'char' }
@@ -96,6 +98,20 @@ export const COMMANDS: readonly Spec[] = [
   },
   { name: 'reconnect', args: '', help: 'connect again to the same host and port', parse: noArgs('reconnect', { type: 'reconnect' }) },
   { name: 'status', args: '', help: 'show the connection, counters and settings', parse: noArgs('status', { type: 'status' }) },
+  {
+    name: 'starttls',
+    args: '[smtp|pop3|imap|ftp|now]',
+    help: "upgrade to TLS: the protocol's STARTTLS (detected if not named), or now, after a go-ahead you got by hand",
+    words: [...STARTTLS_PROTOCOLS, 'auto', 'now'],
+    parse: (args) => {
+      if (args.length > 1) bad('PH_BAD_ARGUMENT', 'usage: starttls [smtp|pop3|imap|ftp|now]');
+      if (args[0] === undefined) return { type: 'starttls', how: 'auto' };
+      if (args[0].toLowerCase() === 'now') return { type: 'starttls', how: 'now' };
+      const how = parseStartTlsProtocol(args[0]);
+      if (how === null) bad('PH_BAD_ARGUMENT', `starttls: ${STARTTLS_PROTOCOLS.join(', ')}, auto or now, not "${args[0]}"`);
+      return { type: 'starttls', how: how! };
+    },
+  },
   { name: 'tls', args: '', help: "show the TLS session: version, cipher, verdict and the certificate chain", parse: noArgs('tls', { type: 'tls' }) },
   {
     name: 'send',

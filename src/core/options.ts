@@ -6,6 +6,7 @@ import { checkEncoding, type LineEnding } from './codec.js';
 import { UsageError } from './errors.js';
 import { parseHost, parsePort, parsePortSpec } from './target.js';
 import { parseTlsVersion, TLS_VERSIONS, type TlsVersion } from './tls.js';
+import { parseStartTlsProtocol, STARTTLS_PROTOCOLS, type StartTlsProtocol } from './starttls.js';
 
 /** One layer of what was asked for, loosely typed as yargs (or a config file) hands it over. */
 export interface RawArgs {
@@ -41,6 +42,7 @@ export interface RawArgs {
   key?: unknown;
   tlsMin?: unknown;
   tlsMax?: unknown;
+  starttls?: unknown;
 }
 
 export type Mode = 'probe' | 'pipe' | 'tui';
@@ -58,6 +60,8 @@ export interface Terminal {
 export interface TlsPart {
   /** --tls: the handshake right after TCP connects (implicit TLS). */
   implicit: boolean;
+  /** --starttls: plaintext first, the protocol's own upgrade, then TLS; null without. */
+  starttls: StartTlsProtocol | 'auto' | null;
   caFiles: string[];
   /** -k: go on when the certificate does not verify; the verdict is still shown. */
   insecure: boolean;
@@ -171,9 +175,23 @@ function keepOutput(value: unknown): number | 'screen' {
   return Number(t);
 }
 
+/** No TLS asked for: what a STARTTLS typed in the prompt uses then (the system's trust store). */
+export const DEFAULT_TLS: TlsPart = {
+  implicit: false,
+  starttls: null,
+  caFiles: [],
+  insecure: false,
+  servername: null,
+  alpn: [],
+  certFile: null,
+  keyFile: null,
+  minVersion: 'TLSv1.2',
+  maxVersion: 'TLSv1.3',
+};
+
 /** TLS material must be read: for --tls, and for files given (an unreadable one is said at once). */
 export function needsTlsConfig(part: TlsPart): boolean {
-  return part.implicit || part.caFiles.length > 0 || part.certFile !== null;
+  return part.implicit || part.starttls !== null || part.caFiles.length > 0 || part.certFile !== null;
 }
 
 function tlsVersion(value: unknown, flag: string, fallback: TlsVersion): TlsVersion {
@@ -200,10 +218,17 @@ function tlsPart(raw: RawArgs): TlsPart {
   if (TLS_VERSIONS.indexOf(minVersion) > TLS_VERSIONS.indexOf(maxVersion)) {
     throw new UsageError('PH_BAD_OPTION', `--tls-min ${minVersion} is above --tls-max ${maxVersion}`);
   }
+  let starttls: TlsPart['starttls'] = null;
+  if (raw.starttls !== undefined) {
+    starttls = parseStartTlsProtocol(String(raw.starttls));
+    if (starttls === null) throw new UsageError('PH_BAD_OPTION', `--starttls needs ${STARTTLS_PROTOCOLS.join(', ')} or auto, not "${String(raw.starttls)}"`);
+    if (raw.tls === true) throw new UsageError('PH_BAD_OPTION', '--tls and --starttls exclude each other (--tls: TLS at once; --starttls: plaintext first, then TLS)');
+  }
   const alpn = list(raw.alpn).flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean);
   for (const a of alpn) if (a.length > 255) throw new UsageError('PH_BAD_OPTION', `--alpn: a protocol name is at most 255 bytes, not "${a.slice(0, 20)}..."`);
   return {
     implicit: raw.tls === true,
+    starttls,
     caFiles: list(raw.ca).map((f) => text(f, '--ca')!),
     insecure: raw.insecure === true,
     servername: raw.servername === undefined ? null : String(raw.servername),

@@ -1,5 +1,6 @@
 // A session transcript as swaks writes one: each line marked with its direction ("<- " what the
-// peer sent, " -> " what we sent, "=== " porthole's own notes), safe to cat on a terminal, and true
+// peer sent, " -> " what we sent, "<~ " and " ~> " the same over TLS, "=== " porthole's own
+// notes), safe to cat on a terminal, and true
 // to the wire's line endings. Lines come from the shared line assembler, so a CRLF cut between two
 // reads is one line end here as on screen.
 
@@ -9,13 +10,15 @@ import { toVisible } from './sanitize.js';
 export type Direction = 'in' | 'out' | 'info';
 
 export const MARKS: Readonly<Record<Direction, string>> = { in: '<-  ', out: ' -> ', info: '=== ' };
+/** Over TLS, as swaks marks it: what crossed the wire encrypted. */
+export const TLS_MARKS: Readonly<Record<Direction, string>> = { in: '<~  ', out: ' ~> ', info: '=== ' };
 /** A line that ended with a bare LF; CRLF, the protocols' own ending, is left unmarked. */
 export const BARE_LF_MARK = '\u240a';
 /** A line cut by the other direction before its end arrived; its rest follows on a new line. */
 export const CUT_MARK = '\u2026';
 
 /** The key to the marks, written once at the top of a transcript. */
-export const LEGEND = `lines end CRLF unless marked: ${BARE_LF_MARK} bare LF, ${CUT_MARK} no line end yet (the other side spoke first)`;
+export const LEGEND = `<- and -> in plain text, <~ and ~> over TLS; lines end CRLF unless marked: ${BARE_LF_MARK} bare LF, ${CUT_MARK} no line end yet (the other side spoke first)`;
 
 /**
  * Transcript text, written through `write` as it goes (the caller decides where: a file, a test's
@@ -27,8 +30,14 @@ export class Transcript {
   private open: Direction | null = null;
   /** Directions whose line was cut by another and has not ended yet. */
   private readonly cut = new Set<Direction>();
+  private marks = MARKS;
 
   constructor(private readonly write: (text: string) => void) {}
+
+  /** What follows crossed the wire over TLS (or, false, in plain text again). */
+  setTls(on: boolean): void {
+    this.marks = on ? TLS_MARKS : MARKS;
+  }
 
   /** A line sink for one direction: what the line assembler gives for that direction. */
   sink(dir: 'in' | 'out'): LineSink {
@@ -65,7 +74,7 @@ export class Transcript {
       this.write(`${CUT_MARK}\n`);
       this.cut.add(this.open);
     }
-    this.write(MARKS[dir] + (this.cut.has(dir) ? CUT_MARK : ''));
+    this.write(this.marks[dir] + (this.cut.has(dir) ? CUT_MARK : ''));
     this.open = dir;
   }
 }

@@ -38,6 +38,9 @@ import { fileLog, type LogFile } from './log-file.js';
 import type { Family, Resolver } from './resolver.js';
 import { startConnect, type Connection, type PendingConnect } from './session.js';
 import type { Dial } from './transport.js';
+import type { TlsConfig } from './tls.js';
+import { DEFAULT_TLS, type TlsPart } from '../core/options.js';
+import { detectProtocol, unknownProtocol, type StartTlsProtocol } from '../core/starttls.js';
 
 export interface ControllerOptions {
   target: Target;
@@ -59,6 +62,10 @@ export interface ControllerOptions {
   openLog?: (path: string) => LogFile;
   /** The protocol filter of each new connection, in the pipeline's filter slot (telnet next). */
   filter?: () => ProtocolFilter;
+  /** TLS as asked for on the command line: --starttls on each new connection, and `starttls`. */
+  tls?: TlsPart;
+  /** The TLS material read already (the command line's files); else read at the first STARTTLS. */
+  tlsConfig?: TlsConfig;
 }
 
 /**
@@ -117,6 +124,8 @@ export class SessionController implements SessionView {
   private readonly listeners = new Set<() => void>();
   private snapshot: Snapshot;
   private readonly frame: FrameClock;
+  /** TLS material, read at the first STARTTLS unless the command line read it. */
+  private tlsConfig: TlsConfig | undefined;
   private readonly clock: Clock;
   private readonly wall: () => number;
   private readonly defer: (fn: () => void) => void;
@@ -131,6 +140,7 @@ export class SessionController implements SessionView {
   readonly done: Promise<number>;
 
   constructor(private readonly opts: ControllerOptions) {
+    this.tlsConfig = opts.tlsConfig;
     this.clock = opts.clock ?? realClock;
     this.wall = opts.wallClock ?? Date.now;
     this.defer = opts.defer ?? setImmediate;
@@ -242,6 +252,9 @@ export class SessionController implements SessionView {
       case 'status':
         for (const line of statusReport(this.statusInput())) this.note('info', line);
         return;
+      case 'starttls':
+        void this.startTls(e.how, false);
+        return;
       case 'set-encoding': {
         const link = this.link;
         if (link) this.takeText(link, link.inbound.setEncoding(e.encoding));
@@ -336,8 +349,75 @@ export class SessionController implements SessionView {
           return;
       }
     });
+    // --starttls: the dialogue takes the greeting through its hold, so it begins before any read.
+    const starttls = this.opts.tls?.starttls;
+    if (starttls) void this.startTls(starttls, true);
     // (A connect adopted after its peer's FIN or reset: Connection.on told this listener already.)
-    if (!c.closed) c.resumeReading();
+    else if (!c.closed) c.resumeReading();
+  }
+
+  /**
+   * STARTTLS on the live connection: `full` from the greeting on (--starttls), else the upgrade
+   * command alone (`starttls` in the prompt), or `now` at once. What porthole sends goes through
+   * the pipeline and shows as sent; what the server says shows as ever, up to its go-ahead.
+   */
+  private async startTls(how: StartTlsProtocol | 'auto' | 'now', full: boolean): Promise<void> {
+    const link = this.link;
+    if (!link) return;
+    const target = this.state.conn.target;
+    const { startTls, upgradeNow, localName } = await import('./starttls.js');
+    let config: TlsConfig;
+    try {
+      config = this.tlsConfig ??= (await import('./tls.js')).loadTlsConfig(this.opts.tls ?? DEFAULT_TLS);
+    } catch (err) {
+      this.note('info', `STARTTLS not begun: ${(err as Error).message}.`);
+      if (full && !link.conn.closed) link.conn.resumeReading();
+      return;
+    }
+    if (this.link !== link) return;
+    const ehloName = localName();
+    const protocol = how === 'now' ? null : how === 'auto' ? detectProtocol(target.port, this.state.conn.phase === 'connected' ? this.state.conn.banner : null) : how;
+    if (how === 'auto' && !full && protocol === null) {
+      const greeting = this.state.conn.phase === 'connected' ? this.state.conn.banner : null;
+      const o = unknownProtocol(target.port, greeting);
+      return this.dispatch({ type: 'starttls-failed', outcome: o, tls: null, closed: false });
+    }
+    this.dispatch({ type: 'starttls-began', protocol: how === 'now' ? null : (protocol ?? 'smtp') });
+    const run = {
+      config,
+      host: target.host,
+      port: target.port,
+      timeoutMs: this.opts.connectTimeoutMs,
+      ehloName,
+      clock: this.clock,
+    };
+    const r =
+      how === 'now'
+        ? await upgradeNow(link.conn, run)
+        : await startTls(link.conn, {
+            ...run,
+            protocol: protocol ?? 'auto',
+            full,
+            send: (text) => this.sendRaw(link, text),
+          });
+    if (this.link !== link) return;
+    if (!r.ok) return this.dispatch({ type: 'starttls-failed', outcome: r.outcome, tls: r.tls ?? null, closed: r.closed });
+    this.log?.transcript.setTls(true);
+    this.dispatch({ type: 'tls-up', tls: r.tls, protocol: r.protocol, discarded: r.discarded, ehloName });
+  }
+
+  /** A line porthole sends on the user's behalf (a STARTTLS dialogue): through the pipeline, shown as sent. */
+  private sendRaw(link: Link, text: string): void {
+    link.conn.write(link.outbound.data(Buffer.from(text, 'latin1')));
+    link.spoke = true;
+    const shown = text.replace(/\r?\n$/, '');
+    this.store.appendLine(shown, 'out', this.wall());
+    const t = this.log?.transcript;
+    if (t) {
+      t.text('out', shown);
+      t.end('out', 'crlf');
+    }
+    this.frame.changed();
   }
 
   private linkClosed(link: Link, outcome: Outcome | null): void {

@@ -447,6 +447,25 @@ export class Connection {
     });
   }
 
+  /** Ends a hold that has not cut yet (the server refused the upgrade): bytes flow as before. */
+  releaseHold(): void {
+    const hold = this.hold;
+    if (!hold?.cut) return;
+    this.hold = null;
+    hold.reached({ reached: false, discarded: this.discarded });
+  }
+
+  /**
+   * Cuts the inbound flow here and now, for an upgrade without a go-ahead to wait for (the user
+   * typed STARTTLS by hand and saw the server's 220): nothing more is delivered until upgrade().
+   */
+  holdNow(): InboundHold {
+    if (this.hold) throw new Error('holdNow: a hold is already on');
+    this.hold = { cut: null, reached: () => {} };
+    this.transport.pause();
+    return { reached: true, discarded: this.discarded };
+  }
+
   /** Bytes thrown away past cuts, so far. */
   get discardedInbound(): number {
     return this.discarded;

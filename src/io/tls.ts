@@ -10,11 +10,12 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { UsageError } from '../core/errors.js';
 import { needsTlsConfig, type TlsPart } from '../core/options.js';
-import { handshakeOutcome, judgeTls, signatureAlgorithmOf, untrustedOutcome, type CertInfo, type TlsReport } from '../core/tls.js';
+import type { Outcome } from '../core/outcome.js';
+import { handshakeOutcome, handshakeTimeoutOutcome, judgeTls, signatureAlgorithmOf, untrustedOutcome, type CertInfo, type TlsReport } from '../core/tls.js';
 import type { Clock } from '../core/clock.js';
 import { realClock } from './clock.js';
 import { ReadBuffers } from './read-buffers.js';
-import { TcpTransport, type Dial, type TransportHandlers } from './transport.js';
+import { TcpTransport, type Dial, type Transport, type TransportHandlers } from './transport.js';
 
 /** Debian's bundle (update-ca-certificates): what curl, openssl and the rest of the machine trust. */
 export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -164,6 +165,69 @@ export function tlsDial(config: TlsConfig, clock: Clock = realClock): Dial {
       socket.destroy();
     };
   };
+}
+
+/**
+ * The handshake over a connected TCP socket, for STARTTLS: taken from the transport in place (its
+ * stream never read again: what it had buffered past the go-ahead is discarded), then judged as
+ * for implicit TLS. Rejects with a TlsUpgradeError that carries the outcome (and what was seen).
+ */
+export function tlsOver(old: Transport, config: TlsConfig, host: string, timeoutMs: number, clock: Clock = realClock): Promise<TlsTransport> {
+  if (!(old instanceof TcpTransport) || old.kind !== 'tcp') return Promise.reject(new TlsUpgradeError(handshakeOutcome('PH_TLS_HANDSHAKE')));
+  const { socket: tcp } = old.release();
+  const servername = sniFor(config, host);
+  const started = clock.now();
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      socket: tcp,
+      ...(servername ? { servername } : {}),
+      ...(config.alpn.length ? { ALPNProtocols: config.alpn } : {}),
+      secureContext: config.context,
+      rejectUnauthorized: false,
+    });
+    let done = false;
+    const finish = (fn: () => void) => {
+      if (done) return;
+      done = true;
+      cancelTimer();
+      socket.removeListener('error', onError);
+      fn();
+    };
+    const onError = (err: NodeJS.ErrnoException) =>
+      finish(() => {
+        socket.destroy();
+        reject(new TlsUpgradeError(handshakeOutcome(err.code ?? 'PH_TLS_HANDSHAKE', { clientCert: config.clientCert })));
+      });
+    const cancelTimer = clock.setTimer(
+      () =>
+        finish(() => {
+          socket.destroy();
+          reject(new TlsUpgradeError(handshakeTimeoutOutcome(`${timeoutMs / 1000} s`)));
+        }),
+      timeoutMs,
+    );
+    socket.once('error', onError);
+    socket.once('secureConnect', () =>
+      finish(() => {
+        const report = reportOf(socket, config, servername, host, clock.now() - started, clock);
+        if (!report.verified && !config.insecure) {
+          socket.destroy();
+          return reject(new TlsUpgradeError(untrustedOutcome(report), report));
+        }
+        resolve(new TlsTransport(socket, null, report, config.clientCert));
+      }),
+    );
+  });
+}
+
+/** An upgrade that did not happen, and why. */
+export class TlsUpgradeError extends Error {
+  constructor(
+    readonly outcome: Outcome,
+    readonly tls?: TlsReport,
+  ) {
+    super(outcome.label);
+  }
 }
 
 /** A TLS socket as a Transport: the same stream handling as TCP, with the session's verdict. */

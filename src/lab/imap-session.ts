@@ -37,6 +37,8 @@ interface Outcome {
   text: string;
   untagged?: ImapPart[];
   close?: boolean;
+  /** After this tagged OK: TLS (STARTTLS). */
+  startTls?: boolean;
 }
 
 interface Selection {
@@ -200,8 +202,11 @@ function contains(haystack: string | undefined, needle: string): boolean {
   return (haystack ?? '').toLowerCase().includes(needle.toLowerCase());
 }
 
-export function createImapSession(store: MailStore): LineSession {
+export function createImapSession(store: MailStore, tls = false): LineSession {
   let state: State = 'not-authenticated';
+  let secure = false;
+  /** What CAPABILITY says now: STARTTLS while it can still be asked for. */
+  const capability = () => (tls && !secure ? `${CAPABILITY} STARTTLS` : CAPABILITY);
   let user = '';
   let selection: Selection | undefined;
   let badCount = 0;
@@ -347,7 +352,7 @@ export function createImapSession(store: MailStore): LineSession {
   };
 
   const COMMANDS: Record<string, Command> = {
-    CAPABILITY: { states: ANY, run: () => ok('CAPABILITY completed', [untaggedLine(`CAPABILITY ${CAPABILITY}`)]) },
+    CAPABILITY: { states: ANY, run: () => ok('CAPABILITY completed', [untaggedLine(`CAPABILITY ${capability()}`)]) },
     NOOP: { states: ANY, run: () => ok('NOOP completed', newMail()) },
     LOGOUT: {
       states: ANY,
@@ -364,11 +369,18 @@ export function createImapSession(store: MailStore): LineSession {
         if (!store.authenticate(name, password)) return no('[AUTHENTICATIONFAILED] Authentication failed.');
         user = name;
         state = 'authenticated';
-        return ok(`[CAPABILITY ${CAPABILITY}] Logged in`);
+        return ok(`[CAPABILITY ${capability()}] Logged in`);
       },
     },
     AUTHENTICATE: { states: ['not-authenticated'], run: () => no('[CANNOT] The lab offers only LOGIN') },
-    STARTTLS: { states: ['not-authenticated'], run: () => bad('The lab speaks plain text only') },
+    STARTTLS: {
+      states: ['not-authenticated'],
+      run: () => {
+        if (!tls) return bad('The lab speaks plain text only');
+        if (secure) return bad('TLS is already active');
+        return { status: 'OK', text: 'Begin TLS negotiation now', startTls: true };
+      },
+    },
     SELECT: { states: AUTHED, run: (args) => open(args, false) },
     EXAMINE: { states: AUTHED, run: (args) => open(args, true) },
     LIST: { states: AUTHED, run: (args) => listing(args, 'LIST') },
@@ -443,12 +455,12 @@ export function createImapSession(store: MailStore): LineSession {
         close = true;
       }
     }
-    return { out: Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))), close };
+    return { out: Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))), close, ...(outcome.startTls ? { startTls: true } : {}) };
   };
 
   return {
     greeting: untaggedLine(
-      `OK [CAPABILITY ${CAPABILITY}] Porthole Lab IMAP4rev1 ready (practice login: a1 LOGIN alice wonderland)`,
+      `OK [CAPABILITY ${capability()}] Porthole Lab IMAP4rev1 ready (practice login: a1 LOGIN alice wonderland)`,
     ),
     line(text) {
       const m = /^\s*(\S+)(?: +(\S+))?(?: +(.*))?$/.exec(text);
@@ -470,5 +482,8 @@ export function createImapSession(store: MailStore): LineSession {
       }
     },
     overflow: () => respond('*', bad('Line too long')),
+    tlsStarted: () => {
+      secure = true;
+    },
   };
 }

@@ -1,7 +1,10 @@
 // The practice lab: loopback-only servers for SMTP, POP3, IMAP and HTTP to practise on by hand, and
 // one port per connection outcome (banner, silence, FIN, RST, flood, filtered...) to reproduce it.
 
+import fs from 'node:fs';
 import net, { type Server, type Socket } from 'node:net';
+import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { startFiltered } from './filtered-listener.js';
 import { serveFlood } from './flood.js';
 import { createHttpSession, HTTP_MAX_LINE } from './http-session.js';
@@ -84,6 +87,21 @@ export class LabError extends Error {
   }
 }
 
+/**
+ * The lab's test CA and certificate (lab/tls, made by its make-certs.sh): `--ca` with LAB_CA trusts
+ * them, for the lab on loopback only. From src/lab and from dist/lab alike, two levels up.
+ */
+export const LAB_TLS_DIR = fileURLToPath(new URL('../../lab/tls/', import.meta.url));
+export const LAB_CA = `${LAB_TLS_DIR}ca.pem`;
+
+function labTlsContext(): tls.SecureContext | null {
+  try {
+    return tls.createSecureContext({ cert: fs.readFileSync(`${LAB_TLS_DIR}lab.pem`), key: fs.readFileSync(`${LAB_TLS_DIR}lab.key`) });
+  } catch {
+    return null;
+  }
+}
+
 export const DEFAULT_LAB_HOST = '127.0.0.1';
 /** scripts/lab.js listens from here: smtp 2525, pop3 2510, imap 2543, http 2580... */
 export const DEFAULT_BASE_PORT = 2500;
@@ -92,6 +110,8 @@ export const DEFAULT_FLOOD_BYTES = 25 * 1024 * 1024;
 interface LabContext {
   store: MailStore;
   floodBytes: number;
+  /** The lab's certificate (lab/tls), for STARTTLS; null if its files are missing. */
+  tls: tls.SecureContext | null;
 }
 
 type Listener = { port: number; close(): Promise<void> };
@@ -110,7 +130,7 @@ type Handler = (socket: Socket, ctx: LabContext) => void;
 const lines =
   (maxLine: number, session: (socket: Socket, ctx: LabContext) => LineSession): Handler =>
   (socket, ctx) =>
-    serveLines(socket, session(socket, ctx), maxLine);
+    serveLines(socket, session(socket, ctx), maxLine, ctx.tls ?? undefined);
 
 /** A listener that hands each accepted socket to `handler`, tracked so close() can drop it. */
 function accept(handler: Handler, options: net.ServerOpts = {}): ScenarioSpec['start'] {
@@ -139,20 +159,20 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   {
     name: 'smtp',
     offset: 25,
-    description: 'ESMTP server: EHLO, MAIL FROM, RCPT TO, DATA, QUIT (mail lands in the POP3/IMAP mailboxes)',
-    start: accept(lines(SMTP_MAX_LINE, (socket, ctx) => createSmtpSession({ store: ctx.store, peer: socket.remoteAddress ?? '' }))),
+    description: 'ESMTP server: EHLO, STARTTLS, MAIL FROM, RCPT TO, DATA, QUIT (mail lands in the POP3/IMAP mailboxes)',
+    start: accept(lines(SMTP_MAX_LINE, (socket, ctx) => createSmtpSession({ store: ctx.store, peer: socket.remoteAddress ?? '', tls: ctx.tls !== null }))),
   },
   {
     name: 'pop3',
     offset: 10,
-    description: 'POP3 server: USER, PASS, STAT, LIST, RETR, TOP, DELE, QUIT',
-    start: accept(lines(POP3_MAX_LINE, (_socket, ctx) => createPop3Session(ctx.store))),
+    description: 'POP3 server: STLS, USER, PASS, STAT, LIST, RETR, TOP, DELE, QUIT',
+    start: accept(lines(POP3_MAX_LINE, (_socket, ctx) => createPop3Session(ctx.store, ctx.tls !== null))),
   },
   {
     name: 'imap',
     offset: 43,
-    description: 'IMAP4rev1 server: a1 LOGIN, a2 SELECT INBOX, a3 FETCH 1 BODY[], a4 LOGOUT',
-    start: accept(lines(IMAP_MAX_LINE, (_socket, ctx) => createImapSession(ctx.store))),
+    description: 'IMAP4rev1 server: a0 STARTTLS, a1 LOGIN, a2 SELECT INBOX, a3 FETCH 1 BODY[], a4 LOGOUT',
+    start: accept(lines(IMAP_MAX_LINE, (_socket, ctx) => createImapSession(ctx.store, ctx.tls !== null))),
   },
   {
     name: 'http',
@@ -252,7 +272,7 @@ function checkOptions(opts: LabOptions): { host: string; basePort: number; flood
 
 export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   const { host, basePort, floodBytes, only } = checkOptions(opts);
-  const ctx: LabContext = { store: new MailStore(), floodBytes };
+  const ctx: LabContext = { store: new MailStore(), floodBytes, tls: labTlsContext() };
   const sockets = new Set<Socket>();
   const chosen = SCENARIOS.filter((s) => only.includes(s.name));
   const wantedPort = (s: ScenarioSpec): number => (basePort === 0 ? 0 : basePort + s.offset);

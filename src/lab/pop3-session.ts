@@ -40,8 +40,9 @@ function dotStuffed(text: string): string {
   return lines.map((l) => (l.startsWith('.') ? `.${l}` : l)).map(line).join('') + line('.');
 }
 
-export function createPop3Session(store: MailStore): LineSession {
+export function createPop3Session(store: MailStore, tls = false): LineSession {
   let phase: Phase = 'authorization';
+  let secure = false;
   let user: string | undefined;
   let mailboxUser = '';
   let messages: StoredMessage[] = [];
@@ -72,7 +73,7 @@ export function createPop3Session(store: MailStore): LineSession {
   const uid = (m: StoredMessage): string => `lab${String(m.uid).padStart(8, '0')}`;
 
   const commands: Record<string, (args: string[], rest: string) => Reply> = {
-    CAPA: () => ({ out: line('+OK Capability list follows') + CAPABILITIES.map(line).join('') + line('.') }),
+    CAPA: () => ({ out: line('+OK Capability list follows') + [...CAPABILITIES, ...(tls && !secure ? ['STLS'] : [])].map(line).join('') + line('.') }),
     NOOP: () => ok(''),
     USER: (args) => {
       if (args.length !== 1) return err('USER takes one argument: your user name.');
@@ -91,7 +92,11 @@ export function createPop3Session(store: MailStore): LineSession {
     },
     APOP: () => err('APOP is not offered here; use USER and PASS.'),
     AUTH: () => err('AUTH is not offered here; use USER and PASS.'),
-    STLS: () => err('The lab speaks plain text only.'),
+    STLS: () => {
+      if (!tls) return err('The lab speaks plain text only.');
+      if (secure) return err('TLS is already active.');
+      return { out: line('+OK Begin TLS negotiation now.'), startTls: true };
+    },
     STAT: () => ok(`${live().length} ${octets(live())}`),
     LIST: (args) => {
       if (args.length === 0) {
@@ -153,5 +158,8 @@ export function createPop3Session(store: MailStore): LineSession {
       return handler(rest.trim() === '' ? [] : rest.trim().split(/\s+/), rest);
     },
     overflow: () => err('Line too long.'),
+    tlsStarted: () => {
+      secure = true;
+    },
   };
 }

@@ -16,6 +16,8 @@ export interface SmtpContext {
   store: MailStore;
   /** The client's address, for the Received: header. */
   peer: string;
+  /** STARTTLS is offered (the lab has its certificate). */
+  tls?: boolean;
 }
 
 /** Longest command or message line accepted (RFC 5321 says 1000; postfix tolerates 2048). */
@@ -51,7 +53,7 @@ const HELP_TEXT = [
 ];
 
 /** Commands postfix knows but the lab does not offer. */
-const NOT_IMPLEMENTED = new Set(['STARTTLS', 'AUTH', 'ETRN', 'BDAT', 'TURN', 'ATRN', 'XCLIENT', 'XFORWARD']);
+const NOT_IMPLEMENTED = new Set(['AUTH', 'ETRN', 'BDAT', 'TURN', 'ATRN', 'XCLIENT', 'XFORWARD']);
 
 const line = (text: string): string => `${text}\r\n`;
 const multiline = (code: number, texts: readonly string[]): string =>
@@ -70,6 +72,8 @@ function queueId(): string {
 
 export function createSmtpSession(ctx: SmtpContext): LineSession {
   const state: SmtpState = { phase: 'start', helo: '', from: '', rcpts: [], errors: 0, data: undefined };
+  /** TLS is up: STARTTLS is no longer offered, and the Received: header says ESMTPS. */
+  let secure = false;
 
   const resetTransaction = (): void => {
     state.phase = state.helo ? 'ready' : 'start';
@@ -92,7 +96,7 @@ export function createSmtpSession(ctx: SmtpContext): LineSession {
     state.helo = arg.split(/\s+/)[0]!;
     resetTransaction();
     if (verb === 'HELO') return ok(`250 ${LAB_DOMAIN}`);
-    return { out: multiline(250, [LAB_DOMAIN, ...EHLO_KEYWORDS]) };
+    return { out: multiline(250, [LAB_DOMAIN, ...EHLO_KEYWORDS, ...(ctx.tls && !secure ? ['STARTTLS'] : [])]) };
   };
 
   const commands: Record<string, (arg: string) => Reply> = {
@@ -144,6 +148,12 @@ export function createSmtpSession(ctx: SmtpContext): LineSession {
       resetTransaction();
       return ok('250 2.0.0 Ok');
     },
+    STARTTLS: (arg) => {
+      if (!ctx.tls) return error('502 5.5.1 Error: command not implemented');
+      if (secure) return error('554 5.5.1 Error: TLS already active');
+      if (arg) return error('501 5.5.4 Syntax: STARTTLS');
+      return { out: line('220 2.0.0 Ready to start TLS'), startTls: true };
+    },
     NOOP: () => ok('250 2.0.0 Ok'),
     VRFY: (arg) => (arg ? ok(`252 2.0.0 ${arg}`) : error('501 5.5.4 Syntax: VRFY address')),
     HELP: () => ({ out: multiline(214, HELP_TEXT) }),
@@ -164,7 +174,7 @@ export function createSmtpSession(ctx: SmtpContext): LineSession {
     const body = data.lines.join('\r\n');
     for (const rcpt of state.rcpts) {
       const received =
-        `Received: from ${state.helo} (${peer})\r\n\tby ${LAB_DOMAIN} (Porthole Lab) with ESMTP id ${id}\r\n` +
+        `Received: from ${state.helo} (${peer})\r\n\tby ${LAB_DOMAIN} (Porthole Lab) with ${secure ? 'ESMTPS' : 'ESMTP'} id ${id}\r\n` +
         `\tfor <${rcpt.address}>; ${mailDate(now)}\r\n`;
       ctx.store.deliver(rcpt.user, `Return-Path: <${state.from}>\r\n${received}${body}`, now);
     }
@@ -201,6 +211,12 @@ export function createSmtpSession(ctx: SmtpContext): LineSession {
         return { out: '' };
       }
       return error('500 5.5.2 Error: line too long');
+    },
+    tlsStarted() {
+      // RFC 3207: the client starts afresh, EHLO first.
+      secure = true;
+      state.helo = '';
+      resetTransaction();
     },
   };
 }

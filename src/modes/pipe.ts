@@ -33,9 +33,12 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
   const where = formatHostPort(opts.host, opts.port);
 
   // Loaded only for TLS: a plain pipe does not pay for node:tls.
-  const dial = needsTlsConfig(opts.tls) ? (await import('../io/tls.js')).tlsSetup(opts.tls, opts.clock).dial : undefined;
+  const tls = needsTlsConfig(opts.tls) ? (await import('../io/tls.js')).tlsSetup(opts.tls, opts.clock) : null;
+  const dial = tls?.dial;
   const r = await connect({
     ...(dial ? { dial } : {}),
+    // STARTTLS reads the greeting itself, through its hold: nothing may be read before.
+    ...(opts.tls.starttls ? { paused: true } : {}),
     host: opts.host,
     port: opts.port,
     family: opts.family,
@@ -57,6 +60,29 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
   }
   const c = r.connection;
   if (opts.verbose) err(`Connected to ${where} (${c.address}) in ${formatMs(c.connectMs)}`);
+  if (opts.tls.starttls && tls?.config) {
+    // The plaintext dialogue is not the data: on stderr with -v, never on stdout.
+    const { startTls, localName } = await import('../io/starttls.js');
+    const up = await startTls(c, {
+      protocol: opts.tls.starttls,
+      full: true,
+      config: tls.config,
+      host: opts.host,
+      port: opts.port,
+      timeoutMs: opts.connectTimeoutMs,
+      ehloName: localName(),
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      onLine: (dir, text) => opts.verbose && err(`${dir === 'in' ? '<-' : '->'} ${toVisible(text)}`),
+    });
+    if (!up.ok) {
+      c.close();
+      err(`${where}: ${up.outcome.label}. ${hint(up.outcome)}`);
+      if (opts.verbose && up.tls) for (const l of chainLines(up.tls)) err(toVisible(l));
+      return up.outcome.exit;
+    }
+    if (up.discarded > 0) err(`Discarded ${up.discarded} bytes the server sent after its go-ahead, before TLS (never trusted: the STARTTLS injection class).`);
+    if (up.protocol === 'smtp' && opts.verbose) err('SMTP starts afresh over TLS: send EHLO again.');
+  }
   // The bytes alone on stdout, as s_client -quiet should have been; the handshake on stderr with -v.
   if (c.tls && opts.verbose) for (const l of chainLines(c.tls)) err(toVisible(l));
   else if (c.tls && !c.tls.verified) err(`TLS: ${toVisible(tlsSummary(c.tls))}`);

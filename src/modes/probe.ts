@@ -14,10 +14,14 @@ import type { Family, ResolvedAddress, Resolver } from '../io/resolver.js';
 import { systemResolver } from '../io/resolver.js';
 import { connect, type Connection } from '../io/session.js';
 import type { Dial } from '../io/transport.js';
+import type { TlsConfig } from '../io/tls.js';
+import { toVisible } from '../core/sanitize.js';
 
 export interface ProbeOptions extends ProbePart {
   /** How to open each connection: TCP by default, TLS with --tls (made by runProbe). */
   dial?: Dial;
+  /** The TLS material, for --starttls (made by runProbe). */
+  tlsConfig?: TlsConfig;
   resolver?: Resolver;
   clock?: Clock;
   out?: (line: string) => void;
@@ -35,8 +39,9 @@ const AFTER_BANNER_GRACE_MS = 150;
 /** Probe every port and print one line (or JSON record) each; resolves to the exit code. */
 export async function runProbe(opts: ProbeOptions): Promise<number> {
   // Loaded only for TLS: a plain probe does not pay for node:tls.
-  const dial = needsTlsConfig(opts.tls) ? (await import('../io/tls.js')).tlsSetup(opts.tls, opts.clock).dial : undefined;
-  return probeAll(dial === undefined ? opts : { ...opts, dial });
+  if (!needsTlsConfig(opts.tls)) return probeAll(opts);
+  const { config, dial } = (await import('../io/tls.js')).tlsSetup(opts.tls, opts.clock);
+  return probeAll({ ...opts, ...(dial ? { dial } : {}), ...(config ? { tlsConfig: config } : {}) });
 }
 
 async function probeAll(opts: ProbeOptions): Promise<number> {
@@ -87,6 +92,8 @@ export async function probeOne(opts: ProbeOptions, port: number, resolver: Resol
     resolver,
     clock,
     ...(opts.dial ? { dial: opts.dial } : {}),
+    // STARTTLS reads the greeting itself, through its hold: nothing may be read before.
+    ...(opts.tls.starttls ? { paused: true } : {}),
   });
   const base = { host: opts.host, port, attempts: r.attempts, resolveMs: r.resolveMs, bannerAwaited: opts.bannerWaitMs > 0 };
   if (!r.ok) {
@@ -103,9 +110,32 @@ export async function probeOne(opts: ProbeOptions, port: number, resolver: Resol
     };
   }
   const c = r.connection;
+  if (opts.tls.starttls && opts.tlsConfig) return { ...base, address: c.address, family: c.family, ms: c.connectMs, ...(await upgrade(c, opts, port, clock)) };
   const tls = c.tls;
   const { outcome, banner } = await watchBanner(c, opts.bannerWaitMs, opts.encoding, clock);
   return { ...base, address: c.address, family: c.family, outcome, ms: c.connectMs, banner, tls };
+}
+
+/** --starttls: the protocol's dialogue, then TLS, then hang up; the greeting is the banner. */
+async function upgrade(c: Connection, opts: ProbeOptions, port: number, clock: Clock): Promise<Pick<ProbeResult, 'outcome' | 'banner' | 'tls'>> {
+  const { startTls, localName } = await import('../io/starttls.js');
+  const r = await startTls(c, {
+    protocol: opts.tls.starttls!,
+    full: true,
+    config: opts.tlsConfig!,
+    host: opts.host,
+    port,
+    timeoutMs: opts.connectTimeoutMs,
+    ehloName: localName(),
+    clock,
+    onLine: (dir, text) => {
+      if (opts.verbose) (opts.err ?? ((l: string) => process.stderr.write(l + '\n')))(`${formatHostPort(opts.host, port)}: ${dir === 'in' ? '<-' : '->'} ${toVisible(text)}`);
+    },
+  });
+  c.close();
+  const banner = r.greeting === null ? null : `${r.greeting}\r\n`;
+  if (!r.ok) return { outcome: r.outcome, banner, tls: r.tls ?? null };
+  return { outcome: makeOutcome('open', PortholeCode.open), banner, tls: r.tls };
 }
 
 /** Listen for the first words of the service, or for it closing on us, then hang up. */

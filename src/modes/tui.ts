@@ -6,6 +6,7 @@ import type { SessionPart } from '../core/options.js';
 import { DEFAULT_SETTINGS, type Settings } from '../core/session/state.js';
 import { SessionController } from '../io/session-controller.js';
 import type { Dial } from '../io/transport.js';
+import type { TlsConfig } from '../io/tls.js';
 import type { PendingConnect } from '../io/session.js';
 import { DIM_SGR, SOURCE_SGR } from '../core/styles.js';
 import { paintStatus } from '../io/outline.js';
@@ -30,7 +31,7 @@ function keptOutput(c: SessionController, keep: SessionPart['keepOutput']): stri
 }
 
 /** Runs the session on a terminal already taken (see io/terminal), until the user quits. */
-export async function runTui(opts: SessionPart, lease: TerminalLease, early?: PendingConnect, dial?: Dial): Promise<number> {
+export async function runTui(opts: SessionPart, lease: TerminalLease, early?: PendingConnect, tls?: { dial: Dial | undefined; config: TlsConfig | null }): Promise<number> {
   hideCiFromInk();
   const loading = Promise.all([import('ink'), import('../ui/app.js')]);
   const settings: Settings = { ...DEFAULT_SETTINGS, lineEnding: opts.lineEnding, encoding: opts.encoding, colours: opts.colours };
@@ -40,8 +41,10 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
     family: opts.family,
     connectTimeoutMs: opts.connectTimeoutMs,
     ...(opts.scrollback ? { scrollbackLines: opts.scrollback } : {}),
-    // TLS with --tls, for the first connection and every reconnect and open.
-    ...(dial ? { dial } : {}),
+    // TLS with --tls, for the first connection and every reconnect and open; --starttls on each.
+    ...(tls?.dial ? { dial: tls.dial } : {}),
+    ...(tls?.config ? { tlsConfig: tls.config } : {}),
+    tls: opts.tls,
   });
   // The pane's width before Ink's first layout says it (the app sets it exactly then): lines that
   // arrive first are wrapped at the terminal's width, not at a default of 80.

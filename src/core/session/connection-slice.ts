@@ -4,6 +4,8 @@
 
 import { formatHostPort } from '../target.js';
 import { tlsSummary, type TlsReport } from '../tls.js';
+import { afterUpgrade } from '../starttls.js';
+import { lineEditorReducer } from '../line-editor.js';
 import {
   noEffects,
   type ConnectionAction,
@@ -87,6 +89,36 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
         effects,
       };
     }
+    case 'starttls-began':
+      return {
+        state,
+        effects: [{ type: 'info', lines: [action.protocol ? `STARTTLS: asking the server for TLS (${action.protocol}); what it sends after its go-ahead is discarded unread.` : 'STARTTLS: TLS now, without asking (the go-ahead came to a command you typed).'] }],
+      };
+    case 'tls-up': {
+      const after = action.protocol ? afterUpgrade(action.protocol, action.ehloName) : { note: null, offer: null };
+      const lines = tlsNotes(action.tls);
+      if (action.discarded > 0) {
+        lines.push(`Discarded ${action.discarded} byte${action.discarded === 1 ? '' : 's'} the server sent after its go-ahead, before TLS: never shown, never trusted (the STARTTLS injection class, CVE-2011-0411).`);
+      }
+      if (after.note) lines.push(after.note);
+      // The offer goes in the input line, only if nothing is being typed there.
+      const editor = after.offer && state.editor.text === '' ? lineEditorReducer(state.editor, { type: 'insert', text: after.offer }) : state.editor;
+      return { state: { ...state, tls: action.tls, editor }, effects: [{ type: 'info', lines }] };
+    }
+    case 'starttls-failed':
+      return {
+        state: { ...state, tls: action.tls ?? state.tls },
+        effects: [
+          {
+            type: 'info',
+            lines: [
+              `${action.outcome.label}. ${action.outcome.meaning}`,
+              `Next: ${action.outcome.next}${action.tls ? ' (`tls` in the prompt shows the chain.)' : ''}`,
+              ...(action.closed ? [] : ['The connection goes on in plain text.']),
+            ],
+          },
+        ],
+      };
     case 'peer-lines': {
       const c = state.conn;
       if (c.phase !== 'connected' || c.heard) return noEffects(state);

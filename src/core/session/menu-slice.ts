@@ -114,6 +114,11 @@ function runCommand(state: SessionState, command: Command, now: number): Step {
       return closeMenu(state, [{ type: 'close' }, { type: 'connect', target: state.conn.target }]);
     case 'status':
       return closeMenu(state, [{ type: 'status' }]);
+    case 'starttls':
+      if (state.conn.phase !== 'connected') return answer('Not connected.');
+      if (state.tls) return answer('Already over TLS.');
+      if (!canSend(state)) return answer(`Not now: ${notSentReason(state)}.`);
+      return closeMenu(state, [{ type: 'starttls', how: command.how }]);
     case 'tls':
       if (!state.tls) return answer('Not a TLS connection: this one is plain TCP (--tls connects with TLS).');
       return closeMenu(state, [{ type: 'info', lines: chainLines(state.tls) }]);

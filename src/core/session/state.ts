@@ -9,6 +9,7 @@ import type { SessionCode } from '../errors.js';
 import { PortholeCode, type Attempt, type Outcome } from '../outcome.js';
 import type { ScrollAction } from '../scrollback.js';
 import type { TlsReport } from '../tls.js';
+import type { StartTlsProtocol } from '../starttls.js';
 
 export interface Settings {
   /** line: edit locally, send on Enter; char: every key goes out as typed. */
@@ -115,7 +116,9 @@ export type Effect =
   | { type: 'clear' }
   | { type: 'log'; file: string | null }
   | { type: 'status' }
-  | { type: 'set-encoding'; encoding: string };
+  | { type: 'set-encoding'; encoding: string }
+  /** Upgrade the live connection: the protocol's STARTTLS (auto: the one detected), or now, at once. */
+  | { type: 'starttls'; how: StartTlsProtocol | 'auto' | 'now' };
 
 /** A line the peer sent, as the line assembler ended it. */
 export interface PeerLine {
@@ -132,7 +135,13 @@ export type ConnectionAction =
   | { type: 'peer-eof'; outcome: Outcome }
   | { type: 'closed'; outcome: Outcome | null; now: number }
   /** Lines the peer sent; `unprompted` while we had sent nothing yet on this connection. */
-  | { type: 'peer-lines'; lines: PeerLine[]; unprompted: boolean };
+  | { type: 'peer-lines'; lines: PeerLine[]; unprompted: boolean }
+  /** STARTTLS began: `protocol` is asked (null: at once, no command sent). */
+  | { type: 'starttls-began'; protocol: StartTlsProtocol | null }
+  /** The connection is over TLS now (STARTTLS); `discarded`: bytes after the go-ahead, dropped. */
+  | { type: 'tls-up'; tls: TlsReport; protocol: StartTlsProtocol | null; discarded: number; ehloName: string }
+  /** STARTTLS did not happen; `closed`: the connection went with it (the handshake failed). */
+  | { type: 'starttls-failed'; outcome: Outcome; tls: TlsReport | null; closed: boolean };
 
 /** The controller's answers to effects. */
 export type ControllerAction =
