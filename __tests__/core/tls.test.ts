@@ -29,6 +29,7 @@ function cert(over: Partial<CertInfo> = {}): CertInfo {
     sha256: 'AB:CD',
     serial: '1000',
     selfIssued: false,
+    caIssuers: 'http://ca.example.test/intermediate.crt',
     ...over,
   };
 }
@@ -73,6 +74,15 @@ describe('judging a certificate', () => {
     // An intermediate sent, its root unknown: a CA not trusted here.
     expect(codes(facts({ chainError: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', chain: [cert(), INTERMEDIATE] }))).toEqual(['PH_TLS_UNTRUSTED_CA']);
     expect(codes(facts({ chainError: 'CERT_REVOKED' }))).toEqual(['PH_TLS_CERT_INVALID']);
+  });
+
+  test('a lone leaf without the address of its issuer may be a private CA\'s: both causes are named', () => {
+    const r = judgeTls(facts({ chainError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', chain: [cert({ caIssuers: null })] }), NOW);
+    expect(r.errors.map((e) => e.code)).toEqual(['PH_TLS_UNKNOWN_ISSUER']);
+    expect(r.errors[0]!.words).toMatch(/either the server leaves out an intermediate .* or Example Intermediate CA is a private CA/);
+    expect(r.errors[0]!.next).toMatch(/--ca FILE/);
+    const withAia = judgeTls(facts({ chainError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', chain: [cert()] }), NOW);
+    expect(withAia.errors[0]!.words).toMatch(/a browser fetches it itself \(from http:\/\/ca\.example\.test\/intermediate\.crt\)/);
   });
 
   test('a bad chain does not hide a wrong name, nor an expired certificate: every problem is said', () => {

@@ -75,6 +75,8 @@ basicConstraints = CA:false
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth, clientAuth
 subjectAltName = $ENV::SAN
+# As a public CA's leaves have it: where the intermediate can be fetched.
+authorityInfoAccess = caIssuers;URI:http://ca.porthole.test/intermediate.crt
 `;
 
 export function makePki(): Pki {

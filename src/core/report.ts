@@ -59,6 +59,8 @@ export function probeLine(r: ProbeResult): string {
   // The certificate's fields are the peer's words: made visible like a banner.
   const tls = r.tls ? `, ${toVisible(tlsSummary(r.tls, { verdict: r.outcome.kind !== 'tls-failure' }))}` : '';
   const head = `${where}${addr}: ${r.outcome.kind === 'open' ? 'open' : r.outcome.label}${time}${tls}`;
+  // A TLS failure's words are what to act on; the greeting that came before them is a detail.
+  if (r.banner !== null && r.outcome.kind === 'tls-failure') return `${head}: ${hint(r.outcome)} (greeting: ${bannerFirstLine(r.banner)})`;
   if (r.banner !== null) return `${head}: ${bannerFirstLine(r.banner)}`;
   if (r.outcome.kind === 'open' && !r.bannerAwaited) return `${head} (banner not awaited: --banner-wait 0)`;
   if (r.outcome.kind === 'open') return `${head} (no banner: the service waits for the client to speak)`;

@@ -26,6 +26,11 @@ export interface CertInfo {
   serial: string;
   /** Subject and issuer are the same name: a root (or a self-signed leaf). */
   selfIssued: boolean;
+  /**
+   * Where its issuer's certificate may be fetched (Authority Information Access, CA Issuers):
+   * public CAs put it in every certificate, private CAs seldom. Null without.
+   */
+  caIssuers: string | null;
 }
 
 /** What io saw of a completed handshake. */
@@ -62,6 +67,7 @@ export type TlsProblemCode =
   | 'PH_TLS_SELF_SIGNED'
   | 'PH_TLS_UNTRUSTED_CA'
   | 'PH_TLS_INCOMPLETE_CHAIN'
+  | 'PH_TLS_UNKNOWN_ISSUER'
   | 'PH_TLS_EXPIRED'
   | 'PH_TLS_NOT_YET_VALID'
   | 'PH_TLS_NAME_MISMATCH'
@@ -139,13 +145,25 @@ function chainProblem(code: string, chain: readonly CertInfo[]): TlsProblem | nu
         words: `The chain ends in ${last ? commonName(last.subject) : 'a root'}, a CA this machine does not trust.`,
         next: trustHint,
       };
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE': {
+      const issuer = leaf ? commonName(leaf.issuer) : 'its issuer';
+      // A certificate that says where its issuer is to be had comes from a CA that publishes its
+      // intermediates (every public one): the server left it out. Without, it may be a private CA.
+      if (leaf?.caIssuers) {
+        return {
+          code: 'PH_TLS_INCOMPLETE_CHAIN',
+          detail: code,
+          words: `The server sent ${leafName} without the intermediate that issued it (${issuer}): a browser fetches it itself (from ${leaf.caIssuers}) and works, other clients fail.`,
+          next: 'Configure the server to send the full chain: its certificate, then the intermediates.',
+        };
+      }
       return {
-        code: 'PH_TLS_INCOMPLETE_CHAIN',
+        code: 'PH_TLS_UNKNOWN_ISSUER',
         detail: code,
-        words: `The server sent ${leafName} without the intermediate that issued it (${leaf ? commonName(leaf.issuer) : 'its issuer'}): a browser may fetch it itself and work, other clients fail.`,
-        next: 'Configure the server to send the full chain: its certificate, then the intermediates.',
+        words: `The server sent ${leafName} alone, and its issuer, ${issuer}, is neither sent nor trusted here: either the server leaves out an intermediate (a browser may fetch it and work, other clients fail), or ${issuer} is a private CA.`,
+        next: `Configure the server to send its full chain; if ${issuer} is your organisation's CA, trust it with --ca FILE.`,
       };
+    }
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'UNABLE_TO_GET_ISSUER_CERT': {
       // Only the leaf was sent: the classic missing intermediate. Else the chain stops at a CA
@@ -246,6 +264,7 @@ const PROBLEM_LABELS: Record<TlsProblemCode, string> = {
   PH_TLS_SELF_SIGNED: 'self-signed certificate',
   PH_TLS_UNTRUSTED_CA: 'certificate from an untrusted CA',
   PH_TLS_INCOMPLETE_CHAIN: 'incomplete certificate chain',
+  PH_TLS_UNKNOWN_ISSUER: 'certificate issuer unknown',
   PH_TLS_EXPIRED: 'certificate expired',
   PH_TLS_NOT_YET_VALID: 'certificate not yet valid',
   PH_TLS_NAME_MISMATCH: 'certificate name mismatch',

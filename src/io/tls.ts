@@ -322,5 +322,6 @@ export function certInfo(der: Buffer): CertInfo {
     sha256: x.fingerprint256,
     serial: x.serialNumber,
     selfIssued: x.subject === x.issuer,
+    caIssuers: /CA Issuers - URI:(\S+)/.exec(x.infoAccess ?? '')?.[1] ?? null,
   };
 }
