@@ -3,6 +3,7 @@
 // much memory, side by side with nc and socat where they are installed. The requirement it checks:
 // at least as fast as both, with a peak memory that does not grow with the stream.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,10 @@ stdin from /dev/null and stdout to each sink; medians of the rounds are reported
   --candidate N=P also bench P (run as porthole is: node P --pipe HOST PORT) as N, in the same
                   rounds, with porthole's ratios to it; repeatable. To measure a change to pipe
                   mode, build it in a scratch copy and compare it here.
+  --tls           the stream over TLS (the server's certificate made for the run, trusted by
+                  each client with its own option): porthole --tls beside openssl s_client
+                  -quiet and socat OPENSSL:, 256 MiB by default; the requirement: at least
+                  s_client's rate and within 1.25x of socat's
   --verify        the pipe sink compares every byte with what was sent instead of counting
                   (slower: its rates then measure the checker as much as the client)
   --json          the results as JSON instead of the table (progress stays on stderr)
@@ -59,6 +64,7 @@ function options() {
         porthole: { type: 'string' },
         candidate: { type: 'string', multiple: true, default: [] },
         verify: { type: 'boolean', default: false },
+        tls: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -83,11 +89,15 @@ function options() {
     for (const i of items) if (!all.includes(i)) usage(`${flag}: unknown "${i}" (known: ${all.join(', ')})`);
     return items;
   };
+  const tlsMode = values.tls;
+  const contenders = tlsMode ? TLS_CONTENDERS : CONTENDERS;
   return {
-    bytes: whole(values.mb, '--mb', quick ? 256 : 1024) * MiB,
-    smallBytes: whole(values['small-mb'], '--small-mb', quick ? 64 : 256) * MiB,
+    tls: tlsMode,
+    contenders,
+    bytes: whole(values.mb, '--mb', tlsMode ? (quick ? 64 : 256) : quick ? 256 : 1024) * MiB,
+    smallBytes: whole(values['small-mb'], '--small-mb', tlsMode ? (quick ? 16 : 64) : quick ? 64 : 256) * MiB,
     rounds: whole(values.rounds, '--rounds', quick ? 3 : 5),
-    only: list(values.only, CONTENDERS.map((c) => c.name), '--only'),
+    only: list(values.only, contenders.map((c) => c.name), '--only'),
     sinks: list(values.sinks, ['null', 'pipe'], '--sinks'),
     porthole: path.resolve(values.porthole ?? path.join(ROOT, 'dist', 'cli.js')),
     candidates: values.candidate.map((spec) => {
@@ -124,6 +134,34 @@ const CONTENDERS = [
   },
 ];
 
+/**
+ * Over TLS, each client trusts the run's certificate (o.cert) its own way; porthole verifies as
+ * by default. s_client -quiet is -ign_eof too: it reads until the server's close, then exits.
+ */
+const TLS_CONTENDERS = [
+  {
+    name: 'porthole',
+    label: 'porthole --tls',
+    missing: (o) => (fs.existsSync(o.porthole) ? null : `${path.relative(ROOT, o.porthole)} not found: run npm run build first`),
+    argv: (o) => (port) => [process.execPath, o.porthole, '--pipe', '--tls', '--ca', o.cert, HOST, String(port)],
+  },
+  {
+    name: 's_client',
+    label: 'openssl s_client',
+    missing: (_o, m) => (m.openssl ? null : 'openssl not installed'),
+    argv: (o) => (port) => ['openssl', 's_client', '-quiet', '-verify_quiet', '-verify_return_error', '-CAfile', o.cert, '-connect', `${HOST}:${port}`],
+  },
+  {
+    name: 'socat',
+    label: 'socat OPENSSL:',
+    missing: (_o, m) => (m.socat ? null : 'socat not installed'),
+    argv: (o) => (port) => ['socat', '-u', `OPENSSL:${HOST}:${port},cafile=${o.cert}`, 'STDOUT'],
+  },
+];
+
+/** What porthole's rate must be at least, as a share of each other's: the issues' targets. */
+const TARGETS = { plain: { nc: 1, socat: 1 }, tls: { s_client: 1, socat: 0.8 } };
+
 /** Not a contender: the bench's own discarding reader, the fastest the server can be read. */
 const CEILING = {
   name: 'ceiling',
@@ -131,6 +169,16 @@ const CEILING = {
   selfCounting: true,
   argv: (port) => [process.execPath, path.join(HERE, 'bench', 'discard.js'), HOST, String(port)],
 };
+const TLS_CEILING = { ...CEILING, argv: (port) => [process.execPath, path.join(HERE, 'bench', 'discard.js'), '--tls', HOST, String(port)] };
+
+/** A certificate for the run's TLS flood server, for 127.0.0.1, made with the openssl command. */
+function makeCert(dir) {
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', `subjectAltName=IP:${HOST},DNS:localhost`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`openssl could not make the bench's certificate: ${r.stderr}`);
+  return { cert, key };
+}
 
 async function main() {
   const o = options();
@@ -139,7 +187,11 @@ async function main() {
 
   const skipped = [];
   const clients = [];
-  for (const c of CONTENDERS.filter((c) => o.only.includes(c.name))) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'porthole-bench-'));
+  const certs = o.tls ? makeCert(tmp) : null;
+  if (certs) o.cert = certs.cert;
+  const ceiling = o.tls ? TLS_CEILING : CEILING;
+  for (const c of o.contenders.filter((c) => o.only.includes(c.name))) {
     const why = c.missing(o, m);
     if (why) skipped.push({ client: c.name, why });
     else clients.push({ name: c.name, label: c.label, argv: c.argv(o) });
@@ -151,20 +203,20 @@ async function main() {
   }
   for (const s of skipped) log(`bench: skipping ${s.client}: ${s.why}`);
   for (const cand of o.candidates) {
-    clients.push({ name: cand.name, label: cand.name, argv: (port) => [process.execPath, cand.path, '--pipe', HOST, String(port)] });
+    const tlsArgs = o.tls ? ['--tls', '--ca', o.cert] : [];
+    clients.push({ name: cand.name, label: cand.name, argv: (port) => [process.execPath, cand.path, '--pipe', ...tlsArgs, HOST, String(port)] });
   }
 
   // Every round runs every case once, in the same order, so that drift on a shared machine
   // (other work, frequency) falls on every client alike instead of on whichever ran last.
-  const cases = [{ client: CEILING, sink: 'null', bytes: o.bytes }];
+  const cases = [{ client: ceiling, sink: 'null', bytes: o.bytes }];
   for (const c of clients) for (const sink of o.sinks) cases.push({ client: c, sink, bytes: o.bytes });
   const porthole = clients.find((c) => c.name === 'porthole');
   if (porthole && o.smallBytes !== o.bytes) {
     for (const sink of o.sinks) cases.push({ client: porthole, sink, bytes: o.smallBytes });
   }
 
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'porthole-bench-'));
-  const flood = await startFlood();
+  const flood = await startFlood(certs);
   process.once('exit', () => {
     killRunning();
     flood.stop();
@@ -180,9 +232,9 @@ async function main() {
 
   const t0 = Date.now();
   const small = o.smallBytes !== o.bytes && porthole ? ` (porthole also ${o.smallBytes / MiB} MiB)` : '';
-  log(`bench: flood server on ${HOST}:${flood.port}; ${o.rounds} rounds of ${cases.length} runs, ${o.bytes / MiB} MiB each${small}`);
+  log(`bench: ${o.tls ? 'TLS ' : ''}flood server on ${HOST}:${flood.port}; ${o.rounds} rounds of ${cases.length} runs, ${o.bytes / MiB} MiB each${small}`);
   // One small unmeasured run each first: binaries into the page cache, the server's JIT warm.
-  for (const c of [CEILING, ...clients]) {
+  for (const c of [ceiling, ...clients]) {
     const r = await runOnce(flood, c, 'null', 16 * MiB, ctx);
     if (!r.ok) log(`bench: warm-up of ${c.name} failed (${r.problems.join('; ')}); measuring anyway`);
   }
@@ -215,11 +267,12 @@ async function main() {
       rounds: o.rounds,
       sinks: o.sinks,
       verify: o.verify,
+      tls: o.tls,
       porthole: o.porthole,
       candidates: o.candidates,
     },
     skipped,
-    ...analyse(results, o),
+    ...analyse(results, { ...o, targets: TARGETS[o.tls ? 'tls' : 'plain'] }),
     failures,
     elapsedS,
     ok: failures.length === 0,

@@ -3,14 +3,18 @@
 // loop with a client or with the bench. Parent protocol over IPC: {size} sets the bytes for the
 // connections that follow and is acked with {size}; each connection is reported once it closes.
 
+import fs from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import { BLOCK } from './pattern.js';
 
 let size = 0;
 const now = () => String(process.hrtime.bigint());
 
 // Clients half-close at once (their stdin is /dev/null): allowHalfOpen keeps our side sending.
-const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+// With BENCH_TLS_CERT and BENCH_TLS_KEY, the same stream over TLS (the TLS bench).
+const tlsFiles = process.env.BENCH_TLS_CERT ? { cert: fs.readFileSync(process.env.BENCH_TLS_CERT), key: fs.readFileSync(process.env.BENCH_TLS_KEY) } : null;
+const serve = (socket) => {
   // hrtime is CLOCK_MONOTONIC, shared by every process on Linux: the bench subtracts its own
   // spawn time from this to split a client's startup from its streaming.
   const report = { accepted: now(), size, error: null };
@@ -33,7 +37,8 @@ const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     socket.end();
   };
   pump();
-});
+};
+const server = tlsFiles ? tls.createServer({ ...tlsFiles, allowHalfOpen: true }, serve) : net.createServer({ allowHalfOpen: true }, serve);
 
 process.on('message', (m) => {
   if (m && typeof m.size === 'number') {

@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 const SERVER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'flood-server.js');
 
-export async function startFlood() {
-  const child = fork(SERVER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** `tls`: { cert, key } files: the server speaks TLS with them. */
+export async function startFlood(tls = null) {
+  const env = tls ? { ...process.env, BENCH_TLS_CERT: tls.cert, BENCH_TLS_KEY: tls.key } : process.env;
+  const child = fork(SERVER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
   const inbox = [];
   const waiters = [];
   child.on('message', (m) => {

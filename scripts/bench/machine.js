@@ -22,6 +22,7 @@ export function machineFacts() {
     memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
     nc: firstLine('nc', ['-h']),
     socat: socat ? `socat ${socat}` : null,
+    openssl: firstLine('openssl', ['version']),
     counter: firstLine('wc', ['--version']),
     // GNU time reads the client's own peak RSS and CPU from wait4(): no polling that could miss
     // the peak, and nothing added to the client.
