@@ -3,6 +3,8 @@ import { makeOutcome, peerEnded } from '../../src/core/outcome.js';
 import { wantsPeerLines } from '../../src/core/session/connection-slice.js';
 import { focus } from '../../src/core/session/focus.js';
 import { sessionReducer } from '../../src/core/session/reducer.js';
+import { panelView } from '../../src/core/session/panel-slice.js';
+import { judgeTls } from '../../src/core/tls.js';
 import {
   DEFAULT_SETTINGS,
   initialSessionState,
@@ -304,5 +306,61 @@ describe('the connection and the exit code', () => {
     expect(sessionExitCode(run(connected(), { type: 'closed', outcome: peerEnded('rst', 10), now: 3 }).state)).toBe(7);
     const after = run(connected(), { type: 'peer-eof', outcome: peerEnded('fin', 10) }, { type: 'closed', outcome: peerEnded('rst-after-fin', 10), now: 3 });
     expect(sessionExitCode(after.state)).toBe(0);
+  });
+});
+
+describe('the TLS panel', () => {
+  const report = judgeTls(
+    {
+      version: 'TLSv1.3',
+      cipher: 'TLS_AES_128_GCM_SHA256',
+      alpn: null,
+      servername: 'mail.test',
+      checkedName: 'mail.test',
+      chainError: null,
+      nameError: null,
+      chain: [
+        { subject: 'CN=mail.test\x1b]0;x\x07', issuer: 'CN=CA', sans: ['DNS:mail.test'], notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z', keyType: 'ec', keyBits: null, curve: 'prime256v1', signatureAlgorithm: 'ecdsa-with-SHA256', sha256: 'AA', serial: '1', selfIssued: false, caIssuers: null },
+      ],
+      insecure: false,
+      handshakeMs: 1,
+    },
+    Date.UTC(2026, 11, 1),
+  );
+  const overTls = () => run(initialSessionState(target, settings), { ...CONNECTED, tls: report } as SessionAction).state;
+
+  test('`tls` opens the panel over the pane; it scrolls, and Esc or q closes it', () => {
+    let s = menu(overTls(), 'tls').state;
+    expect(s.menu).toBeNull();
+    expect(s.panel).toEqual({ kind: 'tls', top: 0 });
+    const view = panelView(s, s.panel!, 40, 4);
+    expect(view.lines).toHaveLength(3);
+    expect(view.title).toMatch(/^TLS session and certificate chain/);
+    expect(view.more).toEqual({ above: false, below: true });
+    s = run(s, key('down'), key('down')).state;
+    expect(panelView(s, s.panel!, 40, 4).more.above).toBe(true);
+    // Past the end, the view stops at the last page.
+    s = run(s, key('end')).state;
+    expect(panelView(s, s.panel!, 40, 4).more.below).toBe(false);
+    expect(run(s, key('escape')).state.panel).toBeNull();
+    expect(run(s, text('q')).state.panel).toBeNull();
+    // Ctrl+] opens the prompt from the panel.
+    const m = run(s, ctrl(']')).state;
+    expect(m.panel).toBeNull();
+    expect(m.menu).not.toBeNull();
+  });
+
+  test('the certificate\'s fields are shown made visible, each line fitted to the pane', () => {
+    const s = menu(overTls(), 'tls').state;
+    const lines = panelView(s, s.panel!, 30, 20).lines;
+    expect(lines.join('\n')).not.toMatch(/\x1b|\x07/);
+    expect(lines.find((l) => l.startsWith('0. leaf'))).toMatch(/␛\]0;x␇|…$/);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(30);
+  });
+
+  test('over plain TCP `tls` answers in the prompt', () => {
+    const s = menu(connected(), 'tls').state;
+    expect(s.panel).toBeNull();
+    expect(s.menu?.message?.text).toMatch(/Not a TLS connection/);
   });
 });

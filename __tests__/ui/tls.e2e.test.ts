@@ -62,6 +62,12 @@ describeRequiring([tmuxMissing(), opensslMissing()], 'the session over TLS in a 
     expect(s).toMatch(/0\. leaf: CN=localhost, O=porthole tests/);
     expect(s).toMatch(/1\. intermediate: CN=porthole test intermediate CA/);
     expect(s).toMatch(/key EC prime256v1, signed ecdsa-with-SHA256/);
+    // A panel over the pane: the session's output is back when it closes.
+    expect(s).toMatch(/TLS session and certificate chain.*Esc or q closes/);
+    expect(s).not.toMatch(/^a1 NOOP$/m);
+    t.keys('Escape');
+    s = await t.waitFor(/^a1 NOOP$/m);
+    expect(s).not.toMatch(/TLS session and certificate chain/);
   });
 
   test('a certificate refused: the session says which problems and what to do; `tls` still shows it', async () => {

@@ -40,6 +40,7 @@ import { startConnect, type Connection, type PendingConnect } from './session.js
 import type { Dial } from './transport.js';
 import type { TlsConfig } from './tls.js';
 import { DEFAULT_TLS, type TlsPart } from '../core/options.js';
+import { panelView } from '../core/session/panel-slice.js';
 import { detectProtocol, unknownProtocol, type StartTlsProtocol } from '../core/starttls.js';
 
 export interface ControllerOptions {
@@ -612,6 +613,7 @@ export class SessionController implements SessionView {
       view: hex ? null : viewport(this.store, this.scroll),
       // Cut to the pane: a 80-column hex row in a narrower pane must not wrap (nor make Ink give up).
       hexRows: hex ? this.hex.view(this.hexTop, this.scroll.height).map((r) => ({ ...r, text: fitColumns(r.text, this.scroll.width) })) : null,
+      panel: this.state.panel ? panelView(this.state, this.state.panel, this.scroll.width, this.scroll.height) : null,
     };
   }
 }
@@ -625,6 +627,7 @@ function sameFrame(a: Snapshot, b: Snapshot): boolean {
   const hb = b.hexRows ?? [];
   return (
     a.state === b.state &&
+    (a.panel?.lines.join('\n') ?? null) === (b.panel?.lines.join('\n') ?? null) &&
     a.status.length === b.status.length &&
     a.status.every((l, i) => l.text === b.status[i]!.text && l.tone === b.status[i]!.tone) &&
     ra.length === rb.length &&

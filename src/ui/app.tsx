@@ -10,6 +10,7 @@ import type { SessionView } from '../core/session/snapshot.js';
 import { EscapeMenu } from './escape-menu.js';
 import { InputLine } from './input-line.js';
 import { OutputPane, TIMESTAMP_WIDTH } from './output-pane.js';
+import { Panel } from './panel.js';
 import { StatusBar } from './status-bar.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -28,7 +29,9 @@ export function App({ session }: { session: SessionView }) {
 
   return (
     <Box flexDirection="column" width={l.width} height={l.height}>
-      {l.pane.height > 0 ? (
+      {l.pane.height > 0 && snap.panel ? (
+        <Panel view={snap.panel} height={l.pane.height} />
+      ) : l.pane.height > 0 ? (
         <OutputPane rows={snap.view?.rows ?? null} hexRows={snap.hexRows} height={l.pane.height} timestamps={state.settings.timestamps} colours={state.settings.colours} />
       ) : null}
       <StatusBar lines={snap.status.slice(0, l.statusRows)} width={l.width} />

@@ -3,9 +3,10 @@
 
 import type { SessionState } from './state.js';
 
-export type Focus = 'menu' | 'line' | 'char';
+export type Focus = 'menu' | 'panel' | 'line' | 'char';
 
 export function focus(state: SessionState): Focus {
   if (state.menu) return 'menu';
+  if (state.panel) return 'panel';
   return state.settings.mode === 'char' ? 'char' : 'line';
 }

@@ -1,7 +1,7 @@
 // The Ctrl+] prompt, as telnet's `telnet>`: its own line editor, Tab completion, and the commands.
 // Most commands close the prompt and say what they did in the pane; errors answer in the prompt.
 
-import { chainLines } from '../tls.js';
+import { openPanel } from './panel-slice.js';
 import { commandList, complete, parseCommand, type Command } from '../commands.js';
 import type { InputEvent } from '../key-decoder.js';
 import { DEFAULT_KEYS, DESCRIPTIONS, formatKey, lookup, type Command as KeyCommand } from '../key-bindings.js';
@@ -120,8 +120,8 @@ function runCommand(state: SessionState, command: Command, now: number): Step {
       if (!canSend(state)) return answer(`Not now: ${notSentReason(state)}.`);
       return closeMenu(state, [{ type: 'starttls', how: command.how }]);
     case 'tls':
-      if (!state.tls) return answer('Not a TLS connection: this one is plain TCP (--tls connects with TLS).');
-      return closeMenu(state, [{ type: 'info', lines: chainLines(state.tls) }]);
+      if (!state.tls) return answer('Not a TLS connection: this one is plain TCP (--tls connects with TLS, starttls upgrades it).');
+      return closeMenu(openPanel(state, 'tls'));
     case 'send':
       if (!canSend(state)) return answer(`Not sent: ${notSentReason(state)}.`);
       if (command.what === 'eof') return settle(halfClose(state));

@@ -5,7 +5,9 @@ import { charInput } from './char-slice.js';
 import { connectionReducer } from './connection-slice.js';
 import { focus } from './focus.js';
 import { lineInput } from './line-slice.js';
-import { menuInput, quitRefused } from './menu-slice.js';
+import { lookup } from '../key-bindings.js';
+import { menuInput, openMenu, quitRefused } from './menu-slice.js';
+import { panelInput } from './panel-slice.js';
 import type { SessionAction, SessionState, Step } from './state.js';
 
 export function sessionReducer(state: SessionState, action: SessionAction): Step {
@@ -14,6 +16,10 @@ export function sessionReducer(state: SessionState, action: SessionAction): Step
   switch (focus(state)) {
     case 'menu':
       return menuInput(state, state.menu!, action.event, action.now);
+    case 'panel':
+      // Ctrl+] still opens the prompt, over the session the panel covered.
+      if (lookup(action.event) === 'escape-menu') return openMenu({ ...state, panel: null });
+      return panelInput(state, state.panel!, action.event);
     case 'char':
       return charInput(state, action.event);
     case 'line':

@@ -5,6 +5,7 @@ import type { HexRow } from '../hex-log.js';
 import type { Viewport } from '../scrollback.js';
 import type { StatusLine } from '../status.js';
 import type { SessionState } from './state.js';
+import type { PanelView } from './panel-slice.js';
 
 /** A new object each frame, so React sees the change. */
 export interface Snapshot {
@@ -14,6 +15,8 @@ export interface Snapshot {
   /** The output pane's rows, or null in hex view. */
   view: Viewport | null;
   hexRows: HexRow[] | null;
+  /** A panel over the output pane (`tls`), fitted to it; null when none is open. */
+  panel: PanelView | null;
 }
 
 /** The store the UI subscribes to (useSyncExternalStore) and tells its pane size. */

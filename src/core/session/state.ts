@@ -10,6 +10,7 @@ import { PortholeCode, type Attempt, type Outcome } from '../outcome.js';
 import type { ScrollAction } from '../scrollback.js';
 import type { TlsReport } from '../tls.js';
 import type { StartTlsProtocol } from '../starttls.js';
+import type { Panel } from './panel-slice.js';
 
 export interface Settings {
   /** line: edit locally, send on Enter; char: every key goes out as typed. */
@@ -87,6 +88,8 @@ export interface SessionState {
    * or a close, so `tls` shows what was seen. Null over plain TCP.
    */
   tls: TlsReport | null;
+  /** A panel over the output pane (`tls`), or null. */
+  panel: Panel | null;
 }
 
 /** What went out, as the user means it: the pane (with echo on) and the transcript show this. */
@@ -174,6 +177,7 @@ export function initialSessionState(target: Target, settings: Settings, history:
     menu: null,
     hint: null,
     tls: null,
+    panel: null,
   };
 }
 
