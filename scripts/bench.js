@@ -187,7 +187,13 @@ async function main() {
 
   const skipped = [];
   const clients = [];
+  if (o.tls && !m.openssl) {
+    log('bench: --tls needs the openssl command (it makes the server\'s certificate, and s_client is a contender)');
+    return 2;
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'porthole-bench-'));
+  // Gone however the bench ends: with --tls it holds the certificate's key.
+  process.once('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
   const certs = o.tls ? makeCert(tmp) : null;
   if (certs) o.cert = certs.cert;
   const ceiling = o.tls ? TLS_CEILING : CEILING;

@@ -1,5 +1,6 @@
 // Implicit TLS end to end: the built CLI against `openssl s_server` on 127.0.0.1, with
 // certificates the test makes (a root, an intermediate, and leaves good and bad).
+import { execFileSync } from 'node:child_process';
 import { LAB_CA, startLab, type Lab } from '../../src/lab/lab.js';
 import { runCli } from '../helpers/cli.js';
 import { makePki, opensslMissing, sServer, type Pki, type SServer } from '../helpers/pki.js';
@@ -49,6 +50,15 @@ describeRequiring(opensslMissing(), 'implicit TLS against openssl s_server', () 
     const human = await runCli(['-z', '--tls', '--banner-wait', '0', '--ca', pki.rootCa, '127.0.0.1', String(s.port)]);
     expect(human.stdout).toMatch(/open in [\d.]+ ms, TLSv1\.3 TLS_\S+, verified; localhost, issued by porthole test intermediate CA, 36\d days left/);
     expect(stdout).not.toMatch(/\x1b/);
+  });
+
+  test('--ca takes a DER file too: the same CA, the same verdict', async () => {
+    const s = await server(['-cert', pki.leaf, '-key', pki.leafKey, '-cert_chain', pki.intermediate]);
+    const der = `${pki.dir}/root.der`;
+    execFileSync('openssl', ['x509', '-in', pki.rootCa, '-outform', 'DER', '-out', der]);
+    const { code, rec } = await probe(s.port, '--ca', der);
+    expect(code).toBe(0);
+    expect(rec.tls.verified).toBe(true);
   });
 
   test('without --ca the same chain ends in a CA nobody here trusts: exit 8, and the name is still checked', async () => {

@@ -306,6 +306,22 @@ describe('Scrollback bounds', () => {
     expect(store.lineCount).toBeLessThan(before);
   });
 
+  test('reading the oldest lines (the view at the top) never evicts a line it is about to draw', () => {
+    const store = new Scrollback({ maxBytes: 64 * 1024 });
+    for (let i = 0; i < 200; i += 1) store.appendLine('\x85'.repeat(100), 'in');
+    // Going to the top reads the last page too (to know where it starts): that may cost old lines.
+    const state = scrollReducer(initialScroll(80, 10), { type: 'top' }, store);
+    const first = store.firstSeq;
+    const rows = viewport(store, state).rows;
+    expect(rows).toHaveLength(10);
+    // Wrapped at the pane's width: each line laid out from its visible text, none evicted under it.
+    for (const r of rows) expect(r.text.length).toBeLessThanOrEqual(80);
+    expect(rows[0]!.seq).toBe(first);
+    // The overage goes at the next write.
+    store.appendLine('next', 'in');
+    expect(store.byteCount).toBeLessThanOrEqual(64 * 1024);
+  });
+
   test('clear drops every line and seqs go on counting', () => {
     const store = new Scrollback();
     numbered(store, 0, 3);

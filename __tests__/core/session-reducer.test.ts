@@ -364,3 +364,19 @@ describe('the TLS panel', () => {
     expect(s.menu?.message?.text).toMatch(/Not a TLS connection/);
   });
 });
+
+test('a STARTTLS under way: another is refused until it ends, and the flag goes with it', () => {
+  const began = run(connected(), { type: 'starttls-began', protocol: 'smtp' }).state;
+  expect(began.upgrading).toBe(true);
+  const again = menu(began, 'starttls');
+  expect(again.effects.filter((e) => e.type === 'starttls')).toEqual([]);
+  expect(again.state.menu?.message?.text).toBe('A STARTTLS is under way already.');
+  const failed = run(began, { type: 'starttls-failed', outcome: makeOutcome('tls-failure', 'PH_STARTTLS_REFUSED'), tls: null, closed: false }).state;
+  expect(failed.upgrading).toBe(false);
+  expect(menu(failed, 'starttls').effects).toContainEqual({ type: 'starttls', how: 'auto' });
+});
+
+test('a connection that TLS ended (a certificate refused after STARTTLS) exits 8', () => {
+  const closed = run(connected(), { type: 'closed', outcome: makeOutcome('tls-failure', 'PH_TLS_UNTRUSTED_CA'), now: 5 }).state;
+  expect(sessionExitCode(closed)).toBe(8);
+});

@@ -191,3 +191,18 @@ test('the signature algorithm is read from the DER, which Node 20 does not expos
   expect(signatureAlgorithmOf(der.subarray(0, 40))).toBe('unknown');
   expect(signatureAlgorithmOf(Buffer.from('not a certificate'))).toBe('unknown');
 });
+
+test('a chain OpenSSL verified is not refused for an expired certificate the server also sent (an old cross-sign)', () => {
+  const oldRoot = cert({ subject: 'CN=Example Root CA\nO=Example', issuer: 'CN=Old Root\nO=Old', sans: [], notAfter: new Date(NOW - 2000 * DAY).toISOString() });
+  const r = judgeTls(facts({ chain: [cert(), INTERMEDIATE, oldRoot] }), NOW);
+  expect(r.verified).toBe(true);
+  expect(r.chain[2]!.outOfDate).toBe(true);
+});
+
+test('a certificate\'s words carry its names made visible (pipe and probe print outcomes as they are)', () => {
+  const evil = cert({ subject: 'CN=evil\u202egnp.test\u009b31m', sans: ['DNS:evil\u202etest'] });
+  const r = judgeTls(facts({ chainError: 'DEPTH_ZERO_SELF_SIGNED_CERT', nameError: 'ERR_TLS_CERT_ALTNAME_INVALID', chain: [evil] }), NOW);
+  const words = [...r.errors.map((e) => `${e.words} ${e.next}`), untrustedOutcome(r).meaning, tlsSummary(r), ...chainLines(r)].join('\n');
+  expect(words).not.toMatch(/[\u009b\u202e]/);
+  expect(words).toContain('<U+202E>');
+});

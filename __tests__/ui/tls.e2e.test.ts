@@ -158,4 +158,38 @@ describeRequiring([tmuxMissing(), opensslMissing()], 'the session over TLS in a 
     const s = await t.waitFor(/TLS: TLSv1\.3 \S+, verified/);
     expect(s).toMatch(/TLS now, without asking/);
   });
+
+  test('`starttls` to a certificate nobody here trusts: the session ends with the reason, and exits 8', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.smtp)]);
+    await t.waitFor(/^220 lab\.porthole\.test/m);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type('starttls');
+    t.keys('Enter');
+    let s = await t.waitFor(/TLS certificate not trusted/);
+    expect(s).toMatch(/porthole lab test CA/);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type('quit');
+    t.keys('Enter');
+    s = await t.waitFor(/EXIT=\d+/);
+    expect(s).toMatch(/EXIT=8/);
+  });
+
+  test('a transcript of an implicit TLS session marks its lines as over TLS', async () => {
+    const port = await imaps(pki.leafChain, pki.leafKey);
+    const log = `${pki.dir}/implicit.log`;
+    const t = open(['--tls', '--ca', pki.rootCa, 'localhost', String(port)]);
+    await t.waitFor(/^\* OK \[CAPABILITY IMAP4rev1\] porthole test IMAPS ready$/m);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type(`log ${log}`);
+    t.keys('Enter');
+    await t.waitFor(/Writing a transcript/);
+    t.type('a1 NOOP');
+    t.keys('Enter');
+    await t.waitFor(/^a1 NOOP$/m);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/^ ~> a1 NOOP$/m);
+  });
 });

@@ -192,12 +192,14 @@ export class Scrollback implements LineLayout {
   }
 
   /**
-   * Line `seq`, made visible if it was not yet. That may cost memory and so evict the oldest lines
-   * (never this one): a caller walking the lines reads `firstSeq` and `endSeq` as it goes.
+   * Line `seq`, made visible if it was not yet. That may cost memory and so evict lines older than
+   * it, never it or a newer one (the pane reads its lines top down: the ones it is about to draw
+   * stay); what that leaves over the byte cap goes at the next write. A caller walking the lines
+   * reads `firstSeq` and `endSeq` as it goes.
    */
   line(seq: number): ScrollbackLine | undefined {
     const line = this.stored(seq);
-    if (line !== undefined && line.raw.length > 0) this.makeVisible(line);
+    if (line !== undefined && line.raw.length > 0) this.makeVisible(line, seq);
     return line;
   }
 
@@ -363,7 +365,7 @@ export class Scrollback implements LineLayout {
    * The line's raw text made visible after its text. Its tab stops count from the column where
    * `text` ends: the line's own start, as if it had been made visible as it came.
    */
-  private makeVisible(line: StoredLine): void {
+  private makeVisible(line: StoredLine, keepFrom = Number.POSITIVE_INFINITY): void {
     const raw = line.raw;
     this.bytes -= raw.length * 2;
     if (this.ropeLine === line && this.ropeField === 'raw') {
@@ -377,7 +379,7 @@ export class Scrollback implements LineLayout {
       this.openColumn = null;
       this.unmeasured.length = 0;
     }
-    this.grow(line, 'text', visible);
+    this.grow(line, 'text', visible, keepFrom);
   }
 
   /** Widths of the unmeasured pieces of `line`, summed. */
@@ -417,7 +419,7 @@ export class Scrollback implements LineLayout {
   }
 
   /** Adds `text` to the line's visible text or to its raw text, `field`. */
-  private grow(line: StoredLine, field: 'text' | 'raw', text: SafeText): void {
+  private grow(line: StoredLine, field: 'text' | 'raw', text: SafeText, keepFrom = Number.POSITIVE_INFINITY): void {
     if (text.length === 0) return;
     if (line[field].length === 0) {
       line[field] = text;
@@ -433,7 +435,7 @@ export class Scrollback implements LineLayout {
       if (this.ropePieces.length >= MAX_PIECES) this.joinRope();
     }
     this.bytes += text.length * 2;
-    this.enforceBytes();
+    this.enforceBytes(keepFrom);
   }
 
   /** Makes the rope line one flat string (join copies; the pieces and their chunks can go). */
@@ -454,9 +456,10 @@ export class Scrollback implements LineLayout {
     this.enforceBytes();
   }
 
-  private enforceBytes(): void {
+  /** Evicts the oldest lines while over the cap, none from `keepFrom` on. */
+  private enforceBytes(keepFrom = Number.POSITIVE_INFINITY): void {
     // The newest line is never evicted: it may be open, and maxLineLength guarantees it fits.
-    while (this.bytes > this.maxBytes && this.count > 1) this.evictOldest();
+    while (this.bytes > this.maxBytes && this.count > 1 && this.first < keepFrom) this.evictOldest();
   }
 
   private evictOldest(): void {

@@ -1,9 +1,10 @@
 // STARTTLS, the protocols' own way from plaintext to TLS, as a table of dialogues: what to send,
 // which reply lines end a reply, which say go ahead. Pure: io feeds the peer's lines and sends what
 // this returns; the line that says go ahead is where io cuts the inbound stream (anything after it
-// is discarded unread: the injection class of CVE-2011-0411).
+// is discarded, never shown nor parsed: the injection class of CVE-2011-0411).
 
 import { makeOutcome, type Outcome } from './outcome.js';
+import { toVisible } from './sanitize.js';
 
 export type StartTlsProtocol = 'smtp' | 'pop3' | 'imap' | 'ftp';
 export const STARTTLS_PROTOCOLS: readonly StartTlsProtocol[] = ['smtp', 'pop3', 'imap', 'ftp'];
@@ -43,7 +44,8 @@ const NAMES: Readonly<Record<StartTlsProtocol, { upgrade: string; name: string }
 
 export function startTlsFailure(code: Exclude<StartTlsFailureCode, 'PH_STARTTLS_UNKNOWN_PROTOCOL'>, protocol: StartTlsProtocol, reply: string | null, extra = ''): Outcome {
   const { upgrade, name } = NAMES[protocol];
-  const said = reply === null ? '' : ` It said: ${reply}`;
+  // The server's words go into the outcome, which pipe and probe print as they are: visible first.
+  const said = reply === null ? '' : ` It said: ${toVisible(reply)}`;
   switch (code) {
     case 'PH_STARTTLS_NOT_OFFERED':
       return makeOutcome('tls-failure', code, {
@@ -88,7 +90,7 @@ export function startTlsFailure(code: Exclude<StartTlsFailureCode, 'PH_STARTTLS_
 export function unknownProtocol(port: number, greeting: string | null): Outcome {
   return makeOutcome('tls-failure', 'PH_STARTTLS_UNKNOWN_PROTOCOL', {
     label: `STARTTLS: port ${port} and ${greeting === null ? 'the silence' : 'the greeting'} say no protocol porthole knows`,
-    meaning: greeting === null ? 'The server sent no greeting to tell the protocol by.' : `The server greeted with: ${greeting}`,
+    meaning: greeting === null ? 'The server sent no greeting to tell the protocol by.' : `The server greeted with: ${toVisible(greeting)}`,
     next: `Name it: --starttls ${STARTTLS_PROTOCOLS.join('|')} (or starttls PROTO in the prompt).`,
   });
 }

@@ -4,6 +4,7 @@
 // returns. Every certificate field is the peer's text: whoever shows it makes it visible first.
 
 import { makeOutcome, type Outcome } from './outcome.js';
+import { toVisible } from './sanitize.js';
 
 /** One certificate's fields, as io read them (node:crypto's X509Certificate). */
 export interface CertInfo {
@@ -95,19 +96,23 @@ export interface CertSummary extends CertInfo {
 
 const DAY_MS = 86_400_000;
 
-/** A DN's common name, or the whole DN on one line when it has none. */
+/**
+ * A DN's common name, or the whole DN on one line when it has none; made visible, as everything
+ * of a certificate that goes into words (outcomes are printed as they are by pipe and probe).
+ * OpenSSL escapes C0 controls in names itself but passes C1 and bidi controls through.
+ */
 export function commonName(dn: string): string {
   const cn = dn.split('\n').find((part) => part.startsWith('CN='));
-  return cn ? cn.slice(3) : oneLineDn(dn);
+  return cn ? toVisible(cn.slice(3)) : oneLineDn(dn);
 }
 
 export function oneLineDn(dn: string): string {
-  return dn.split('\n').filter(Boolean).join(', ');
+  return toVisible(dn.split('\n').filter(Boolean).join(', '));
 }
 
-/** The DNS names and addresses a certificate is for (its SANs; its CN when it has none). */
+/** The DNS names and addresses a certificate is for (its SANs; its CN when it has none), visible. */
 export function namesOf(cert: CertInfo): string[] {
-  const names = cert.sans.map((s) => s.replace(/^(DNS|IP Address):/, '')).filter(Boolean);
+  const names = cert.sans.map((s) => toVisible(s.replace(/^(DNS|IP Address):/, ''))).filter(Boolean);
   return names.length > 0 ? names : [commonName(cert.subject)];
 }
 
@@ -238,7 +243,11 @@ export function judgeTls(facts: TlsFacts, now: number): TlsReport {
   const errors: TlsProblem[] = [];
   const chain = facts.chainError === null ? null : chainProblem(facts.chainError, facts.chain);
   if (chain) errors.push(chain);
-  errors.push(...datesProblems(facts.chain, now, facts.chainError));
+  // A chain OpenSSL verified had its dates checked on the path it built; the certificates a server
+  // sends may hold more (an old cross-signed root) that no path used: dating those would refuse
+  // a good chain. A date error dates them all (one is the cause); any other error, the leaf.
+  const dated = facts.chainError === null ? [] : facts.chainError === 'CERT_HAS_EXPIRED' || facts.chainError === 'CERT_NOT_YET_VALID' ? facts.chain : facts.chain.slice(0, 1);
+  errors.push(...datesProblems(dated, now, facts.chainError));
   // OpenSSL said the chain is bad in a way the dates did not explain: keep its word for it.
   if (facts.chainError !== null && errors.length === 0) errors.push(chainProblem('default', facts.chain)!);
   const name = nameProblem(facts);
@@ -376,9 +385,8 @@ const HANDSHAKE_CODES: Record<string, FailureRule> = {
 };
 
 /**
- * A handshake that failed, as an outcome (exit 8). `code` is Node's error code; `sawBytes`: the
- * peer had sent something before the failure; `clientCert`: porthole sent one (a TLS 1.3 server
- * that rejects it says so only after the handshake looked done).
+ * A handshake that failed, as an outcome (exit 8). `code` is Node's error code; `clientCert`:
+ * porthole sent one (a TLS 1.3 server that rejects it says so only after the handshake looked done).
  */
 export function handshakeOutcome(code: string, opts: { clientCert: boolean } = { clientCert: false }): Outcome {
   let rule = HANDSHAKE_CODES[code];
@@ -516,7 +524,7 @@ export function chainLines(r: TlsReport): string[] {
     const expired = c.outOfDate ? ' !' : '';
     out.push(`${i}. ${role}: ${oneLineDn(c.subject)}`);
     out.push(`   issuer ${oneLineDn(c.issuer)}`);
-    if (c.sans.length) out.push(`   names ${shortList(c.sans.map((s) => s.replace(/^(DNS|IP Address):/, '')), 8)}`);
+    if (c.sans.length) out.push(`   names ${shortList(c.sans.map((s) => toVisible(s.replace(/^(DNS|IP Address):/, ''))), 8)}`);
     out.push(`   valid ${date(c.notBefore)} to ${date(c.notAfter)} (${daysWords(c.daysLeft)})${expired}`);
     out.push(`   key ${keyWords(c)}, signed ${c.signatureAlgorithm}, serial ${c.serial}`);
     out.push(`   sha256 ${c.sha256}`);
@@ -536,8 +544,9 @@ export function tlsRecord(r: TlsReport): Record<string, unknown> {
     handshakeMs: Math.round(r.handshakeMs * 1000) / 1000,
     errors: r.errors.map((e) => ({ code: e.code, detail: e.detail, words: e.words, next: e.next })),
     chain: r.chain.map((c) => ({
-      subject: oneLineDn(c.subject),
-      issuer: oneLineDn(c.issuer),
+      // As the certificate has them: JSON carries values, and safeJson escapes what a terminal would act on.
+      subject: c.subject.split('\n').filter(Boolean).join(', '),
+      issuer: c.issuer.split('\n').filter(Boolean).join(', '),
       sans: c.sans,
       notBefore: c.notBefore,
       notAfter: c.notAfter,

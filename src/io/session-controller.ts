@@ -10,7 +10,7 @@
 //   reducer --send effect--> pipeline.outbound (transform, hex tap, filter, capture) --> connection
 
 import type { Clock } from '../core/clock.js';
-import type { Outcome } from '../core/outcome.js';
+import { makeOutcome, type Outcome } from '../core/outcome.js';
 import { HexLog, hexScrollReducer } from '../core/hex-log.js';
 import type { InputEvent } from '../core/key-decoder.js';
 import { fanOut, LineAssembler, LineCollector, type LineSink } from '../core/line-assembler.js';
@@ -254,7 +254,7 @@ export class SessionController implements SessionView {
         for (const line of statusReport(this.statusInput())) this.note('info', line);
         return;
       case 'starttls':
-        void this.startTls(e.how, false);
+        this.startTlsSafely(e.how, false);
         return;
       case 'set-encoding': {
         const link = this.link;
@@ -325,6 +325,8 @@ export class SessionController implements SessionView {
     };
     this.link = link;
     this.connections += 1;
+    // The transcript's marks follow what carries this connection (implicit TLS, or plain again).
+    this.log?.transcript.setTls(c.kind === 'tls');
     hex.connection(`connection ${this.connections}: ${formatHostPort(target.host, target.port)} (${formatHostPort(c.address, c.remotePort)})`);
     const local = `${c.localAddress.includes(':') ? `[${c.localAddress}]` : c.localAddress}:${c.localPort}`;
     this.note('info', `Connected to ${c.address} port ${c.remotePort} in ${c.connectMs.toFixed(1)} ms. Escape character is '^]'.`);
@@ -352,9 +354,17 @@ export class SessionController implements SessionView {
     });
     // --starttls: the dialogue takes the greeting through its hold, so it begins before any read.
     const starttls = this.opts.tls?.starttls;
-    if (starttls) void this.startTls(starttls, true);
+    if (starttls) this.startTlsSafely(starttls, true);
     // (A connect adopted after its peer's FIN or reset: Connection.on told this listener already.)
     else if (!c.closed) c.resumeReading();
+  }
+
+  /** startTls, whose failure of our own (a bug) is said in the pane rather than crashing the session. */
+  private startTlsSafely(how: StartTlsProtocol | 'auto' | 'now', full: boolean): void {
+    this.startTls(how, full).catch((err: unknown) => {
+      const outcome = makeOutcome('tls-failure', 'PH_TLS_HANDSHAKE', { label: 'STARTTLS failed', meaning: `porthole could not go on with it: ${(err as Error)?.message ?? String(err)}.`, next: '' });
+      this.dispatch({ type: 'starttls-failed', outcome, tls: null, closed: this.link?.conn.closed ?? true });
+    });
   }
 
   /**
@@ -383,7 +393,7 @@ export class SessionController implements SessionView {
       const o = unknownProtocol(target.port, greeting);
       return this.dispatch({ type: 'starttls-failed', outcome: o, tls: null, closed: false });
     }
-    this.dispatch({ type: 'starttls-began', protocol: how === 'now' ? null : (protocol ?? 'smtp') });
+    this.dispatch({ type: 'starttls-began', protocol: how === 'now' ? null : (protocol ?? 'auto') });
     const run = {
       config,
       host: target.host,
@@ -536,6 +546,7 @@ export class SessionController implements SessionView {
       this.note('info', `Transcript stopped: cannot write ${log.path} (${code}).`);
     });
     this.log = log;
+    log.transcript.setTls(this.link?.conn.kind === 'tls');
     const where = formatHostPort(this.state.conn.target.host, this.state.conn.target.port);
     log.transcript.note(`porthole transcript of ${where}, started ${new Date(this.wall()).toISOString()}; ${LEGEND}`);
     this.note('info', `Writing a transcript to ${log.path}.`);

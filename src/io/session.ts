@@ -486,14 +486,23 @@ export class Connection {
       t = await next(old);
     } catch (err) {
       // No new transport: the old one reports again, and goes, so the ending is said as ever
-      // (and a late reset of its socket is heard, not an uncaught error).
+      // (and a late reset of its socket is heard, not an uncaught error). An upgrade that failed
+      // with an outcome (a refused certificate) ends the connection with it, not as closed by us.
       this.hold = null;
       old.attach(this.handlers);
-      this.close();
+      const outcome = (err as { outcome?: Outcome }).outcome;
+      if (outcome) {
+        this.ending = outcome;
+        this.transport.destroy();
+      } else {
+        this.close();
+      }
       throw err;
     }
     this.transport = t;
     this.hold = null;
+    // What the old stream had buffered past the cut, taken and dropped as the socket changed hands.
+    this.discard(t.discardedAtUpgrade ?? 0);
     t.attach(this.handlers);
     if (!this.consumerPaused) t.resume();
   }

@@ -1,6 +1,6 @@
 // STARTTLS on a live connection: the protocol's dialogue (core/starttls) driven over the
 // connection's inbound hold, so the stream is cut right after the go-ahead line and whatever the
-// server sent after it is discarded unread; then the handshake in place (io/tls).
+// server sent after it is discarded, never shown nor parsed; then the handshake in place (io/tls).
 
 import os from 'node:os';
 import type { Clock } from '../core/clock.js';

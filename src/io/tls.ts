@@ -49,12 +49,14 @@ export function loadTlsConfig(part: TlsPart, systemBundle = SYSTEM_CA_BUNDLE): T
   for (const file of part.caFiles) {
     const pem = readFile(file, '--ca');
     // OpenSSL skips what is not a certificate without a word: a key given by mistake would trust nothing.
+    let cert: X509Certificate;
     try {
-      new X509Certificate(pem);
+      cert = new X509Certificate(pem);
     } catch {
       throw new UsageError('PH_BAD_FILE', `--ca: ${file} holds no certificate (PEM "BEGIN CERTIFICATE", or DER)`);
     }
-    extra.push(pem.toString('latin1'));
+    // The trust store takes PEM only: a DER file is its one certificate, as PEM.
+    extra.push(pem.includes('-----BEGIN') ? pem.toString('latin1') : cert.toString());
   }
   const cert = part.certFile === null ? undefined : readFile(part.certFile, '--cert');
   const key = part.keyFile === null ? undefined : readFile(part.keyFile, '--key');
@@ -195,7 +197,7 @@ export function tlsDial(config: TlsConfig, clock: Clock = realClock): Dial {
  */
 export function tlsOver(old: Transport, config: TlsConfig, host: string, timeoutMs: number, clock: Clock = realClock): Promise<TlsTransport> {
   if (!(old instanceof TcpTransport) || old.kind !== 'tcp') return Promise.reject(new TlsUpgradeError(handshakeOutcome('PH_TLS_HANDSHAKE')));
-  const { socket: tcp } = old.release();
+  const { socket: tcp, discarded } = old.release();
   const servername = sniFor(config, host);
   const started = clock.now();
   return new Promise((resolve, reject) => {
@@ -235,7 +237,7 @@ export function tlsOver(old: Transport, config: TlsConfig, host: string, timeout
           socket.destroy();
           return reject(new TlsUpgradeError(untrustedOutcome(report), report));
         }
-        resolve(new TlsTransport(socket, null, report, config.clientCert));
+        resolve(new TlsTransport(socket, null, report, config.clientCert, discarded));
       }),
     );
   });
@@ -256,7 +258,13 @@ export class TlsTransport extends TcpTransport {
   override readonly kind = 'tls' as const;
   override readonly tls: TlsReport;
 
-  constructor(socket: tls.TLSSocket, reads: ReadBuffers | null, report: TlsReport, private readonly clientCert: boolean) {
+  constructor(
+    socket: tls.TLSSocket,
+    reads: ReadBuffers | null,
+    report: TlsReport,
+    private readonly clientCert: boolean,
+    readonly discardedAtUpgrade = 0,
+  ) {
     super(socket, reads);
     this.tls = report;
   }

@@ -26,6 +26,8 @@ export interface Transport {
   readonly kind: 'tcp' | 'tls';
   /** The TLS session's verdict and chain, for a TLS transport; null for TCP. */
   readonly tls: TlsReport | null;
+  /** Made by an upgrade in place: bytes the old stream held past the cut, dropped unread. */
+  readonly discardedAtUpgrade?: number;
   readonly localAddress: string;
   readonly localPort: number;
   readonly remotePort: number;
@@ -177,17 +179,17 @@ export class TcpTransport implements Transport {
 
   /**
    * Hands the socket over for an upgrade in place (STARTTLS): this transport stops reporting.
-   * `discarded` counts what the socket's stream had already read past the cut and not delivered:
-   * bytes that arrived after the go-ahead are not to be trusted (the STARTTLS injection class of
-   * bugs). They stay in the stream's buffer, so the next transport must take the socket's handle
-   * (as tls.connect({socket}) does) and never read the stream; a paused socket without `onread`
-   * may still have pulled up to its high-water mark from the kernel.
+   * `discarded` counts what the socket's stream had already read past the cut and not delivered
+   * (a paused socket without `onread` may still have pulled up to its high-water mark from the
+   * kernel): bytes that arrived after the go-ahead are not to be trusted (the STARTTLS injection
+   * class of bugs). They are taken out of the stream and dropped here, because tls.connect({socket})
+   * feeds whatever the stream still holds to OpenSSL. Whatever arrives later goes to the TLS layer,
+   * which fails the handshake on plaintext: the server sends nothing of TLS before our hello.
    */
   release(): { socket: net.Socket; discarded: number } {
     this.detach();
-    // Counted, not read: a read() here could start the socket reading from the kernel, and what
-    // the kernel holds belongs to the upgraded stream (a forged record there fails the handshake).
-    const discarded = this.socket.readableLength;
+    let discarded = 0;
+    for (let chunk: Buffer | null; (chunk = this.socket.read() as Buffer | null) !== null; ) discarded += chunk.length;
     return { socket: this.socket, discarded };
   }
 }

@@ -20,7 +20,7 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
     case 'resolving':
       // A connect to somewhere else: what was typed for the last one must not go to this one.
       return {
-        state: { ...state, pending: [], tls: null, conn: { phase: 'resolving', target: action.target, since: action.now } },
+        state: { ...state, pending: [], tls: null, upgrading: false, conn: { phase: 'resolving', target: action.target, since: action.now } },
         effects: dropPending(state, 'a new connection was opened'),
       };
     case 'trying':
@@ -89,11 +89,13 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
         effects,
       };
     }
-    case 'starttls-began':
+    case 'starttls-began': {
+      const how = action.protocol === 'auto' ? 'the protocol its greeting says' : action.protocol;
       return {
-        state,
-        effects: [{ type: 'info', lines: [action.protocol ? `STARTTLS: asking the server for TLS (${action.protocol}); what it sends after its go-ahead is discarded unread.` : 'STARTTLS: TLS now, without asking (the go-ahead came to a command you typed).'] }],
+        state: { ...state, upgrading: true },
+        effects: [{ type: 'info', lines: [how ? `STARTTLS: asking the server for TLS (${how}); what it sends after its go-ahead is discarded, never shown.` : 'STARTTLS: TLS now, without asking (the go-ahead came to a command you typed).'] }],
       };
+    }
     case 'tls-up': {
       const after = action.protocol ? afterUpgrade(action.protocol, action.ehloName) : { note: null, offer: null };
       const lines = tlsNotes(action.tls);
@@ -103,11 +105,11 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
       if (after.note) lines.push(after.note);
       // The offer goes in the input line, only if nothing is being typed there.
       const editor = after.offer && state.editor.text === '' ? lineEditorReducer(state.editor, { type: 'insert', text: after.offer }) : state.editor;
-      return { state: { ...state, tls: action.tls, editor }, effects: [{ type: 'info', lines }] };
+      return { state: { ...state, tls: action.tls, editor, upgrading: false }, effects: [{ type: 'info', lines }] };
     }
     case 'starttls-failed':
       return {
-        state: { ...state, tls: action.tls ?? state.tls },
+        state: { ...state, tls: action.tls ?? state.tls, upgrading: false },
         effects: [
           {
             type: 'info',

@@ -117,6 +117,7 @@ function runCommand(state: SessionState, command: Command, now: number): Step {
     case 'starttls':
       if (state.conn.phase !== 'connected') return answer('Not connected.');
       if (state.tls) return answer('Already over TLS.');
+      if (state.upgrading) return answer('A STARTTLS is under way already.');
       if (!canSend(state)) return answer(`Not now: ${notSentReason(state)}.`);
       return closeMenu(state, [{ type: 'starttls', how: command.how }]);
     case 'tls':

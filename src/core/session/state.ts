@@ -90,6 +90,8 @@ export interface SessionState {
   tls: TlsReport | null;
   /** A panel over the output pane (`tls`), or null. */
   panel: Panel | null;
+  /** A STARTTLS is under way: another cannot begin until it ends. */
+  upgrading: boolean;
 }
 
 /** What went out, as the user means it: the pane (with echo on) and the transcript show this. */
@@ -139,8 +141,8 @@ export type ConnectionAction =
   | { type: 'closed'; outcome: Outcome | null; now: number }
   /** Lines the peer sent; `unprompted` while we had sent nothing yet on this connection. */
   | { type: 'peer-lines'; lines: PeerLine[]; unprompted: boolean }
-  /** STARTTLS began: `protocol` is asked (null: at once, no command sent). */
-  | { type: 'starttls-began'; protocol: StartTlsProtocol | null }
+  /** STARTTLS began: `protocol` is asked (auto: told by the greeting; null: at once, no command sent). */
+  | { type: 'starttls-began'; protocol: StartTlsProtocol | 'auto' | null }
   /** The connection is over TLS now (STARTTLS); `discarded`: bytes after the go-ahead, dropped. */
   | { type: 'tls-up'; tls: TlsReport; protocol: StartTlsProtocol | null; discarded: number; ehloName: string }
   /** STARTTLS did not happen; `closed`: the connection went with it (the handshake failed). */
@@ -178,6 +180,7 @@ export function initialSessionState(target: Target, settings: Settings, history:
     hint: null,
     tls: null,
     panel: null,
+    upgrading: false,
   };
 }
 
@@ -210,5 +213,8 @@ export function sessionExitCode(state: SessionState): number {
   const c = state.conn;
   if (c.phase === 'failed') return c.outcome.exit;
   if (c.phase === 'closed' && c.outcome?.kind === 'reset-by-peer' && c.outcome.code !== PortholeCode.refusedAfterClose) return c.outcome.exit;
+  // TLS that failed on a live connection (a STARTTLS refused for its certificate, a TLS 1.3 server's
+  // alert after the handshake) is a TLS failure however the session ended.
+  if (c.phase === 'closed' && c.outcome?.kind === 'tls-failure') return c.outcome.exit;
   return 0;
 }
