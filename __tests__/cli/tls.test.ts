@@ -133,6 +133,14 @@ describeRequiring(opensslMissing(), 'implicit TLS against openssl s_server', () 
     expect(old.rec.tls.version).toBe('TLSv1');
   });
 
+  test('no cipher in common: a TLS 1.2 server that offers only what porthole does not', async () => {
+    const s = await server(['-cert', pki.leaf, '-key', pki.leafKey, '-cert_chain', pki.intermediate, '-tls1_2', '-cipher', 'ECDHE-ECDSA-CAMELLIA256-SHA384']);
+    const { code, rec } = await probe(s.port, '--ca', pki.rootCa);
+    expect(code).toBe(8);
+    expect(rec.code).toBe('PH_TLS_CIPHER');
+    expect(rec.label).toBe('TLS handshake failed: no cipher in common');
+  });
+
   test('a client certificate required: said as such, and given with --cert and --key it passes', async () => {
     const s = await server(['-cert', pki.leaf, '-key', pki.leafKey, '-cert_chain', pki.intermediate, '-Verify', '2', '-CAfile', pki.rootCa, '-verify_return_error']);
     const without = await probe(s.port, '--ca', pki.rootCa);
