@@ -68,6 +68,7 @@ function parser(argv: string[]) {
     .option('q', { alias: 'quit-after', type: 'string', describe: 'Pipe: quit SECONDS after stdin ends, whatever the peer does (nc -q)' })
     .option('N', { type: 'boolean', hidden: true, describe: 'nc -N: half-close when stdin ends (the default)' })
     .option('tls', { alias: 'ssl', type: 'boolean', describe: 'TLS right after connecting (implicit TLS: 443, 465, 993, 995), in every mode' })
+    .option('proto', { type: 'string', describe: 'Session: the protocol helper: smtp, http, pop3, imap, none, or auto (from the port, else the banner) [default: auto]' })
     .option('starttls', { type: 'string', describe: 'Plaintext first, then the protocol\'s upgrade, then TLS: smtp, pop3, imap, ftp or auto' })
     .option('ca', { type: 'string', describe: "TLS: trust this CA (PEM file) too, beside the system's and Node's" })
     .option('insecure', { alias: 'k', type: 'boolean', describe: 'TLS: go on when the certificate does not verify (the verdict is still shown)' })

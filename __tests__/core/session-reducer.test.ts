@@ -283,8 +283,8 @@ describe('the connection and the exit code', () => {
     expect(sessionExitCode(s.state)).toBe(0);
   });
 
-  test('the first line the server sends is its banner, kept for the status bar; then lines are no longer wanted', () => {
-    const c = connected();
+  test('the first line the server sends is its banner, kept for the status bar; then, without a helper, lines are no longer wanted', () => {
+    const c = connected({ proto: 'none' });
     expect(wantsPeerLines(c)).toBe(true);
     const s = run(c, { type: 'peer-lines', lines: [{ text: '220 mail ESMTP', eol: 'crlf' }], unprompted: true }).state;
     expect(s.conn).toMatchObject({ banner: '220 mail ESMTP' });
@@ -292,7 +292,7 @@ describe('the connection and the exit code', () => {
   });
 
   test('a first line that answers what we sent (an HTTP status line, an echo) is no banner', () => {
-    const s = run(connected(), { type: 'peer-lines', lines: [{ text: 'HTTP/1.1 200 OK', eol: 'crlf' }], unprompted: false }).state;
+    const s = run(connected({ proto: 'none' }), { type: 'peer-lines', lines: [{ text: 'HTTP/1.1 200 OK', eol: 'crlf' }], unprompted: false }).state;
     expect(s.conn).toMatchObject({ banner: null, heard: true });
     expect(wantsPeerLines(s)).toBe(false);
   });
@@ -379,4 +379,45 @@ test('a STARTTLS under way: another is refused until it ends, and the flag goes 
 test('a connection that TLS ended (a certificate refused after STARTTLS) exits 8', () => {
   const closed = run(connected(), { type: 'closed', outcome: makeOutcome('tls-failure', 'PH_TLS_UNTRUSTED_CA'), now: 5 }).state;
   expect(sessionExitCode(closed)).toBe(8);
+});
+
+describe('the protocol helper', () => {
+  const peer = (state: SessionState, ...lines: string[]) => run(state, { type: 'peer-lines', lines: lines.map((text) => ({ text, eol: 'crlf' as const })), unprompted: false });
+
+  test('SMTP from the port: replies explained beneath them, an EHLO reply\'s capabilities in words', () => {
+    const c = connected();
+    expect(c.helper.proto).toBe('smtp');
+    expect(wantsPeerLines(c)).toBe(true);
+    const ehlo = peer(c, '250-mail.test', '250-PIPELINING', '250-SIZE 10240000', '250-STARTTLS', '250-AUTH PLAIN LOGIN', '250 8BITMIME');
+    expect(infos(ehlo.effects)).toEqual(['\u21b3 The server offers: TLS (STARTTLS: starttls in the prompt), login with AUTH PLAIN LOGIN, messages up to 9.8 MiB, pipelining, 8-bit MIME.']);
+    // A reply cut across reads is assembled first.
+    const half = peer(ehlo.state, '550-5.1.1 <nobody@mail.test>: Recipient address rejected:');
+    expect(infos(half.effects)).toEqual([]);
+    const whole = peer(half.state, '550 5.1.1 User unknown in local recipient table');
+    expect(infos(whole.effects)).toEqual(['\u21b3 550 (permanent): the server refused the mailbox or the mail (no such user, or a policy); 5.1.1: no such mailbox at that domain. Next: check the spelling of the address.']);
+    expect(infos(peer(whole.state, '250 2.1.0 Ok').effects)).toEqual([]);
+    expect(infos(peer(whole.state, '503 5.5.1 Error: need RCPT command').effects)[0]).toMatch(/bad sequence of commands.*Next: the order is EHLO, then MAIL FROM, RCPT TO/);
+    expect(infos(peer(whole.state, '554 5.7.1 <a@b.test>: Relay access denied').effects)[0]).toMatch(/5\.7\.1: not authorized: relaying denied/);
+    expect(infos(peer(whole.state, '451 4.7.1 Greylisted, try again').effects)[0]).toMatch(/^\u21b3 451 \(temporary\)/);
+  });
+
+  test('auto on a port that does not tell: the banner does; none is the raw session', () => {
+    const other = run(initialSessionState({ host: 'h', port: 2600 }, settings), CONNECTED).state;
+    expect(other.helper.proto).toBeNull();
+    const smtp = run(other, { type: 'peer-lines', lines: [{ text: '220 lab ESMTP ready', eol: 'crlf' }], unprompted: true }).state;
+    expect(smtp.helper.proto).toBe('smtp');
+    const ssh = run(other, { type: 'peer-lines', lines: [{ text: 'SSH-2.0-OpenSSH', eol: 'crlf' }], unprompted: true }).state;
+    expect(ssh.helper.proto).toBe('none');
+    expect(wantsPeerLines(ssh)).toBe(false);
+    const none = connected({ proto: 'none' });
+    expect(infos(peer(none, '550 5.1.1 no').effects)).toEqual([]);
+  });
+
+  test('`proto NAME` changes the helper for the connection there is', () => {
+    const s = menu(connected(), 'proto none');
+    expect(s.state.helper.proto).toBe('none');
+    expect(infos(s.effects)).toEqual(['No protocol helper: the raw session.']);
+    expect(menu(s.state, 'proto smtp').state.helper.proto).toBe('smtp');
+    expect(menu(s.state, 'proto xmpp').state.menu?.message?.text).toMatch(/usage: proto smtp\|http\|pop3\|imap\|none\|auto/);
+  });
 });

@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../src/core/session/state.js
 
 const settings: Settings = DEFAULT_SETTINGS;
 const target = { host: 'mail.test', port: 25 };
-const base: Omit<StatusInput, 'conn'> = { settings, now: 0, bytesIn: 0, bytesOut: 0, queued: 0, pending: 0, newLines: null, logFile: null, hint: null, tls: null };
+const base: Omit<StatusInput, 'conn'> = { settings, now: 0, bytesIn: 0, bytesOut: 0, queued: 0, pending: 0, newLines: null, logFile: null, hint: null, tls: null, helper: null };
 const up = { banner: null, heard: false, peerEof: null, localEof: false };
 const texts = (s: StatusInput) => statusLines(s).map((l) => l.text);
 
@@ -17,7 +17,7 @@ test('connected: host, address, time to connect; addresses, elapsed, counters an
   const conn = { phase: 'connected' as const, target, address: '127.0.0.1', local: '127.0.0.1:5000', connectMs: 0.4, since: 0, ...up };
   const [state, detail] = texts({ ...base, now: 65000, bytesIn: 2048, bytesOut: 9, conn });
   expect(state).toBe('Connected to mail.test:25 (127.0.0.1) in 0.4 ms');
-  expect(detail).toBe('127.0.0.1:5000 -> 127.0.0.1:25 | 1m05s | in 2.0 KB | out 9 B | line | CRLF | utf-8 | Ctrl+] menu');
+  expect(detail).toBe('127.0.0.1:5000 -> 127.0.0.1:25 | 1m05s | in 2.0 KB | out 9 B | line | CRLF | utf-8 | auto helper | Ctrl+] menu');
 });
 
 test('a peer that stops reading shows as queued bytes', () => {

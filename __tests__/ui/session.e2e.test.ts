@@ -50,6 +50,24 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     expect(s).toMatch(/out 9 B/);
   });
 
+  test('the SMTP helper: named in the status bar, the EHLO reply in words, a refusal explained beneath it', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.smtp)], 220, 30);
+    let s = await t.waitFor(/220 lab\.porthole\.test/);
+    expect(s).toMatch(/\| smtp helper \|/);
+    t.type('EHLO me.test');
+    t.keys('Enter');
+    s = await t.waitFor(/The server offers: TLS \(STARTTLS: starttls in the prompt\), messages up to 1\.0 MiB, pipelining, 8-bit MIME/);
+    t.type('MAIL FROM:<me@example.test>');
+    t.keys('Enter');
+    t.type('RCPT TO:<nobody@lab.porthole.test>');
+    t.keys('Enter');
+    s = await t.waitFor(/5\.1\.1: no such mailbox at that domain\. Next: check the spelling of the address\./);
+    // Beneath the reply it explains.
+    const lines = s.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('550 5.1.1'));
+    expect(lines.slice(at + 1).find((l) => l.trim() !== '')).toMatch(/^\u21b3 550 \(permanent\)/);
+  });
+
   test('Ctrl+] opens the prompt over the session; Esc returns; quit leaves a clean terminal', async () => {
     const t = open(['127.0.0.1', String(lab.ports.smtp)]);
     await t.waitFor(/220 /);

@@ -5,6 +5,7 @@ import { checkEncoding } from './codec.js';
 import { parseHost, parsePort } from './target.js';
 import { UsageError, type CommandCode } from './errors.js';
 import { parseStartTlsProtocol, STARTTLS_PROTOCOLS, type StartTlsProtocol } from './starttls.js';
+import { parseProto, PROTOS, type ProtoName } from './protocols/choose.js';
 
 /** A parsed command, ready for the session to carry out. */
 export type Command =
@@ -14,6 +15,7 @@ export type Command =
   | { type: 'reconnect' }
   | { type: 'status' }
   | { type: 'tls' }
+  | { type: 'proto'; proto: ProtoName | 'auto' }
   | { type: 'starttls'; how: StartTlsProtocol | 'auto' | 'now' }
   | { type: 'send'; what: 'eof' }
   | { type: 'send'; what: 'bytes'; bytes: Uint8Array; label: string }
@@ -110,6 +112,17 @@ export const COMMANDS: readonly Spec[] = [
       const how = parseStartTlsProtocol(args[0]);
       if (how === null) bad('PH_BAD_ARGUMENT', `starttls: ${STARTTLS_PROTOCOLS.join(', ')}, auto or now, not "${args[0]}"`);
       return { type: 'starttls', how: how! };
+    },
+  },
+  {
+    name: 'proto',
+    args: 'smtp|http|pop3|imap|none|auto',
+    help: 'the protocol helper: explains the replies (none: the raw session)',
+    words: [...PROTOS, 'auto'],
+    parse: (args) => {
+      const p = args.length === 1 ? parseProto(args[0]!) : null;
+      if (p === null) bad('PH_BAD_ARGUMENT', `usage: proto ${PROTOS.join('|')}|auto`);
+      return { type: 'proto', proto: p! };
     },
   },
   { name: 'tls', args: '', help: "show the TLS session: version, cipher, verdict and the certificate chain", parse: noArgs('tls', { type: 'tls' }) },

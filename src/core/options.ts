@@ -7,6 +7,7 @@ import { UsageError } from './errors.js';
 import { parseHost, parsePort, parsePortSpec } from './target.js';
 import { parseTlsVersion, TLS_VERSIONS, type TlsVersion } from './tls.js';
 import { parseStartTlsProtocol, STARTTLS_PROTOCOLS, type StartTlsProtocol } from './starttls.js';
+import { parseProto, PROTOS, type ProtoName } from './protocols/choose.js';
 
 /** One layer of what was asked for, loosely typed as yargs (or a config file) hands it over. */
 export interface RawArgs {
@@ -43,6 +44,7 @@ export interface RawArgs {
   tlsMin?: unknown;
   tlsMax?: unknown;
   starttls?: unknown;
+  proto?: unknown;
 }
 
 export type Mode = 'probe' | 'pipe' | 'tui';
@@ -116,6 +118,8 @@ export interface SessionPart extends ConnectPart {
   colours: boolean;
   /** Lines of the session's output left in the terminal after quit: a number, or 'screen'. */
   keepOutput: number | 'screen';
+  /** The protocol helper: by name, none, or auto (the port's, else the banner's). */
+  proto: ProtoName | 'auto';
 }
 
 export interface Options {
@@ -192,6 +196,13 @@ export const DEFAULT_TLS: TlsPart = {
 /** TLS material must be read: for --tls, and for files given (an unreadable one is said at once). */
 export function needsTlsConfig(part: TlsPart): boolean {
   return part.implicit || part.starttls !== null || part.caFiles.length > 0 || part.certFile !== null;
+}
+
+function protoOption(value: unknown): ProtoName | 'auto' {
+  if (value === undefined) return 'auto';
+  const p = parseProto(String(value));
+  if (p === null) throw new UsageError('PH_BAD_OPTION', `--proto needs ${PROTOS.join(', ')} or auto, not "${String(value)}"`);
+  return p;
 }
 
 function tlsVersion(value: unknown, flag: string, fallback: TlsVersion): TlsVersion {
@@ -329,6 +340,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       scrollback: raw.scrollback === undefined ? null : positiveInt(raw.scrollback, '--scrollback', 10_000_000),
       colours: raw.colours === true,
       keepOutput: keepOutput(raw.keepOutput),
+      proto: protoOption(raw.proto),
     },
   };
 }

@@ -8,6 +8,7 @@ import { safe, type SafeText } from './sanitize.js';
 import type { Conn, Settings } from './session/state.js';
 import { formatHostPort } from './target.js';
 import { tlsSummary, verdictWords, type TlsReport } from './tls.js';
+import type { ProtoName } from './protocols/choose.js';
 
 export type Tone = 'ok' | 'busy' | 'bad' | 'muted';
 
@@ -28,6 +29,8 @@ export interface StatusInput {
   hint: string | null;
   /** The TLS session's verdict, over TLS; else null. */
   tls: TlsReport | null;
+  /** The protocol helper in force (null: auto, not decided yet). */
+  helper: ProtoName | null;
 }
 
 export interface StatusLine {
@@ -117,6 +120,8 @@ function detailLine(s: StatusInput): Words {
   if (st.hex) parts.push('hex');
   if (st.timestamps) parts.push('time');
   if (st.colours) parts.push('colours');
+  // The helper in force; "auto" while the banner has not told yet.
+  if (c.phase === 'connected' && s.helper !== 'none') parts.push(`${s.helper ?? 'auto'} helper`);
   if (s.logFile) parts.push(`log ${s.logFile}`);
   parts.push('Ctrl+] menu');
   return { text: parts.join(' | '), tone: s.newLines !== null ? 'busy' : 'muted' };

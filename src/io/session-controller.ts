@@ -612,6 +612,7 @@ export class SessionController implements SessionView {
       logFile: this.log?.path ?? null,
       hint: this.state.hint,
       tls: this.state.conn.phase === 'connected' ? this.state.tls : null,
+      helper: this.state.helper.proto,
     };
   }
 

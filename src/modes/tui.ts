@@ -34,7 +34,7 @@ function keptOutput(c: SessionController, keep: SessionPart['keepOutput']): stri
 export async function runTui(opts: SessionPart, lease: TerminalLease, early?: PendingConnect, tls?: { dial: Dial | undefined; config: TlsConfig | null }): Promise<number> {
   hideCiFromInk();
   const loading = Promise.all([import('ink'), import('../ui/app.js')]);
-  const settings: Settings = { ...DEFAULT_SETTINGS, lineEnding: opts.lineEnding, encoding: opts.encoding, colours: opts.colours };
+  const settings: Settings = { ...DEFAULT_SETTINGS, lineEnding: opts.lineEnding, encoding: opts.encoding, colours: opts.colours, proto: opts.proto };
   const session = new SessionController({
     target: { host: opts.host, port: opts.port },
     settings,

@@ -5,6 +5,7 @@
 import { formatHostPort } from '../target.js';
 import { tlsSummary, type TlsReport } from '../tls.js';
 import { afterUpgrade } from '../starttls.js';
+import { helperForConnection, helperListens, helperReads } from './helper-slice.js';
 import { lineEditorReducer } from '../line-editor.js';
 import {
   noEffects,
@@ -35,6 +36,7 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
         ...state,
         pending: [],
         tls: action.tls,
+        helper: helperForConnection(state.settings.proto, state.conn.target.port),
         conn: {
           phase: 'connected',
           target: state.conn.target,
@@ -123,11 +125,14 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
       };
     case 'peer-lines': {
       const c = state.conn;
-      if (c.phase !== 'connected' || c.heard) return noEffects(state);
-      const first = action.lines.find((l) => l.text.trim() !== '');
-      if (!first) return noEffects(state);
-      // A first line that answers what we sent (an HTTP status line, an echo) is no banner.
-      return noEffects({ ...state, conn: { ...c, heard: true, banner: action.unprompted ? first.text : null } });
+      if (c.phase !== 'connected') return noEffects(state);
+      let next = state;
+      if (!c.heard) {
+        const first = action.lines.find((l) => l.text.trim() !== '');
+        // A first line that answers what we sent (an HTTP status line, an echo) is no banner.
+        if (first) next = { ...state, conn: { ...c, heard: true, banner: action.unprompted ? first.text : null } };
+      }
+      return helperListens(next) ? helperReads(next, action.lines, action.unprompted) : noEffects(next);
     }
   }
 }
@@ -140,7 +145,7 @@ function tlsNotes(tls: TlsReport): string[] {
 
 /** Whether the reducer wants the peer's lines now: the controller feeds them only then. */
 export function wantsPeerLines(state: SessionState): boolean {
-  return state.conn.phase === 'connected' && !state.conn.heard;
+  return state.conn.phase === 'connected' && (!state.conn.heard || helperListens(state));
 }
 
 /** The user closed the connection or cancelled the connect: said in the pane, not an error. */

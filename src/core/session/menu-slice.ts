@@ -2,6 +2,7 @@
 // Most commands close the prompt and say what they did in the pane; errors answer in the prompt.
 
 import { openPanel } from './panel-slice.js';
+import { helperAsked } from './helper-slice.js';
 import { commandList, complete, parseCommand, type Command } from '../commands.js';
 import type { InputEvent } from '../key-decoder.js';
 import { DEFAULT_KEYS, DESCRIPTIONS, formatKey, lookup, type Command as KeyCommand } from '../key-bindings.js';
@@ -120,6 +121,12 @@ function runCommand(state: SessionState, command: Command, now: number): Step {
       if (state.upgrading) return answer('A STARTTLS is under way already.');
       if (!canSend(state)) return answer(`Not now: ${notSentReason(state)}.`);
       return closeMenu(state, [{ type: 'starttls', how: command.how }]);
+    case 'proto': {
+      const settings = { ...state.settings, proto: command.proto };
+      const helper = helperAsked({ ...state, settings }, command.proto);
+      const words = helper.proto === 'none' ? 'No protocol helper: the raw session.' : helper.proto ? `Protocol helper: ${helper.proto}.` : 'Protocol helper: auto (from the port, else the banner).';
+      return closeMenu({ ...state, settings, helper }, [{ type: 'info', lines: [words] }]);
+    }
     case 'tls':
       if (!state.tls) return answer('Not a TLS connection: this one is plain TCP (--tls connects with TLS, starttls upgrades it).');
       return closeMenu(openPanel(state, 'tls'));

@@ -11,6 +11,8 @@ import type { ScrollAction } from '../scrollback.js';
 import type { TlsReport } from '../tls.js';
 import type { StartTlsProtocol } from '../starttls.js';
 import type { Panel } from './panel-slice.js';
+import { NO_HELPER, type Helper } from './helper-slice.js';
+import type { ProtoName } from '../protocols/choose.js';
 
 export interface Settings {
   /** line: edit locally, send on Enter; char: every key goes out as typed. */
@@ -23,6 +25,8 @@ export interface Settings {
   timestamps: boolean;
   /** Show the peer's SGR colours (a safe subset) instead of marks. */
   colours: boolean;
+  /** The protocol helper asked for: one by name, none, or auto (the port's, else the banner's). */
+  proto: ProtoName | 'auto';
 }
 
 export interface Target {
@@ -92,6 +96,8 @@ export interface SessionState {
   panel: Panel | null;
   /** A STARTTLS is under way: another cannot begin until it ends. */
   upgrading: boolean;
+  /** The protocol helper in force and what it has read. */
+  helper: Helper;
 }
 
 /** What went out, as the user means it: the pane (with echo on) and the transcript show this. */
@@ -168,6 +174,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hex: false,
   timestamps: false,
   colours: false,
+  proto: 'auto',
 };
 
 export function initialSessionState(target: Target, settings: Settings, history: readonly string[] = [], now = 0): SessionState {
@@ -181,6 +188,7 @@ export function initialSessionState(target: Target, settings: Settings, history:
     tls: null,
     panel: null,
     upgrading: false,
+    helper: NO_HELPER,
   };
 }
 

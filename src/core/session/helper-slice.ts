@@ -1,0 +1,60 @@
+// The protocol helper of the session: which one (named, the port's, or the banner's), and what it
+// says of the server's replies. SMTP's replies are explained in one line beneath them and an EHLO
+// reply's capabilities listed in words; the other helpers are named and their guidance comes next.
+// Everything the user types still goes as typed: a helper only adds words of porthole's own.
+
+import { protoForBanner, protoForPort, type ProtoName } from '../protocols/choose.js';
+import { EMPTY_REPLY, ehloCapabilities, explainReply, pushReplyLine, type ReplyInProgress } from '../protocols/smtp.js';
+import type { Effect, PeerLine, SessionState, Step } from './state.js';
+
+export interface Helper {
+  /** The helper in force; null until the banner has told (auto on a port that does not). */
+  proto: ProtoName | null;
+  /** SMTP: the reply being assembled. */
+  smtp: ReplyInProgress;
+}
+
+export const NO_HELPER: Helper = { proto: null, smtp: EMPTY_REPLY };
+
+/** Most of the server's lines a helper reads in one go: a flood is no dialogue. */
+const MAX_LINES_READ = 200;
+
+/** A new connection: the helper asked for, else the port's; the banner may tell later. */
+export function helperForConnection(asked: ProtoName | 'auto', port: number): Helper {
+  return { proto: asked !== 'auto' ? asked : protoForPort(port), smtp: EMPTY_REPLY };
+}
+
+/** The helper asked for now (`proto NAME`), for the connection there is. */
+export function helperAsked(state: SessionState, asked: ProtoName | 'auto'): Helper {
+  const c = state.conn;
+  if (asked !== 'auto') return { proto: asked, smtp: EMPTY_REPLY };
+  const banner = c.phase === 'connected' ? c.banner : null;
+  return { proto: protoForPort(c.target.port) ?? (banner !== null ? protoForBanner(banner) : null), smtp: EMPTY_REPLY };
+}
+
+/** Whether the helper reads the server's lines now. */
+export function helperListens(state: SessionState): boolean {
+  return state.conn.phase === 'connected' && state.helper.proto !== 'none';
+}
+
+/** The server's lines, as the helper in force reads them. */
+export function helperReads(state: SessionState, lines: readonly PeerLine[], unprompted: boolean): Step {
+  let helper = state.helper;
+  if (helper.proto === null) {
+    const first = lines.find((l) => l.text.trim() !== '');
+    if (!first) return { state, effects: [] };
+    // The first words decide; an answer to what we sent first (HTTP) is no banner.
+    helper = { ...helper, proto: unprompted ? (protoForBanner(first.text) ?? 'none') : 'none' };
+  }
+  if (helper.proto !== 'smtp') return { state: { ...state, helper }, effects: [] };
+  const effects: Effect[] = [];
+  let reply = helper.smtp;
+  for (const line of lines.length > MAX_LINES_READ ? lines.slice(-MAX_LINES_READ) : lines) {
+    const step = pushReplyLine(reply, line.text);
+    reply = step.next;
+    if (!step.reply) continue;
+    const words = [explainReply(step.reply), ehloCapabilities(step.reply)].filter((w): w is string => w !== null);
+    if (words.length) effects.push({ type: 'info', lines: words.map((w) => `\u21b3 ${w}`) });
+  }
+  return { state: { ...state, helper: { ...helper, smtp: reply } }, effects };
+}
