@@ -421,3 +421,17 @@ describe('the protocol helper', () => {
     expect(menu(s.state, 'proto xmpp').state.menu?.message?.text).toMatch(/usage: proto smtp\|http\|pop3\|imap\|none\|auto/);
   });
 });
+
+test('a password typed goes on the wire as typed, and is masked in the pane, the transcript and the history', () => {
+  const s = run(connected(), text('PASS wonderland'), key('enter'));
+  const sent = s.effects.find((e) => e.type === 'send') as Extract<Effect, { type: 'send' }>;
+  expect(Buffer.from(sent.bytes).toString()).toBe('PASS wonderland\r\n');
+  expect(sent.display.text).toBe('PASS ********');
+  expect(s.state.editor.history.at(-1)).toBe('PASS ********');
+  expect(JSON.stringify(s.state)).not.toContain('wonderland');
+  // AUTH LOGIN's answers, after the server's 334 prompts.
+  let a = run(connected(), text('AUTH LOGIN'), key('enter')).state;
+  a = run(a, { type: 'peer-lines', lines: [{ text: '334 VXNlcm5hbWU6', eol: 'crlf' }], unprompted: false }).state;
+  const user = run(a, text('YWxpY2U='), key('enter'));
+  expect((user.effects.find((e) => e.type === 'send') as Extract<Effect, { type: 'send' }>).display.text).toBe('********');
+});

@@ -68,6 +68,37 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     expect(lines.slice(at + 1).find((l) => l.trim() !== '')).toMatch(/^\u21b3 550 \(permanent\)/);
   });
 
+  test('a password typed at PASS reaches the server, and is masked in the pane, the transcript and the history', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'porthole-secret-')), 'pop3.log');
+    const t = open(['127.0.0.1', String(lab.ports.pop3)], 120, 24);
+    await t.waitFor(/\+OK Porthole Lab POP3 ready/);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type(`log ${file}`);
+    t.keys('Enter');
+    await t.waitFor(/Writing a transcript/);
+    t.type('USER alice');
+    t.keys('Enter');
+    t.type('PASS wonderland');
+    t.keys('Enter');
+    // The server took it: the password went as typed.
+    let s = await t.waitFor(/\+OK Logged in/);
+    expect(s).toMatch(/^PASS \*{8}$/m);
+    // (The lab's greeting names the practice password itself; no line of ours does.)
+    expect(s).not.toMatch(/^PASS wonderland/m);
+    // Up recalls what was kept: the mask.
+    t.keys('Up');
+    s = await t.waitFor(/^> PASS \*{8}/m);
+    t.keys('C-u');
+    t.type('QUIT');
+    t.keys('Enter');
+    await t.waitFor(/\+OK/);
+    await new Promise((r) => setTimeout(r, 200));
+    const log = readFileSync(file, 'utf8');
+    expect(log).toMatch(/^ -> PASS \*{8}$/m);
+    expect(log).not.toMatch(/-> .*wonderland/);
+  });
+
   test('Ctrl+] opens the prompt over the session; Esc returns; quit leaves a clean terminal', async () => {
     const t = open(['127.0.0.1', String(lab.ports.smtp)]);
     await t.waitFor(/220 /);

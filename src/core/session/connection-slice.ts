@@ -6,6 +6,7 @@ import { formatHostPort } from '../target.js';
 import { tlsSummary, type TlsReport } from '../tls.js';
 import { afterUpgrade } from '../starttls.js';
 import { helperForConnection, helperListens, helperReads } from './helper-slice.js';
+import { NO_SECRETS_AHEAD, secretsAfterServer } from '../protocols/secrets.js';
 import { lineEditorReducer } from '../line-editor.js';
 import {
   noEffects,
@@ -21,7 +22,7 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
     case 'resolving':
       // A connect to somewhere else: what was typed for the last one must not go to this one.
       return {
-        state: { ...state, pending: [], tls: null, upgrading: false, conn: { phase: 'resolving', target: action.target, since: action.now } },
+        state: { ...state, pending: [], tls: null, upgrading: false, secrets: NO_SECRETS_AHEAD, conn: { phase: 'resolving', target: action.target, since: action.now } },
         effects: dropPending(state, 'a new connection was opened'),
       };
     case 'trying':
@@ -127,10 +128,16 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
       const c = state.conn;
       if (c.phase !== 'connected') return noEffects(state);
       let next = state;
+      // A prompt for the next AUTH answer keeps its secrets coming; any other reply ends the exchange.
+      if (state.secrets.lines > 0) {
+        let secrets = state.secrets;
+        for (const l of action.lines) secrets = secretsAfterServer(l.text, secrets);
+        next = { ...next, secrets };
+      }
       if (!c.heard) {
         const first = action.lines.find((l) => l.text.trim() !== '');
         // A first line that answers what we sent (an HTTP status line, an echo) is no banner.
-        if (first) next = { ...state, conn: { ...c, heard: true, banner: action.unprompted ? first.text : null } };
+        if (first) next = { ...next, conn: { ...c, heard: true, banner: action.unprompted ? first.text : null } };
       }
       return helperListens(next) ? helperReads(next, action.lines, action.unprompted) : noEffects(next);
     }
@@ -145,7 +152,7 @@ function tlsNotes(tls: TlsReport): string[] {
 
 /** Whether the reducer wants the peer's lines now: the controller feeds them only then. */
 export function wantsPeerLines(state: SessionState): boolean {
-  return state.conn.phase === 'connected' && (!state.conn.heard || helperListens(state));
+  return state.conn.phase === 'connected' && (!state.conn.heard || helperListens(state) || state.secrets.lines > 0);
 }
 
 /** The user closed the connection or cancelled the connect: said in the pane, not an error. */

@@ -6,7 +6,7 @@ import { lookup, type Command as KeyCommand } from '../key-bindings.js';
 import { isEditorCommand, lineEditorReducer, type LineEditorState } from '../line-editor.js';
 import type { ScrollAction } from '../scrollback.js';
 import { openMenu } from './menu-slice.js';
-import { sendLines } from './send.js';
+import { sendLines, shownLines } from './send.js';
 import { canSend, noEffects, notSentReason, type Conn, type SessionState, type Step } from './state.js';
 
 /** Keys that scroll our own pane; in character mode only their shifted forms (the plain ones go to the peer). */
@@ -61,10 +61,11 @@ function submit(state: SessionState): Step {
   // A line can hold line breaks only from a paste that was refused and put back whole (held too,
   // when long): each is its own line on the wire, never a bare LF inside one. One search, at Enter.
   const text = state.editor.text;
-  const r = sendLines(state, /[\r\n]/.test(text) ? text.split(/\r\n|\r|\n/) : [text]);
+  const lines = /[\r\n]/.test(text) ? text.split(/\r\n|\r|\n/) : [text];
+  const r = sendLines(state, lines);
   // Refused (a character the encoding lacks): the line stays in the editor to be mended.
   if (!r.ok) return { state: { ...state, hint: null }, effects: r.effects };
-  const editor = lineEditorReducer(state.editor, { type: 'submit' });
+  const editor = keptMasked(lineEditorReducer(state.editor, { type: 'submit' }), text, shownLines(state, lines).lines.join('\n'));
   return { state: { ...r.state, editor, hint: null }, effects: r.effects };
 }
 
@@ -82,9 +83,17 @@ function paste(state: SessionState, text: string): Step {
     // Nothing goes: the whole paste stays in the editor, as typed, to be mended.
     return { state: { ...state, editor: lineEditorReducer(state.editor, { type: 'insert', text }), hint: null }, effects: r.effects };
   }
-  let editor = lineEditorReducer(first, { type: 'submit' });
+  let editor = keptMasked(lineEditorReducer(first, { type: 'submit' }), first.text, shownLines(state, [first.text]).lines[0]!);
   editor = lineEditorReducer(editor, { type: 'insert', text: parts.at(-1)! });
   return { state: { ...r.state, editor, hint: null }, effects: r.effects };
+}
+
+/** The history keeps a line as shown: a secret typed in it is not saved (Up gives the mask). */
+function keptMasked(editor: LineEditorState, sent: string, shown: string): LineEditorState {
+  if (shown === sent) return editor;
+  // Nothing of the state keeps the secret: not the history, not the line just submitted.
+  const history = editor.history.at(-1) === sent ? [...editor.history.slice(0, -1), shown] : editor.history;
+  return { ...editor, history, historyIndex: history.length, submitted: editor.submitted === sent ? shown : editor.submitted };
 }
 
 export function halfClose(state: SessionState): Step {

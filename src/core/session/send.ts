@@ -4,6 +4,7 @@
 
 import { LINE_ENDINGS } from '../codec.js';
 import { encodeText } from '../pipeline.js';
+import { maskSent } from '../protocols/secrets.js';
 import { canSend, isConnecting, notSentReason, type Effect, type SentDisplay, type SessionState } from './state.js';
 
 export function sendEffect(bytes: Uint8Array, display: SentDisplay): Effect {
@@ -28,24 +29,38 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
     if (!e.ok) return { ok: false, effects: [unencodable(e.char, encoding)] };
     encoded.push(e.bytes);
   }
+  // What may be shown and kept of each line: its secret masked (PASS, LOGIN, AUTH and its answers).
+  const shown = shownLines(state, lines);
   if (isConnecting(state)) {
     const queued = lines.map((text) => ({ text }));
     const total = state.pending.length + queued.length;
     return {
       ok: true,
       state: { ...state, pending: [...state.pending, ...queued] },
-      effects: [{ type: 'info', lines: lines.map((l) => `Queued until connected (${total} pending): ${l}`) }],
+      effects: [{ type: 'info', lines: shown.lines.map((l) => `Queued until connected (${total} pending): ${l}`) }],
     };
   }
   if (!canSend(state)) {
-    const what = lines.length === 1 ? lines[0] : `${lines.length} lines`;
+    const what = lines.length === 1 ? shown.lines[0] : `${lines.length} lines`;
     return {
       ok: true,
       state,
       effects: [{ type: 'info', lines: [`Not sent (${notSentReason(state)}): ${what}. Ctrl+] then reconnect, open HOST PORT or quit.`], code: 'PH_NOT_SENT' }],
     };
   }
-  return { ok: true, state, effects: lines.map((text, i) => sendEffect(encoded[i]!, { text, eol: lineEnding, echo })) };
+  return { ok: true, state: { ...state, secrets: shown.ahead }, effects: lines.map((_text, i) => sendEffect(encoded[i]!, { text: shown.lines[i]!, eol: lineEnding, echo })) };
+}
+
+/** The lines as they may be shown, in order, and what the AUTH exchange expects after them. */
+export function shownLines(state: SessionState, lines: readonly string[]): { lines: string[]; ahead: SessionState['secrets'] } {
+  let ahead = state.secrets;
+  const out: string[] = [];
+  for (const line of lines) {
+    const m = maskSent(line, ahead);
+    out.push(m.shown);
+    ahead = m.ahead;
+  }
+  return { lines: out, ahead };
 }
 
 /** Text sent as typed (character mode): refused whole when the encoding lacks a character. */

@@ -13,6 +13,7 @@ import type { StartTlsProtocol } from '../starttls.js';
 import type { Panel } from './panel-slice.js';
 import { NO_HELPER, type Helper } from './helper-slice.js';
 import type { ProtoName } from '../protocols/choose.js';
+import { NO_SECRETS_AHEAD, type SecretsAhead } from '../protocols/secrets.js';
 
 export interface Settings {
   /** line: edit locally, send on Enter; char: every key goes out as typed. */
@@ -98,6 +99,8 @@ export interface SessionState {
   upgrading: boolean;
   /** The protocol helper in force and what it has read. */
   helper: Helper;
+  /** An AUTH exchange under way: its answers are secrets, masked wherever shown or kept. */
+  secrets: SecretsAhead;
 }
 
 /** What went out, as the user means it: the pane (with echo on) and the transcript show this. */
@@ -189,6 +192,7 @@ export function initialSessionState(target: Target, settings: Settings, history:
     panel: null,
     upgrading: false,
     helper: NO_HELPER,
+    secrets: NO_SECRETS_AHEAD,
   };
 }
 

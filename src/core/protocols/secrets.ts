@@ -1,0 +1,63 @@
+// Secrets typed by the user: passwords after PASS, IMAP's LOGIN, the AUTH exchanges of SMTP and
+// IMAP, HTTP's Authorization headers. What goes on the wire is what the protocol needs; what the
+// pane, the transcript and the history keep is the line with the secret masked. Whatever the
+// helper: a secret is a secret in a raw session too, and masking what is shown costs nothing sent.
+
+export const MASK = '********';
+
+/** How many of the lines the user sends next are an AUTH exchange's answers (base64 secrets). */
+export interface SecretsAhead {
+  readonly lines: number;
+}
+
+/** Lines that follow AUTH MECH without an initial response, by mechanism. */
+const ANSWERS: Readonly<Record<string, number>> = { PLAIN: 1, LOGIN: 2, 'CRAM-MD5': 1, XOAUTH2: 1, OAUTHBEARER: 1, 'DIGEST-MD5': 2, 'SCRAM-SHA-1': 2, 'SCRAM-SHA-256': 2 };
+
+/** An IMAP astring: a quoted string (with its escapes) or an atom. */
+const ASTRING = String.raw`(?:"(?:[^"\\]|\\.)*"|\S+)`;
+
+interface Rule {
+  re: RegExp;
+  /** The line as shown; `ahead`: answers of an exchange that follow. */
+  mask(m: RegExpExecArray): { shown: string; ahead: number };
+}
+
+const RULES: readonly Rule[] = [
+  // POP3 and FTP.
+  { re: /^(PASS\s+)(.+)$/i, mask: (m) => ({ shown: `${m[1]}${MASK}`, ahead: 0 }) },
+  // IMAP LOGIN, tagged or not (the helper may add the tag): the last argument is the password.
+  { re: new RegExp(String.raw`^((?:\S+\s+)?LOGIN\s+${ASTRING}\s+)(.+)$`, 'i'), mask: (m) => ({ shown: `${m[1]}${MASK}`, ahead: 0 }) },
+  // SMTP AUTH and IMAP AUTHENTICATE: an initial response is the secret; without one, the answers.
+  {
+    re: /^((?:\S+\s+)?(?:AUTH|AUTHENTICATE)\s+(\S+))(\s+(\S+))?\s*$/i,
+    mask: (m) => (m[3] ? { shown: `${m[1]} ${m[4] === '=' ? '=' : MASK}`, ahead: 0 } : { shown: m[1]!, ahead: ANSWERS[m[2]!.toUpperCase()] ?? 1 }),
+  },
+  // HTTP credentials: the scheme stays, its value goes.
+  { re: /^((?:Proxy-)?Authorization:\s*)(\S+)(\s+\S.*)?$/i, mask: (m) => ({ shown: m[3] ? `${m[1]}${m[2]} ${MASK}` : `${m[1]}${MASK}`, ahead: 0 }) },
+];
+
+/**
+ * One line the user sends, as it may be shown and kept: `ahead` is what the exchange so far says
+ * of it (an answer to AUTH's prompt is masked whole), and the new `ahead` for the lines after it.
+ */
+export function maskSent(text: string, ahead: SecretsAhead): { shown: string; ahead: SecretsAhead; masked: boolean } {
+  if (ahead.lines > 0) return { shown: MASK, ahead: { lines: ahead.lines - 1 }, masked: true };
+  for (const rule of RULES) {
+    const m = rule.re.exec(text);
+    if (!m) continue;
+    const r = rule.mask(m);
+    return { shown: r.shown, ahead: { lines: r.ahead }, masked: r.shown !== text };
+  }
+  return { shown: text, ahead: NO_SECRETS_AHEAD, masked: false };
+}
+
+export const NO_SECRETS_AHEAD: SecretsAhead = Object.freeze({ lines: 0 });
+
+/**
+ * A line from the server during an AUTH exchange: a prompt for the next answer (SMTP's 334, IMAP's
+ * "+") keeps the exchange going; anything else ends it, so the next line is typed text again.
+ */
+export function secretsAfterServer(line: string, ahead: SecretsAhead): SecretsAhead {
+  if (ahead.lines === 0) return ahead;
+  return /^(334|\+)(\s|$)/.test(line) ? ahead : NO_SECRETS_AHEAD;
+}
