@@ -435,3 +435,23 @@ test('a password typed goes on the wire as typed, and is masked in the pane, the
   const user = run(a, text('YWxpY2U='), key('enter'));
   expect((user.effects.find((e) => e.type === 'send') as Extract<Effect, { type: 'send' }>).display.text).toBe('********');
 });
+
+test('IMAP: a command typed without a tag gets the next one; a tag of the user\'s own, and a literal\'s data, are left alone', () => {
+  const imap = run(initialSessionState({ host: 'mail.test', port: 143 }, settings), CONNECTED).state;
+  expect(imap.helper.proto).toBe('imap');
+  const sent = (step: { effects: Effect[] }) => step.effects.filter((e): e is Extract<Effect, { type: 'send' }> => e.type === 'send');
+  const login = run(imap, text('LOGIN alice wonderland'), key('enter'));
+  expect(Buffer.from(sent(login)[0]!.bytes).toString()).toBe('A001 LOGIN alice wonderland\r\n');
+  expect(sent(login)[0]!.display.text).toBe('A001 LOGIN alice ********');
+  // History keeps the line as typed, without the tag and without the secret.
+  expect(login.state.editor.history.at(-1)).toBe('LOGIN alice ********');
+  const select = run(login.state, text('select INBOX'), key('enter'));
+  expect(Buffer.from(sent(select)[0]!.bytes).toString()).toBe('A002 select INBOX\r\n');
+  const own = run(select.state, text('x9 NOOP'), key('enter'));
+  expect(Buffer.from(sent(own)[0]!.bytes).toString()).toBe('x9 NOOP\r\n');
+  const waiting = run(own.state, { type: 'peer-lines', lines: [{ text: '+ Ready for literal data', eol: 'crlf' }], unprompted: false }).state;
+  const data = run(waiting, text('FETCH is a word of the message'), key('enter'));
+  expect(Buffer.from(sent(data)[0]!.bytes).toString()).toBe('FETCH is a word of the message\r\n');
+  // Over SMTP nothing is tagged.
+  expect(Buffer.from(sent(run(connected(), text('NOOP'), key('enter')))[0]!.bytes).toString()).toBe('NOOP\r\n');
+});

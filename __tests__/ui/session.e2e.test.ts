@@ -99,6 +99,19 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     expect(log).not.toMatch(/-> .*wonderland/);
   });
 
+  test('the IMAP helper tags what is typed without a tag, and masks the password', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.imap)], 140, 24);
+    let s = await t.waitFor(/\* OK \[CAPABILITY/);
+    expect(s).toMatch(/\| imap helper \|/);
+    t.type('LOGIN alice wonderland');
+    t.keys('Enter');
+    s = await t.waitFor(/^A001 OK \[CAPABILITY [^\]]*\] Logged in$/m);
+    expect(s).toMatch(/^A001 LOGIN alice \*{8}$/m);
+    t.type('SELECT INBOX');
+    t.keys('Enter');
+    await t.waitFor(/^A002 OK \[READ-WRITE\]/m);
+  });
+
   test('Ctrl+] opens the prompt over the session; Esc returns; quit leaves a clean terminal', async () => {
     const t = open(['127.0.0.1', String(lab.ports.smtp)]);
     await t.waitFor(/220 /);

@@ -5,6 +5,7 @@
 
 import { protoForBanner, protoForPort, type ProtoName } from '../protocols/choose.js';
 import { EMPTY_REPLY, ehloCapabilities, explainReply, pushReplyLine, type ReplyInProgress } from '../protocols/smtp.js';
+import { imapTag, needsTag } from '../protocols/imap.js';
 import type { Effect, PeerLine, SessionState, Step } from './state.js';
 
 export interface Helper {
@@ -12,24 +13,40 @@ export interface Helper {
   proto: ProtoName | null;
   /** SMTP: the reply being assembled. */
   smtp: ReplyInProgress;
+  /** IMAP: the number of the next tag given; whether the server waits for a literal's data. */
+  imap: { next: number; continuation: boolean };
 }
 
-export const NO_HELPER: Helper = { proto: null, smtp: EMPTY_REPLY };
+const IMAP_START = { next: 1, continuation: false };
+
+export const NO_HELPER: Helper = { proto: null, smtp: EMPTY_REPLY, imap: IMAP_START };
 
 /** Most of the server's lines a helper reads in one go: a flood is no dialogue. */
 const MAX_LINES_READ = 200;
 
 /** A new connection: the helper asked for, else the port's; the banner may tell later. */
 export function helperForConnection(asked: ProtoName | 'auto', port: number): Helper {
-  return { proto: asked !== 'auto' ? asked : protoForPort(port), smtp: EMPTY_REPLY };
+  return { proto: asked !== 'auto' ? asked : protoForPort(port), smtp: EMPTY_REPLY, imap: IMAP_START };
 }
 
 /** The helper asked for now (`proto NAME`), for the connection there is. */
 export function helperAsked(state: SessionState, asked: ProtoName | 'auto'): Helper {
   const c = state.conn;
-  if (asked !== 'auto') return { proto: asked, smtp: EMPTY_REPLY };
+  if (asked !== 'auto') return { ...state.helper, proto: asked, smtp: EMPTY_REPLY };
   const banner = c.phase === 'connected' ? c.banner : null;
-  return { proto: protoForPort(c.target.port) ?? (banner !== null ? protoForBanner(banner) : null), smtp: EMPTY_REPLY };
+  return { ...state.helper, proto: protoForPort(c.target.port) ?? (banner !== null ? protoForBanner(banner) : null), smtp: EMPTY_REPLY };
+}
+
+/**
+ * The lines the user typed, as the helper sends them: IMAP commands typed without a tag get the
+ * next one. Returns the lines to send and the helper after them.
+ */
+export function helperTags(state: SessionState, lines: readonly string[]): { lines: string[]; helper: Helper } {
+  const h = state.helper;
+  if (h.proto !== 'imap' || h.imap.continuation || state.conn.phase !== 'connected') return { lines: [...lines], helper: h };
+  let next = h.imap.next;
+  const out = lines.map((l) => (needsTag(l) ? `${imapTag(next++)} ${l.trimStart()}` : l));
+  return { lines: out, helper: next === h.imap.next ? h : { ...h, imap: { ...h.imap, next } } };
 }
 
 /** Whether the helper reads the server's lines now. */
@@ -45,6 +62,11 @@ export function helperReads(state: SessionState, lines: readonly PeerLine[], unp
     if (!first) return { state, effects: [] };
     // The first words decide; an answer to what we sent first (HTTP) is no banner.
     helper = { ...helper, proto: unprompted ? (protoForBanner(first.text) ?? 'none') : 'none' };
+  }
+  if (helper.proto === 'imap') {
+    // A "+" asks for a literal's data: what is typed next is data, not a command to tag.
+    const last = lines.at(-1)?.text ?? '';
+    return { state: { ...state, helper: { ...helper, imap: { ...helper.imap, continuation: /^\+(\s|$)/.test(last) } } }, effects: [] };
   }
   if (helper.proto !== 'smtp') return { state: { ...state, helper }, effects: [] };
   const effects: Effect[] = [];

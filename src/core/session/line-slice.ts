@@ -7,6 +7,7 @@ import { isEditorCommand, lineEditorReducer, type LineEditorState } from '../lin
 import type { ScrollAction } from '../scrollback.js';
 import { openMenu } from './menu-slice.js';
 import { sendLines, shownLines } from './send.js';
+import { helperTags } from './helper-slice.js';
 import { canSend, noEffects, notSentReason, type Conn, type SessionState, type Step } from './state.js';
 
 /** Keys that scroll our own pane; in character mode only their shifted forms (the plain ones go to the peer). */
@@ -61,11 +62,15 @@ function submit(state: SessionState): Step {
   // A line can hold line breaks only from a paste that was refused and put back whole (held too,
   // when long): each is its own line on the wire, never a bare LF inside one. One search, at Enter.
   const text = state.editor.text;
-  const lines = /[\r\n]/.test(text) ? text.split(/\r\n|\r|\n/) : [text];
-  const r = sendLines(state, lines);
+  const typed = /[\r\n]/.test(text) ? text.split(/\r\n|\r|\n/) : [text];
+  // The helper's only change to what is typed: an IMAP command without a tag gets one.
+  const tagged = helperTags(state, typed);
+  const lines = tagged.lines;
+  const r = sendLines({ ...state, helper: tagged.helper }, lines);
   // Refused (a character the encoding lacks): the line stays in the editor to be mended.
   if (!r.ok) return { state: { ...state, hint: null }, effects: r.effects };
-  const editor = keptMasked(lineEditorReducer(state.editor, { type: 'submit' }), text, shownLines(state, lines).lines.join('\n'));
+  // The history keeps the line as typed (a tag would be stale on recall), its secret masked.
+  const editor = keptMasked(lineEditorReducer(state.editor, { type: 'submit' }), text, shownLines(state, typed).lines.join('\n'));
   return { state: { ...r.state, editor, hint: null }, effects: r.effects };
 }
 
