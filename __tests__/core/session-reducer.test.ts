@@ -455,3 +455,17 @@ test('IMAP: a command typed without a tag gets the next one; a tag of the user\'
   // Over SMTP nothing is tagged.
   expect(Buffer.from(sent(run(connected(), text('NOOP'), key('enter')))[0]!.bytes).toString()).toBe('NOOP\r\n');
 });
+
+test('F1 opens the help panel of the helper in force; `help PROTO` the one named', () => {
+  const s = run(connected(), key('f1')).state;
+  expect(s.panel).toMatchObject({ kind: 'help' });
+  const lines = panelView(s, s.panel!, 100, 40).lines.join('\n');
+  expect(lines).toMatch(/^SMTP, typed as is:/);
+  expect(lines).toMatch(/MAIL FROM:<address> +the sender/);
+  expect(lines).toMatch(/starttls \[now\]/);
+  const imap = menu(connected(), 'help imap').state;
+  expect(panelView(imap, imap.panel!, 100, 40).lines.join('\n')).toMatch(/^IMAP, typed as is:[\s\S]*LOGIN user password/);
+  expect(menu(connected(), 'help gopher').state.menu?.message?.text).toMatch(/usage: help \[smtp\|http\|pop3\|imap\]/);
+  const none = run(connected({ proto: 'none' }), key('f1')).state;
+  expect(panelView(none, none.panel!, 100, 40).lines[0]).toMatch(/No protocol helper in force/);
+});

@@ -110,6 +110,12 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     t.type('SELECT INBOX');
     t.keys('Enter');
     await t.waitFor(/^A002 OK \[READ-WRITE\]/m);
+    // F1: the IMAP commands in a panel; Esc and the session is back.
+    t.keys('F1');
+    s = await t.waitFor(/IMAP, typed as is:/);
+    expect(s).toMatch(/FETCH 1 \(FLAGS BODY\[HEADER\]\)/);
+    t.keys('Escape');
+    await t.waitFor(/^A002 OK \[READ-WRITE\]/m);
   });
 
   test('Ctrl+] opens the prompt over the session; Esc returns; quit leaves a clean terminal', async () => {

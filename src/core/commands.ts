@@ -25,7 +25,7 @@ export type Command =
   | { type: 'toggle'; what: Toggle }
   | { type: 'log'; file: string | null }
   | { type: 'clear' }
-  | { type: 'help' };
+  | { type: 'help'; proto?: ProtoName };
 
 export type Toggle = 'echo' | 'hex' | 'timestamps' | 'colours';
 
@@ -178,7 +178,18 @@ export const COMMANDS: readonly Spec[] = [
     },
   },
   { name: 'clear', args: '', help: 'clear the output pane', parse: noArgs('clear', { type: 'clear' }) },
-  { name: 'help', args: '', help: 'list the commands (also ?)', parse: noArgs('help', { type: 'help' }) },
+  {
+    name: 'help',
+    args: '[smtp|http|pop3|imap]',
+    help: "list these commands (also ?); with a protocol, its commands in a panel (F1 in a session)",
+    words: ['smtp', 'http', 'pop3', 'imap'],
+    parse: (args) => {
+      if (args.length === 0) return { type: 'help' };
+      const p = args.length === 1 ? parseProto(args[0]!) : null;
+      if (p === null || p === 'auto' || p === 'none') bad('PH_BAD_ARGUMENT', 'usage: help [smtp|http|pop3|imap]');
+      return { type: 'help', proto: p as ProtoName };
+    },
+  },
 ];
 
 /** Aliases that are not prefixes: telnet's `?`, and `exit` which people type anyway. */

@@ -28,7 +28,8 @@ export type Command =
   | 'escape-menu'
   | 'interrupt'
   | 'eof'
-  | 'clear-screen';
+  | 'clear-screen'
+  | 'protocol-help';
 
 /** One key chord. A modifier left out means "not held". */
 export interface KeySpec {
@@ -80,6 +81,7 @@ export const DEFAULT_KEYS: KeyTable = {
   interrupt: [ctrl('c')],
   eof: [ctrl('d')],
   'clear-screen': [ctrl('l')],
+  'protocol-help': [plain('f1')],
 };
 
 /** Words for the help screen, one per command, complete by type as the keys are. */
@@ -109,6 +111,7 @@ export const DESCRIPTIONS: { readonly [C in Command]: string } = {
   interrupt: 'Abandon the line (does not quit)',
   eof: 'End of input: on an empty line, close our sending side',
   'clear-screen': 'Clear the output pane',
+  'protocol-help': "The protocol's commands, in a panel (the helper in force)",
 };
 
 function matches(spec: KeySpec, event: Extract<InputEvent, { type: 'key' }>): boolean {

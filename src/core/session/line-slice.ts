@@ -6,6 +6,7 @@ import { lookup, type Command as KeyCommand } from '../key-bindings.js';
 import { isEditorCommand, lineEditorReducer, type LineEditorState } from '../line-editor.js';
 import type { ScrollAction } from '../scrollback.js';
 import { openMenu } from './menu-slice.js';
+import { openPanel } from './panel-slice.js';
 import { sendLines, shownLines } from './send.js';
 import { helperTags } from './helper-slice.js';
 import { canSend, noEffects, notSentReason, type Conn, type SessionState, type Step } from './state.js';
@@ -50,6 +51,8 @@ export function lineInput(state: SessionState, event: InputEvent): Step {
       return halfClose(state);
     case 'clear-screen':
       return { state, effects: [{ type: 'clear' }] };
+    case 'protocol-help':
+      return noEffects(openPanel(state, 'help', null));
     case undefined:
       return noEffects(state);
     default:

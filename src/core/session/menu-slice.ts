@@ -147,6 +147,7 @@ function runCommand(state: SessionState, command: Command, now: number): Step {
     case 'clear':
       return closeMenu(state, [{ type: 'clear' }]);
     case 'help':
+      if (command.proto) return closeMenu(openPanel(state, 'help', command.proto));
       return closeMenu(state, [{ type: 'info', lines: ['Commands (Ctrl+] opens the prompt):', ...commandList().map((l) => `  ${l}`), 'Keys:', ...keyList()] }]);
   }
 }
