@@ -469,3 +469,24 @@ test('F1 opens the help panel of the helper in force; `help PROTO` the one named
   const none = run(connected({ proto: 'none' }), key('f1')).state;
   expect(panelView(none, none.panel!, 100, 40).lines[0]).toMatch(/No protocol helper in force/);
 });
+
+test('HTTP: a status line explained, and where the headers end what becomes of the connection', () => {
+  const http = run(initialSessionState({ host: 'web.test', port: 80 }, settings), CONNECTED).state;
+  expect(http.helper.proto).toBe('http');
+  const lines = (...texts: string[]) => ({ type: 'peer-lines' as const, lines: texts.map((text) => ({ text, eol: 'crlf' as const })), unprompted: false });
+  const a = run(http, lines('HTTP/1.1 404 Not Found', 'Content-Length: 9', '', 'not found'));
+  expect(infos(a.effects)).toEqual([
+    '\u21b3 404: not found: nothing at this path (check the path and the Host header).',
+    '\u21b3 The server keeps the connection open after this answer: send another request, or it closes when idle.',
+  ]);
+  const b = run(a.state, lines('HTTP/1.1 200 OK', 'Connection: close', ''));
+  expect(infos(b.effects)).toEqual(['\u21b3 The server closes the connection after this answer.']);
+  // On a port that does not tell, an answer that is a status line does.
+  const other = run(initialSessionState({ host: 'web.test', port: 2580 }, settings), CONNECTED).state;
+  expect(run(other, lines('HTTP/1.0 301 Moved Permanently')).state.helper.proto).toBe('http');
+});
+
+test('SMTP: an AUTH prompt is decoded for the eye', () => {
+  const s = run(connected(), { type: 'peer-lines', lines: [{ text: '334 VXNlcm5hbWU6', eol: 'crlf' }], unprompted: false });
+  expect(infos(s.effects)).toEqual(['\u21b3 334: the server asks "Username:" (base64 of it); answer in base64 (masked here).']);
+});

@@ -118,6 +118,19 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     await t.waitFor(/^A002 OK \[READ-WRITE\]/m);
   });
 
+  test('the HTTP helper: told by the answer, its status in words, and whether the connection stays open', async () => {
+    const t = open(['127.0.0.1', String(lab.ports.http)], 160, 30);
+    await t.waitFor(/Connected to/);
+    for (const line of ['GET /no-such-page HTTP/1.1', 'Host: 127.0.0.1', '']) {
+      t.type(line);
+      t.keys('Enter');
+    }
+    const s = await t.waitFor(/The server keeps the connection open after this answer/);
+    expect(s).toMatch(/^HTTP\/1\.1 404 /m);
+    expect(s).toMatch(/\u21b3 404: not found: nothing at this path/);
+    expect(s).toMatch(/\| http helper \|/);
+  });
+
   test('Ctrl+] opens the prompt over the session; Esc returns; quit leaves a clean terminal', async () => {
     const t = open(['127.0.0.1', String(lab.ports.smtp)]);
     await t.waitFor(/220 /);

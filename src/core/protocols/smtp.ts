@@ -115,8 +115,20 @@ const ENHANCED: Readonly<Record<string, Words>> = {
 
 const CLASS: Readonly<Record<string, string>> = { '2': 'success', '4': 'temporary failure: try again later', '5': 'permanent failure' };
 
+/** An AUTH prompt (334) decoded for the eye: "Username:", "Password:"; null when it is no base64 text. */
+function authPrompt(reply: SmtpReply): string | null {
+  const b64 = reply.lines.at(-1)!.trim();
+  if (b64 === '') return '334: the server waits for your answer (base64).';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) return null;
+  const text = Buffer.from(b64, 'base64').toString('latin1');
+  // Only printable words are shown: a challenge of binary (CRAM-MD5's is text, SCRAM's may not be).
+  if (!/^[\x20-\x7e]+$/.test(text)) return null;
+  return `334: the server asks "${text}" (base64 of it); answer in base64 (masked here).`;
+}
+
 /** The reply in one line of words (null for a plain success that needs none). */
 export function explainReply(reply: SmtpReply): string | null {
+  if (reply.code === 334) return authPrompt(reply) ?? `334: ${CODES[334]!.meaning}.`;
   const basic = CODES[reply.code];
   const enhanced = reply.enhanced ? enhancedWords(reply.enhanced) : null;
   if (!basic && !enhanced) {
