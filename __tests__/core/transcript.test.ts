@@ -53,3 +53,22 @@ test('control sequences from the wire are made visible', () => {
   s.peer('a\x1b[2Jb\x07\x9b6n\r\n');
   expect(s.text()).toBe('<-  a␛[2Jb␇<U+009B>6n\n');
 });
+
+test('a line we send a key at a time (character mode) is masked whole when it holds a secret', () => {
+  let out = '';
+  const t = new Transcript((s) => (out += s));
+  for (const ch of 'PASS hunter2') t.text('out', ch);
+  t.end('out', 'crlf');
+  t.text('in', '+OK');
+  t.end('in', 'crlf');
+  expect(out).toBe(' -> PASS ********\n<-  +OK\n');
+});
+
+test('what we sent on a line not ended is written at the end, masked', () => {
+  let out = '';
+  const t = new Transcript((s) => (out += s));
+  t.text('out', 'PASS sec');
+  expect(out).toBe(' -> ');
+  t.flush();
+  expect(out).toBe(' -> PASS ********');
+});

@@ -5,6 +5,7 @@
 // reads is one line end here as on screen.
 
 import type { Eol, LineSink } from './line-assembler.js';
+import { maskSent, NO_SECRETS_AHEAD } from './protocols/secrets.js';
 import { toVisible } from './sanitize.js';
 
 export type Direction = 'in' | 'out' | 'info';
@@ -47,19 +48,39 @@ export class Transcript {
     };
   }
 
+  /**
+   * What we send, held until its line ends (or another direction cuts it): a line typed a key at a
+   * time (character mode) comes here a character at a time, and a secret in it (PASS, LOGIN, AUTH,
+   * Authorization) is masked as a whole line before anything of it reaches the file.
+   */
+  private outLine = '';
+
   /** Text of `dir`'s current line; made visible (no control byte reaches the file). */
   text(dir: Direction, fragment: string): void {
     if (fragment.length === 0) return;
     this.begin(dir);
-    this.write(toVisible(fragment));
+    if (dir === 'out') this.outLine += fragment;
+    else this.write(toVisible(fragment));
   }
 
   /** `dir`'s current line ended on the wire with `eol`. */
   end(dir: Direction, eol: Eol): void {
     this.begin(dir);
+    this.flushOut();
     this.write(eol === 'lf' ? `${BARE_LF_MARK}\n` : '\n');
     this.open = null;
     this.cut.delete(dir);
+  }
+
+  /** The file is about to end: what we sent on a line not ended yet is written (masked) too. */
+  flush(): void {
+    if (this.open === 'out') this.flushOut();
+  }
+
+  private flushOut(): void {
+    if (this.outLine === '') return;
+    this.write(toVisible(maskSent(this.outLine, NO_SECRETS_AHEAD).shown));
+    this.outLine = '';
   }
 
   /** A whole note of porthole's own. */
@@ -70,6 +91,7 @@ export class Transcript {
 
   private begin(dir: Direction): void {
     if (this.open === dir) return;
+    if (this.open === 'out') this.flushOut();
     if (this.open !== null) {
       this.write(`${CUT_MARK}\n`);
       this.cut.add(this.open);

@@ -527,6 +527,7 @@ export class SessionController implements SessionView {
       // Its last note goes into it, before it ends; nothing of the next one does.
       this.note('info', `Transcript written to ${old.path}.`);
       this.log = null;
+      old.transcript.flush();
       old.file.end();
     }
     if (file === null) {
@@ -558,6 +559,7 @@ export class SessionController implements SessionView {
     if (this.finished) return;
     this.closeConnection();
     if (this.log) {
+      this.log.transcript.flush();
       this.log.file.end();
       this.log = null;
     }
