@@ -83,7 +83,7 @@ describe('line mode', () => {
     const queued = run(initialSessionState(target, settings), text('AUTH PLAIN secret'), key('enter')).state;
     const moved = run(queued, { type: 'resolving', target: { host: 'other.test', port: 25 }, now: 3 }, CONNECTED);
     expect(sent(moved.effects)).toEqual([]);
-    expect(infos(moved.effects)).toContain('Not sent (a new connection was opened): the line typed while connecting: AUTH PLAIN secret');
+    expect(infos(moved.effects)).toContain('Not sent (a new connection was opened): the line typed while connecting: AUTH PLAIN ********');
   });
 
   test('queued lines are encoded when they go, with the settings then in force', () => {
@@ -427,7 +427,8 @@ test('a password typed goes on the wire as typed, and is masked in the pane, the
   const sent = s.effects.find((e) => e.type === 'send') as Extract<Effect, { type: 'send' }>;
   expect(Buffer.from(sent.bytes).toString()).toBe('PASS wonderland\r\n');
   expect(sent.display.text).toBe('PASS ********');
-  expect(s.state.editor.history.at(-1)).toBe('PASS ********');
+  // Up gives the line up to its secret, ready for a password (a mask would go as one).
+  expect(s.state.editor.history.at(-1)).toBe('PASS ');
   expect(JSON.stringify(s.state)).not.toContain('wonderland');
   // AUTH LOGIN's answers, after the server's 334 prompts.
   let a = run(connected(), text('AUTH LOGIN'), key('enter')).state;
@@ -444,11 +445,14 @@ test('IMAP: a command typed without a tag gets the next one; a tag of the user\'
   expect(Buffer.from(sent(login)[0]!.bytes).toString()).toBe('A001 LOGIN alice wonderland\r\n');
   expect(sent(login)[0]!.display.text).toBe('A001 LOGIN alice ********');
   // History keeps the line as typed, without the tag and without the secret.
-  expect(login.state.editor.history.at(-1)).toBe('LOGIN alice ********');
+  expect(login.state.editor.history.at(-1)).toBe('LOGIN alice ');
   const select = run(login.state, text('select INBOX'), key('enter'));
   expect(Buffer.from(sent(select)[0]!.bytes).toString()).toBe('A002 select INBOX\r\n');
   const own = run(select.state, text('x9 NOOP'), key('enter'));
   expect(Buffer.from(sent(own)[0]!.bytes).toString()).toBe('x9 NOOP\r\n');
+  // A tag of ours typed by hand moves the series on: the next is A006, never a second A005.
+  const hand = run(own.state, text('A005 NOOP'), key('enter'));
+  expect(Buffer.from(sent(run(hand.state, text('NOOP'), key('enter')))[0]!.bytes).toString()).toBe('A006 NOOP\r\n');
   const waiting = run(own.state, { type: 'peer-lines', lines: [{ text: '+ Ready for literal data', eol: 'crlf' }], unprompted: false }).state;
   const data = run(waiting, text('FETCH is a word of the message'), key('enter'));
   expect(Buffer.from(sent(data)[0]!.bytes).toString()).toBe('FETCH is a word of the message\r\n');
@@ -479,8 +483,11 @@ test('HTTP: a status line explained, and where the headers end what becomes of t
     '\u21b3 404: not found: nothing at this path (check the path and the Host header).',
     '\u21b3 The server keeps the connection open after this answer: send another request, or it closes when idle.',
   ]);
-  const b = run(a.state, lines('HTTP/1.1 200 OK', 'Connection: close', ''));
+  const b = run(a.state, lines('HTTP/1.1 200 OK', 'Content-Length: 2', 'Connection: close', ''));
   expect(infos(b.effects)).toEqual(['\u21b3 The server closes the connection after this answer.']);
+  // No length, not chunked: the body runs to the close. An interim 100 says nothing of the end.
+  expect(infos(run(a.state, lines('HTTP/1.0 200 OK', '')).effects)).toEqual(['\u21b3 The body runs until the server closes the connection (no Content-Length, not chunked).']);
+  expect(infos(run(a.state, lines('HTTP/1.1 100 Continue', '')).effects)).toEqual(['\u21b3 100: continue: send the body.']);
   // On a port that does not tell, an answer that is a status line does.
   const other = run(initialSessionState({ host: 'web.test', port: 2580 }, settings), CONNECTED).state;
   expect(run(other, lines('HTTP/1.0 301 Moved Permanently')).state.helper.proto).toBe('http');
@@ -489,4 +496,19 @@ test('HTTP: a status line explained, and where the headers end what becomes of t
 test('SMTP: an AUTH prompt is decoded for the eye', () => {
   const s = run(connected(), { type: 'peer-lines', lines: [{ text: '334 VXNlcm5hbWU6', eol: 'crlf' }], unprompted: false });
   expect(infos(s.effects)).toEqual(['\u21b3 334: the server asks "Username:" (base64 of it); answer in base64 (masked here).']);
+});
+
+test('the review\'s cases: a message body is sent and shown as typed; queued secrets are masked in every note', () => {
+  let s = run(connected(), { type: 'peer-lines', lines: [{ text: '354 End data with <CR><LF>.<CR><LF>', eol: 'crlf' }], unprompted: false }).state;
+  expect(s.helper.data).toBe(true);
+  const body = run(s, text('pass the salt'), key('enter'));
+  expect((body.effects.find((e) => e.type === 'send') as Extract<Effect, { type: 'send' }>).display.text).toBe('pass the salt');
+  s = run(body.state, text('.'), key('enter')).state;
+  expect(s.helper.data).toBe(false);
+  // While connecting: the queue's notes, and the note of lines dropped, never show the secret.
+  const q = run(initialSessionState(target, settings), text('AUTH LOGIN'), key('enter'), text('dXNlcg=='), key('enter'), text('cGFzcw=='), key('enter'));
+  expect(infos(q.effects).join('\n')).not.toMatch(/dXNlcg|cGFzcw/);
+  const refused = run(q.state, { type: 'failed', outcome: makeOutcome('refused', 'ECONNREFUSED'), address: '127.0.0.1', now: 2, tls: null });
+  expect(infos(refused.effects).join('\n')).not.toMatch(/dXNlcg|cGFzcw/);
+  expect(JSON.stringify(q.state.editor.history)).not.toMatch(/dXNlcg|cGFzcw/);
 });

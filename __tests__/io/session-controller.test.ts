@@ -387,3 +387,15 @@ test('the filter slot: what a protocol filter answers goes back to the peer, onl
   h.clock.advance(40);
   expect(h.c.getSnapshot().hexRows!.map((r) => r.text)[1]).toMatch(/^< 00000000  6f 6b 0d 0a /);
 });
+
+test('a password goes to the peer as typed, while the pane and the hex view show the mask', async () => {
+  const h = await connected();
+  h.line('PASS hunter22');
+  expect(h.peers[0]!.sent()).toBe('PASS hunter22\r\n');
+  expect(h.pane().at(-1)).toBe('PASS ********');
+  h.command('toggle hex');
+  h.clock.advance(40);
+  const hex = (h.c.getSnapshot().hexRows ?? []).map((r) => r.text).join('\n');
+  expect(hex).toMatch(/PASS \*{8}/);
+  expect(hex).not.toMatch(/hunter22/);
+});

@@ -102,17 +102,20 @@ export interface OutboundStages {
 }
 
 export interface Outbound {
-  /** Data the user sends (already encoded): transformed, tapped, escaped, captured. */
-  data(bytes: Uint8Array): Uint8Array;
+  /**
+   * Data the user sends (already encoded): transformed, tapped, escaped, captured. `shown`: what
+   * the hex tap records instead, when the bytes hold a secret that is never shown.
+   */
+  data(bytes: Uint8Array, shown?: Uint8Array): Uint8Array;
   /** A filter's reply to the peer: not user data, so only the capture tap sees it. */
   reply(bytes: Uint8Array): Uint8Array;
 }
 
 export function outbound(stages: OutboundStages): Outbound {
   return {
-    data(bytes) {
+    data(bytes, shown) {
       const shaped = stages.transform ? stages.transform(bytes) : bytes;
-      if (shaped.length > 0) stages.hex?.(shaped);
+      if (shaped.length > 0) stages.hex?.(shown ?? shaped);
       const wire = stages.filter ? stages.filter.send(shaped) : shaped;
       if (wire.length > 0) stages.capture?.(wire);
       return wire;

@@ -212,7 +212,9 @@ export class SessionController implements SessionView {
       case 'send': {
         const link = this.link;
         if (!link) return this.note('info', `Not sent (not connected): ${e.display.text}`);
-        link.conn.write(link.outbound.data(e.bytes));
+        // A secret's bytes go on the wire; the hex view shows the mask, as the pane does.
+        const shown = e.display.masked ? Buffer.from(e.display.text + (e.display.eol === 'lf' ? '\n' : e.display.eol === 'crlf' ? '\r\n' : '')) : undefined;
+        link.conn.write(link.outbound.data(e.bytes, shown));
         if (!link.flushingQueued) link.spoke = true;
         if (e.display.echo && e.display.eol !== null) this.store.appendLine(e.display.text, 'out', this.wall());
         const t = this.log?.transcript;

@@ -25,7 +25,16 @@ test('an AUTH exchange without an initial response: its answers are masked, unti
   expect(shown('a2 AUTHENTICATE PLAIN', 'AGFsaWNlAHdvbmRlcmxhbmQ=', 'a3 SELECT INBOX')).toEqual(['a2 AUTHENTICATE PLAIN', MASK, 'a3 SELECT INBOX']);
   // A refusal of AUTH ends the exchange: the next line is typed text again.
   const after = maskSent('AUTH LOGIN', NO_SECRETS_AHEAD).ahead;
-  expect(secretsAfterServer('334 VXNlcm5hbWU6', after)).toEqual(after);
+  expect(secretsAfterServer('334 VXNlcm5hbWU6', after)).toEqual({ ...after, prompted: true });
   expect(secretsAfterServer('504 5.5.4 Unrecognized authentication type', after)).toEqual(NO_SECRETS_AHEAD);
-  expect(secretsAfterServer('+ ', after)).toEqual(after);
+  expect(secretsAfterServer('+ ', after)).toEqual({ ...after, prompted: true });
+  // A late reply to an earlier command, before the first prompt, does not end it; after, a reply does.
+  expect(secretsAfterServer('250 8BITMIME', after)).toEqual(after);
+  expect(secretsAfterServer('235 2.7.0 Authentication successful', { ...after, prompted: true })).toEqual(NO_SECRETS_AHEAD);
+});
+
+test('the review\'s cases: AUTH LOGIN with its user name, a password as a literal, words that are no command', () => {
+  expect(shown('AUTH LOGIN dXNlcg==', 'cGFzcw==')).toEqual([`AUTH LOGIN ${MASK}`, MASK]);
+  expect(shown('A1 LOGIN alice {8}', 'hunter22')).toEqual(['A1 LOGIN alice {8}', MASK]);
+  expect(shown('Please login with your password now', 'I auth them')).toEqual(['Please login with your password now', 'I auth them']);
 });

@@ -36,7 +36,7 @@ test('explanations: the basic code, the enhanced one, the next step; nothing for
 });
 
 test('an EHLO reply in words; a multi-line 250 without keywords is no EHLO reply', () => {
-  expect(ehloCapabilities(replies('250-mail', '250-SMTPUTF8', '250-CHUNKING', '250-XCLIENT NAME', '250 SIZE')[0]!)).toBe('The server offers: a size limit, UTF-8 addresses, chunking (BDAT), XCLIENT.');
+  expect(ehloCapabilities(replies('250-mail', '250-SMTPUTF8', '250-CHUNKING', '250-XCLIENT NAME', '250 SIZE')[0]!)).toBe('The server offers: no fixed size limit, UTF-8 addresses, chunking (BDAT), XCLIENT.');
   expect(ehloCapabilities(replies('250-one', '250 two')[0]!)).toBeNull();
   expect(ehloCapabilities(replies('250 mail')[0]!)).toBeNull();
 });

@@ -72,7 +72,7 @@ const OURS: readonly Entry[] = [
   ['proto NAME', 'the helper: smtp, http, pop3, imap, none or auto'],
   ['starttls [now]', "upgrade to TLS with the protocol's own command (now: after one typed by hand)"],
   ['tls', 'the TLS session and its certificate chain'],
-  ['log FILE', 'write a transcript (secrets masked)'],
+  ['log FILE', 'write a transcript (secrets masked, as in the pane)'],
 ];
 
 /** The help panel's lines for a protocol (or, for none, how to pick one). */

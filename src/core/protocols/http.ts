@@ -55,10 +55,23 @@ export function explainStatus(code: number): string | null {
   return `${code}: ${cls}.`;
 }
 
-/** Where the headers end: what happens to the connection after this answer. */
-export function afterHeaders(version: string, connection: string | null): string {
-  const close = connection !== null && /\bclose\b/i.test(connection);
-  const keep = connection !== null && /\bkeep-alive\b/i.test(connection);
-  if (close || (version === '1.0' && !keep)) return 'The server closes the connection after this answer.';
+/** What the headers said of the connection and the body. */
+export interface HeadersSeen {
+  version: string;
+  code: number;
+  connection: string | null;
+  /** Content-Length or chunked: where the body ends is known. */
+  framed: boolean;
+}
+
+/** Where the headers end: what happens next (null for an interim 1xx, whose final answer follows). */
+export function afterHeaders(h: HeadersSeen): string | null {
+  if (h.code === 101) return 'What follows is no longer HTTP (switched protocols).';
+  if (h.code < 200) return null;
+  const close = h.connection !== null && /\bclose\b/i.test(h.connection);
+  const keep = h.connection !== null && /\bkeep-alive\b/i.test(h.connection);
+  const bodiless = h.code === 204 || h.code === 304;
+  if (!bodiless && !h.framed) return 'The body runs until the server closes the connection (no Content-Length, not chunked).';
+  if (close || (h.version === '1.0' && !keep)) return 'The server closes the connection after this answer.';
   return 'The server keeps the connection open after this answer: send another request, or it closes when idle.';
 }

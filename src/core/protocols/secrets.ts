@@ -5,9 +5,14 @@
 
 export const MASK = '********';
 
-/** How many of the lines the user sends next are an AUTH exchange's answers (base64 secrets). */
+/**
+ * How many of the lines the user sends next are an exchange's answers (AUTH's base64 secrets, an
+ * IMAP password sent as a literal), and whether the server has prompted for them yet (replies to
+ * earlier commands may come first, and must not end the exchange).
+ */
 export interface SecretsAhead {
   readonly lines: number;
+  readonly prompted: boolean;
 }
 
 /** Lines that follow AUTH MECH without an initial response, by mechanism. */
@@ -15,6 +20,12 @@ const ANSWERS: Readonly<Record<string, number>> = { PLAIN: 1, LOGIN: 2, 'CRAM-MD
 
 /** An IMAP astring: a quoted string (with its escapes) or an atom. */
 const ASTRING = String.raw`(?:"(?:[^"\\]|\\.)*"|\S+)`;
+/**
+ * A tag before the command, as people type them (a1, A001, x9): letters and digits with a digit.
+ * Ordinary words are no tag, so "Please login with your password" in a mail body stays as typed.
+ */
+const TAG = String.raw`(?:[A-Za-z]*\d+[A-Za-z0-9]*\s+)?`;
+const LITERAL = /^\{\d+\+?\}$/;
 
 interface Rule {
   re: RegExp;
@@ -25,12 +36,20 @@ interface Rule {
 const RULES: readonly Rule[] = [
   // POP3 and FTP.
   { re: /^(PASS\s+)(.+)$/i, mask: (m) => ({ shown: `${m[1]}${MASK}`, ahead: 0 }) },
-  // IMAP LOGIN, tagged or not (the helper may add the tag): the last argument is the password.
-  { re: new RegExp(String.raw`^((?:\S+\s+)?LOGIN\s+${ASTRING}\s+)(.+)$`, 'i'), mask: (m) => ({ shown: `${m[1]}${MASK}`, ahead: 0 }) },
-  // SMTP AUTH and IMAP AUTHENTICATE: an initial response is the secret; without one, the answers.
+  // IMAP LOGIN, tagged or not (the helper may add the tag): the last argument is the password;
+  // a literal ({8}) says the password is the next line, after the server's "+".
   {
-    re: /^((?:\S+\s+)?(?:AUTH|AUTHENTICATE)\s+(\S+))(\s+(\S+))?\s*$/i,
-    mask: (m) => (m[3] ? { shown: `${m[1]} ${m[4] === '=' ? '=' : MASK}`, ahead: 0 } : { shown: m[1]!, ahead: ANSWERS[m[2]!.toUpperCase()] ?? 1 }),
+    re: new RegExp(String.raw`^(${TAG}LOGIN\s+${ASTRING}\s+)(.+)$`, 'i'),
+    mask: (m) => (LITERAL.test(m[2]!.trim()) ? { shown: m[0]!, ahead: 1 } : { shown: `${m[1]}${MASK}`, ahead: 0 }),
+  },
+  // SMTP AUTH and IMAP AUTHENTICATE: an initial response is the first secret (AUTH LOGIN's is the
+  // user name: the password still comes); without one, every answer is.
+  {
+    re: new RegExp(String.raw`^(${TAG}(?:AUTH|AUTHENTICATE)\s+(\S+))(\s+(\S+))?\s*$`, 'i'),
+    mask: (m) => {
+      const answers = ANSWERS[m[2]!.toUpperCase()] ?? 1;
+      return m[3] ? { shown: `${m[1]} ${m[4] === '=' ? '=' : MASK}`, ahead: Math.max(0, answers - 1) } : { shown: m[1]!, ahead: answers };
+    },
   },
   // HTTP credentials: the scheme stays, its value goes.
   { re: /^((?:Proxy-)?Authorization:\s*)(\S+)(\s+\S.*)?$/i, mask: (m) => ({ shown: m[3] ? `${m[1]}${m[2]} ${MASK}` : `${m[1]}${MASK}`, ahead: 0 }) },
@@ -41,17 +60,17 @@ const RULES: readonly Rule[] = [
  * of it (an answer to AUTH's prompt is masked whole), and the new `ahead` for the lines after it.
  */
 export function maskSent(text: string, ahead: SecretsAhead): { shown: string; ahead: SecretsAhead; masked: boolean } {
-  if (ahead.lines > 0) return { shown: MASK, ahead: { lines: ahead.lines - 1 }, masked: true };
+  if (ahead.lines > 0) return { shown: MASK, ahead: { lines: ahead.lines - 1, prompted: false }, masked: true };
   for (const rule of RULES) {
     const m = rule.re.exec(text);
     if (!m) continue;
     const r = rule.mask(m);
-    return { shown: r.shown, ahead: { lines: r.ahead }, masked: r.shown !== text };
+    return { shown: r.shown, ahead: { lines: r.ahead, prompted: false }, masked: r.shown !== text };
   }
   return { shown: text, ahead: NO_SECRETS_AHEAD, masked: false };
 }
 
-export const NO_SECRETS_AHEAD: SecretsAhead = Object.freeze({ lines: 0 });
+export const NO_SECRETS_AHEAD: SecretsAhead = Object.freeze({ lines: 0, prompted: false });
 
 /**
  * A line from the server during an AUTH exchange: a prompt for the next answer (SMTP's 334, IMAP's
@@ -59,5 +78,9 @@ export const NO_SECRETS_AHEAD: SecretsAhead = Object.freeze({ lines: 0 });
  */
 export function secretsAfterServer(line: string, ahead: SecretsAhead): SecretsAhead {
   if (ahead.lines === 0) return ahead;
-  return /^(334|\+)(\s|$)/.test(line) ? ahead : NO_SECRETS_AHEAD;
+  if (/^(334|\+)(\s|$)/.test(line)) return { ...ahead, prompted: true };
+  if (ahead.prompted) return NO_SECRETS_AHEAD;
+  // Before its first prompt: a refusal ends the exchange; a success answers an earlier command
+  // (a late reply to EHLO) and leaves it waiting.
+  return /^([45]\d\d(\s|-|$)|-ERR\b|\S+ (NO|BAD)\b)/.test(line) ? NO_SECRETS_AHEAD : ahead;
 }

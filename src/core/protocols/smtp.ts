@@ -52,7 +52,7 @@ const CODES: Readonly<Record<number, Words>> = {
   251: { meaning: 'user not local: the server will forward the mail' },
   252: { meaning: 'the server cannot verify the user, but will accept mail for them' },
   334: { meaning: 'the server waits for the next step of the AUTH exchange (base64)' },
-  354: { meaning: 'send the message', next: 'headers, an empty line, the body, then a line with a single "." (a line that starts with "." gets another "." in front)' },
+  354: { meaning: 'send the message', next: 'headers, an empty line, the body, then a line with a single "." (put another "." in front of a line that starts with one)' },
   421: { meaning: 'the service is not available and closes the connection (shutting down, or too many connections from you)', next: 'try again later' },
   450: { meaning: 'mailbox unavailable for now (busy, or greylisting)', next: 'try again later: a real sender retries' },
   451: { meaning: 'the server failed locally, or greylists you', next: 'try again in a few minutes' },
@@ -140,7 +140,9 @@ export function explainReply(reply: SmtpReply): string | null {
   const parts: string[] = [];
   if (basic) parts.push(basic.meaning);
   if (enhanced && reply.enhanced![0] !== '2') parts.push(`${reply.enhanced}: ${enhanced.meaning}`);
-  const next = enhanced?.next ?? basic?.next;
+  // A temporary failure's next step is to retry, whatever the enhanced code's words for its
+  // permanent form (450 4.7.1 is greylisting, not relaying denied).
+  const next = reply.code >= 400 && reply.code < 500 ? (basic?.next ?? enhanced?.next) : (enhanced?.next ?? basic?.next);
   const head = reply.code >= 400 ? `${reply.code} (${reply.code < 500 ? 'temporary' : 'permanent'})` : String(reply.code);
   return `${head}: ${parts.join('; ')}${next ? `. Next: ${next}` : ''}.`;
 }
@@ -154,7 +156,8 @@ function enhancedWords(code: string): Words | null {
 const CAPABILITIES: readonly { key: RegExp; words: (arg: string) => string }[] = [
   { key: /^STARTTLS$/i, words: () => 'TLS (STARTTLS: starttls in the prompt)' },
   { key: /^AUTH$/i, words: (arg) => `login with AUTH ${arg.trim() || '(no mechanism listed)'}` },
-  { key: /^SIZE$/i, words: (arg) => (Number(arg) > 0 ? `messages up to ${formatSize(Number(arg))}` : 'a size limit') },
+  // RFC 1870: SIZE 0 (or no number) announces the extension with no fixed limit.
+  { key: /^SIZE$/i, words: (arg) => (Number(arg) > 0 ? `messages up to ${formatSize(Number(arg))}` : 'no fixed size limit') },
   { key: /^PIPELINING$/i, words: () => 'pipelining' },
   { key: /^8BITMIME$/i, words: () => '8-bit MIME' },
   { key: /^SMTPUTF8$/i, words: () => 'UTF-8 addresses' },

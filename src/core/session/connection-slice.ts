@@ -54,8 +54,9 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
       // The handshake's summary, as s_client's but in one line; a certificate taken with -k, with its problems.
       const said: Effect[] = action.tls ? [{ type: 'info', lines: tlsNotes(action.tls) }] : [];
       if (state.pending.length === 0) return { state: next, effects: said };
-      // What was typed while connecting goes now, in order, as if typed now.
-      const r = sendLines(next, state.pending.map((p) => p.text));
+      // What was typed while connecting goes now, in order, as if typed now (its secrets counted
+      // afresh from the first line: the queue's count was for its notes).
+      const r = sendLines({ ...next, secrets: NO_SECRETS_AHEAD }, state.pending.map((p) => p.text));
       return r.ok ? { state: r.state, effects: [...said, ...r.effects] } : { state: next, effects: [...said, ...r.effects, ...dropPending(state, 'not sendable')] };
     }
     case 'failed':
@@ -175,6 +176,6 @@ export function closeByUser(state: SessionState, now: number): Step {
 function dropPending(state: SessionState, why: string): Effect[] {
   if (state.pending.length === 0) return [];
   const n = state.pending.length;
-  const shown = state.pending.map((p) => p.text).join(' | ');
+  const shown = state.pending.map((p) => p.shown).join(' | ');
   return [{ type: 'info', lines: [`Not sent (${why}): ${n === 1 ? 'the line' : `${n} lines`} typed while connecting: ${shown}`], code: 'PH_NOT_SENT' }];
 }

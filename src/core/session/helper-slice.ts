@@ -6,60 +6,66 @@
 import { protoForBanner, protoForPort, type ProtoName } from '../protocols/choose.js';
 import { EMPTY_REPLY, ehloCapabilities, explainReply, pushReplyLine, type ReplyInProgress } from '../protocols/smtp.js';
 import { imapTag, needsTag } from '../protocols/imap.js';
-import { afterHeaders, explainStatus, statusLine } from '../protocols/http.js';
-import type { Effect, PeerLine, SessionState, Step } from './state.js';
+import { afterHeaders, explainStatus, statusLine, type HeadersSeen } from '../protocols/http.js';
+import { canSend, type Effect, type PeerLine, type SessionState, type Step } from './state.js';
 
 export interface Helper {
   /** The helper in force; null until the banner has told (auto on a port that does not). */
   proto: ProtoName | null;
   /** SMTP: the reply being assembled. */
   smtp: ReplyInProgress;
+  /** SMTP: between a 354 and the lone ".": what is typed is the message, sent and shown as is. */
+  data: boolean;
   /** IMAP: the number of the next tag given; whether the server waits for a literal's data. */
   imap: { next: number; continuation: boolean };
-  /** HTTP: inside an answer's headers (after its status line), its version and Connection header. */
-  http: { version: string; connection: string | null } | null;
+  /** HTTP: inside an answer's headers (after its status line): what they have said so far. */
+  http: HeadersSeen | null;
 }
 
 const IMAP_START = { next: 1, continuation: false };
 
-export const NO_HELPER: Helper = { proto: null, smtp: EMPTY_REPLY, imap: IMAP_START, http: null };
+export const NO_HELPER: Helper = { proto: null, smtp: EMPTY_REPLY, data: false, imap: IMAP_START, http: null };
 
 /** Most of the server's lines a helper reads in one go: a flood is no dialogue. */
 const MAX_LINES_READ = 200;
 
 /** A new connection: the helper asked for, else the port's; the banner may tell later. */
 export function helperForConnection(asked: ProtoName | 'auto', port: number): Helper {
-  return { proto: asked !== 'auto' ? asked : protoForPort(port), smtp: EMPTY_REPLY, imap: IMAP_START, http: null };
+  return { ...NO_HELPER, proto: asked !== 'auto' ? asked : protoForPort(port) };
 }
 
 /** The helper asked for now (`proto NAME`), for the connection there is. */
 export function helperAsked(state: SessionState, asked: ProtoName | 'auto'): Helper {
   const c = state.conn;
-  if (asked !== 'auto') return { ...state.helper, proto: asked, smtp: EMPTY_REPLY };
+  // A fresh helper: nothing the last one read carries over (a tag count, headers, a DATA).
+  if (asked !== 'auto') return { ...NO_HELPER, proto: asked };
   const banner = c.phase === 'connected' ? c.banner : null;
-  return { ...state.helper, proto: protoForPort(c.target.port) ?? (banner !== null ? protoForBanner(banner) : null), smtp: EMPTY_REPLY };
+  return { ...NO_HELPER, proto: protoForPort(c.target.port) ?? (banner !== null ? protoForBanner(banner) : null) };
 }
 
 /** HTTP: a status line explained, and where its headers end, what becomes of the connection. */
 function readHttp(state: SessionState, helper: Helper, lines: readonly PeerLine[]): Step {
   const effects: Effect[] = [];
   let http = helper.http;
-  for (const line of lines.length > MAX_LINES_READ ? lines.slice(-MAX_LINES_READ) : lines) {
+  // The status line and the headers open a batch: its first lines, not its last.
+  for (const line of lines.length > MAX_LINES_READ ? lines.slice(0, MAX_LINES_READ) : lines) {
     const status = http === null ? statusLine(line.text) : null;
     if (status) {
-      http = { version: status.version, connection: null };
+      http = { version: status.version, code: status.code, connection: null, framed: false };
       const words = explainStatus(status.code);
       if (words) effects.push({ type: 'info', lines: [`\u21b3 ${words}`] });
       continue;
     }
     if (http === null) continue;
     if (line.text === '') {
-      effects.push({ type: 'info', lines: [`\u21b3 ${afterHeaders(http.version, http.connection)}`] });
+      const words = afterHeaders(http);
+      if (words) effects.push({ type: 'info', lines: [`\u21b3 ${words}`] });
       http = null;
       continue;
     }
     const connection = /^Connection:\s*(.*)$/i.exec(line.text);
     if (connection) http = { ...http, connection: connection[1]! };
+    if (/^(Content-Length:\s*\d|Transfer-Encoding:.*\bchunked\b)/i.test(line.text)) http = { ...http, framed: true };
   }
   return { state: { ...state, helper: { ...helper, http } }, effects };
 }
@@ -69,16 +75,28 @@ function readHttp(state: SessionState, helper: Helper, lines: readonly PeerLine[
  * next one. Returns the lines to send and the helper after them.
  */
 export function helperTags(state: SessionState, lines: readonly string[]): { lines: string[]; helper: Helper } {
-  const h = state.helper;
-  if (h.proto !== 'imap' || h.imap.continuation || state.conn.phase !== 'connected') return { lines: [...lines], helper: h };
-  let next = h.imap.next;
-  const out = lines.map((l) => (needsTag(l) ? `${imapTag(next++)} ${l.trimStart()}` : l));
-  return { lines: out, helper: next === h.imap.next ? h : { ...h, imap: { ...h.imap, next } } };
+  let h = state.helper;
+  // SMTP: the lone "." ends the message.
+  if (h.proto === 'smtp' && h.data && lines.includes('.')) h = { ...h, data: false };
+  if (h.proto !== 'imap' || !canSend(state)) return { lines: [...lines], helper: h };
+  let { next, continuation } = h.imap;
+  const out = lines.map((l) => {
+    let line = l;
+    if (!continuation && needsTag(l)) line = `${imapTag(next++)} ${l.trimStart()}`;
+    // A tag of the user's own in our series moves it on: never the same tag twice.
+    const own = /^A(\d+)\s/i.exec(line);
+    if (own) next = Math.max(next, Number(own[1]) + 1);
+    // A literal's data follows a line that ends in {n} (after the server's "+") or {n+} (at once).
+    if (/\{\d+\+?\}$/.test(line)) continuation = true;
+    return line;
+  });
+  return { lines: out, helper: { ...h, imap: { next, continuation } } };
 }
 
 /** Whether the helper reads the server's lines now. */
 export function helperListens(state: SessionState): boolean {
-  return state.conn.phase === 'connected' && state.helper.proto !== 'none';
+  // The POP3 helper reads nothing yet: its lines (a 50 MB RETR) are not worth collecting.
+  return state.conn.phase === 'connected' && state.helper.proto !== 'none' && state.helper.proto !== 'pop3';
 }
 
 /** The server's lines, as the helper in force reads them. */
@@ -100,12 +118,14 @@ export function helperReads(state: SessionState, lines: readonly PeerLine[], unp
   if (helper.proto !== 'smtp') return { state: { ...state, helper }, effects: [] };
   const effects: Effect[] = [];
   let reply = helper.smtp;
+  let data = helper.data;
   for (const line of lines.length > MAX_LINES_READ ? lines.slice(-MAX_LINES_READ) : lines) {
     const step = pushReplyLine(reply, line.text);
     reply = step.next;
     if (!step.reply) continue;
+    if (step.reply.code === 354) data = true;
     const words = [explainReply(step.reply), ehloCapabilities(step.reply)].filter((w): w is string => w !== null);
     if (words.length) effects.push({ type: 'info', lines: words.map((w) => `\u21b3 ${w}`) });
   }
-  return { state: { ...state, helper: { ...helper, smtp: reply } }, effects };
+  return { state: { ...state, helper: { ...helper, smtp: reply, data } }, effects };
 }

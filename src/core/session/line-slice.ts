@@ -9,6 +9,7 @@ import { openMenu } from './menu-slice.js';
 import { openPanel } from './panel-slice.js';
 import { sendLines, shownLines } from './send.js';
 import { helperTags } from './helper-slice.js';
+import { MASK } from '../protocols/secrets.js';
 import { canSend, noEffects, notSentReason, type Conn, type SessionState, type Step } from './state.js';
 
 /** Keys that scroll our own pane; in character mode only their shifted forms (the plain ones go to the peer). */
@@ -85,8 +86,9 @@ function paste(state: SessionState, text: string): Step {
   const parts = text.split(/\r\n|\r|\n/);
   if (parts.length === 1) return withEditor(state, lineEditorReducer(state.editor, { type: 'insert', text }));
   const first = lineEditorReducer(state.editor, { type: 'insert', text: parts[0]! });
-  const lines = [first.text, ...parts.slice(1, -1)];
-  const r = sendLines(state, lines);
+  const typed = [first.text, ...parts.slice(1, -1)];
+  const tagged = helperTags(state, typed);
+  const r = sendLines({ ...state, helper: tagged.helper }, tagged.lines);
   if (!r.ok) {
     // Nothing goes: the whole paste stays in the editor, as typed, to be mended.
     return { state: { ...state, editor: lineEditorReducer(state.editor, { type: 'insert', text }), hint: null }, effects: r.effects };
@@ -99,8 +101,13 @@ function paste(state: SessionState, text: string): Step {
 /** The history keeps a line as shown: a secret typed in it is not saved (Up gives the mask). */
 function keptMasked(editor: LineEditorState, sent: string, shown: string): LineEditorState {
   if (shown === sent) return editor;
-  // Nothing of the state keeps the secret: not the history, not the line just submitted.
-  const history = editor.history.at(-1) === sent ? [...editor.history.slice(0, -1), shown] : editor.history;
+  // Nothing of the state keeps the secret: not the history, not the line just submitted. The
+  // history keeps the line up to its secret ("PASS "), so Up leaves it ready for a password, not
+  // a mask that would go as one; a line that was all secret (an AUTH answer) is not kept.
+  const at = shown.indexOf(MASK);
+  const kept = at <= 0 ? null : shown.slice(0, at);
+  const rest = editor.history.at(-1) === sent ? editor.history.slice(0, -1) : editor.history;
+  const history = kept === null || rest.at(-1) === kept ? rest : [...rest, kept];
   return { ...editor, history, historyIndex: history.length, submitted: editor.submitted === sent ? shown : editor.submitted };
 }
 

@@ -32,11 +32,12 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
   // What may be shown and kept of each line: its secret masked (PASS, LOGIN, AUTH and its answers).
   const shown = shownLines(state, lines);
   if (isConnecting(state)) {
-    const queued = lines.map((text) => ({ text }));
+    // Kept with what may be shown of it: a line never sent is said, masked.
+    const queued = lines.map((text, i) => ({ text, shown: shown.lines[i]! }));
     const total = state.pending.length + queued.length;
     return {
       ok: true,
-      state: { ...state, pending: [...state.pending, ...queued] },
+      state: { ...state, pending: [...state.pending, ...queued], secrets: shown.ahead },
       effects: [{ type: 'info', lines: shown.lines.map((l) => `Queued until connected (${total} pending): ${l}`) }],
     };
   }
@@ -48,11 +49,17 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
       effects: [{ type: 'info', lines: [`Not sent (${notSentReason(state)}): ${what}. Ctrl+] then reconnect, open HOST PORT or quit.`], code: 'PH_NOT_SENT' }],
     };
   }
-  return { ok: true, state: { ...state, secrets: shown.ahead }, effects: lines.map((_text, i) => sendEffect(encoded[i]!, { text: shown.lines[i]!, eol: lineEnding, echo })) };
+  return {
+    ok: true,
+    state: { ...state, secrets: shown.ahead },
+    effects: lines.map((text, i) => sendEffect(encoded[i]!, { text: shown.lines[i]!, eol: lineEnding, echo, ...(shown.lines[i] !== text ? { masked: true } : {}) })),
+  };
 }
 
 /** The lines as they may be shown, in order, and what the AUTH exchange expects after them. */
 export function shownLines(state: SessionState, lines: readonly string[]): { lines: string[]; ahead: SessionState['secrets'] } {
+  // A message body (SMTP DATA) is sent and shown as typed: "pass the salt" is no password.
+  if (state.helper.proto === 'smtp' && state.helper.data) return { lines: [...lines], ahead: state.secrets };
   let ahead = state.secrets;
   const out: string[] = [];
   for (const line of lines) {

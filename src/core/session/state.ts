@@ -76,6 +76,8 @@ export interface Menu {
  */
 export interface PendingLine {
   text: string;
+  /** As it may be shown: its secret masked. */
+  shown: string;
 }
 
 export interface SessionState {
@@ -111,6 +113,8 @@ export interface SentDisplay {
   eol: Eol | null;
   /** Shown in the pane only when echo is on (a line typed); a named send is always said. */
   echo: boolean;
+  /** `text` masks a secret the bytes hold: the hex view shows the mask too, not the bytes. */
+  masked?: boolean;
 }
 
 export type Effect =
