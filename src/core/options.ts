@@ -5,8 +5,7 @@
 import { checkEncoding, type LineEnding } from './codec.js';
 import { UsageError } from './errors.js';
 import { parseHost, parsePort, parsePortSpec } from './target.js';
-import { parseTlsVersion, TLS_VERSIONS, type TlsVersion } from './tls.js';
-import { parseStartTlsProtocol, STARTTLS_PROTOCOLS, type StartTlsProtocol } from './starttls.js';
+import { parseStartTlsProtocol, parseTlsVersion, STARTTLS_PROTOCOLS, TLS_VERSIONS, type StartTlsProtocol, type TlsVersion } from './tls-options.js';
 import { parseProto, PROTOS, type ProtoName } from './protocols/choose.js';
 
 /** One layer of what was asked for, loosely typed as yargs (or a config file) hands it over. */

@@ -6,8 +6,8 @@
 import { makeOutcome, type Outcome } from './outcome.js';
 import { toVisible } from './sanitize.js';
 
-export type StartTlsProtocol = 'smtp' | 'pop3' | 'imap' | 'ftp';
-export const STARTTLS_PROTOCOLS: readonly StartTlsProtocol[] = ['smtp', 'pop3', 'imap', 'ftp'];
+import { STARTTLS_PROTOCOLS, type StartTlsProtocol } from './tls-options.js';
+export { parseStartTlsProtocol, STARTTLS_PROTOCOLS, type StartTlsProtocol } from './tls-options.js';
 
 /** The ports where each protocol is spoken in plaintext first. */
 const PORTS: Readonly<Record<number, StartTlsProtocol>> = { 25: 'smtp', 587: 'smtp', 2525: 'smtp', 110: 'pop3', 143: 'imap', 21: 'ftp' };
@@ -265,13 +265,4 @@ export function afterUpgrade(protocol: StartTlsProtocol, ehloName: string): { no
   if (protocol === 'imap') return { note: 'IMAP over TLS: ask CAPABILITY again, as the server\'s may differ now (LOGIN and AUTH are often offered only now).', offer: null };
   if (protocol === 'pop3') return { note: 'POP3 over TLS: USER and PASS go encrypted now.', offer: null };
   return { note: null, offer: null };
-}
-
-/** Parses `--starttls PROTO` and the prompt's argument: a protocol, or auto. */
-export function parseStartTlsProtocol(text: string): StartTlsProtocol | 'auto' | null {
-  const t = text.trim().toLowerCase();
-  if (t === 'auto') return 'auto';
-  if (t === 'pop') return 'pop3';
-  if (t === 'esmtp') return 'smtp';
-  return (STARTTLS_PROTOCOLS as readonly string[]).includes(t) ? (t as StartTlsProtocol) : null;
 }

@@ -17,7 +17,8 @@ import {
 import { realClock } from './clock.js';
 import type { ReadBufferOptions } from './read-buffers.js';
 import { systemResolver, type Family, type ResolvedAddress, type Resolver } from './resolver.js';
-import { handshakeTimeoutOutcome, type TlsReport } from '../core/tls.js';
+import { handshakeTimeoutOutcome } from '../core/tls-outcomes.js';
+import type { TlsReport } from '../core/tls.js';
 import { tcpDial, type Dial, type Transport, type TransportHandlers } from './transport.js';
 
 export interface ConnectOptions {
