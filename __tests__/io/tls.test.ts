@@ -2,24 +2,13 @@
 // trusted, and the connection over TLS keeps its half-close and its counters.
 import fs from 'node:fs';
 import tls from 'node:tls';
-import type { TlsPart } from '../../src/core/options.js';
+import { DEFAULT_TLS, type TlsPart } from '../../src/core/options.js';
 import { connect, type ConnectionEvent } from '../../src/io/session.js';
 import { loadTlsConfig, tlsDial } from '../../src/io/tls.js';
 import { makePki, opensslMissing, type Pki } from '../helpers/pki.js';
 import { describeRequiring } from '../helpers/prerequisite.js';
 
-const PART: TlsPart = {
-  implicit: true,
-  starttls: null,
-  caFiles: [],
-  insecure: false,
-  servername: null,
-  alpn: [],
-  certFile: null,
-  keyFile: null,
-  minVersion: 'TLSv1.2',
-  maxVersion: 'TLSv1.3',
-};
+const PART: TlsPart = { ...DEFAULT_TLS, implicit: true };
 
 describeRequiring(opensslMissing(), 'the TLS dial', () => {
   let pki: Pki;

@@ -136,11 +136,6 @@ export class StartTlsDialogue {
     return this.protocol === 'imap' ? `${this.tag}2 STARTTLS\r\n` : `${NAMES[this.protocol].upgrade}\r\n`;
   }
 
-  /** Whether the next line may be the go-ahead: the stream must be cut right after it then. */
-  get awaitingGoAhead(): boolean {
-    return this.stage === 'upgrade';
-  }
-
   /** A complete line from the peer, without its line ending. */
   line(text: string): DialogueStep {
     if (this.stage === 'done') return WAIT;

@@ -138,10 +138,7 @@ export function tlsDial(config: TlsConfig, clock: Clock = realClock): Dial {
     const options: tls.ConnectionOptions & { allowHalfOpen: boolean } = {
       host: target.address,
       port: target.port,
-      ...(servername ? { servername } : {}),
-      ...(config.alpn.length ? { ALPNProtocols: config.alpn } : {}),
-      secureContext: config.context,
-      rejectUnauthorized: false,
+      ...handshakeOptions(config, servername),
       // As over TCP: the peer's FIN (after its close_notify) must not end our side. tls.connect
       // passes it to the TLSSocket; its types leave it out.
       allowHalfOpen: true,
@@ -164,12 +161,8 @@ export function tlsDial(config: TlsConfig, clock: Clock = realClock): Dial {
       settle(tcpUp ? { outcome: handshakeOutcome(err.code ?? 'PH_TLS_HANDSHAKE', { clientCert: config.clientCert }) } : { error: err });
     };
     const onSecure = () => {
-      const report = reportOf(socket, config, servername, host, clock.now() - tcpAt, clock);
-      if (!report.verified && !config.insecure) {
-        socket.destroy();
-        return settle({ outcome: untrustedOutcome(report), tls: report });
-      }
-      settle({ transport: new TlsTransport(socket, reads, report, config.clientCert) });
+      const v = verdict(socket, config, servername, host, clock.now() - tcpAt, clock);
+      settle('refused' in v ? { outcome: v.refused, tls: v.report } : { transport: new TlsTransport(socket, reads, v.report, config.clientCert) });
     };
     socket.once('connect', () => {
       tcpUp = true;
@@ -201,13 +194,7 @@ export function tlsOver(old: Transport, config: TlsConfig, host: string, timeout
   const servername = sniFor(config, host);
   const started = clock.now();
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({
-      socket: tcp,
-      ...(servername ? { servername } : {}),
-      ...(config.alpn.length ? { ALPNProtocols: config.alpn } : {}),
-      secureContext: config.context,
-      rejectUnauthorized: false,
-    });
+    const socket = tls.connect({ socket: tcp, ...handshakeOptions(config, servername) });
     let done = false;
     const finish = (fn: () => void) => {
       if (done) return;
@@ -232,15 +219,30 @@ export function tlsOver(old: Transport, config: TlsConfig, host: string, timeout
     socket.once('error', onError);
     socket.once('secureConnect', () =>
       finish(() => {
-        const report = reportOf(socket, config, servername, host, clock.now() - started, clock);
-        if (!report.verified && !config.insecure) {
-          socket.destroy();
-          return reject(new TlsUpgradeError(untrustedOutcome(report), report));
-        }
-        resolve(new TlsTransport(socket, null, report, config.clientCert, discarded));
+        const v = verdict(socket, config, servername, host, clock.now() - started, clock);
+        if ('refused' in v) return reject(new TlsUpgradeError(v.refused, v.report));
+        resolve(new TlsTransport(socket, null, v.report, config.clientCert, discarded));
       }),
     );
   });
+}
+
+/** What every handshake of ours asks for: SNI, ALPN, the trust store, and our own verdict (below). */
+function handshakeOptions(config: TlsConfig, servername: string | null): tls.ConnectionOptions {
+  return {
+    ...(servername ? { servername } : {}),
+    ...(config.alpn.length ? { ALPNProtocols: config.alpn } : {}),
+    secureContext: config.context,
+    rejectUnauthorized: false,
+  };
+}
+
+/** The handshake judged: go on with its report, or (unless -k) refused, the socket gone. */
+function verdict(socket: tls.TLSSocket, config: TlsConfig, servername: string | null, host: string, handshakeMs: number, clock: Clock): { report: TlsReport } | { report: TlsReport; refused: Outcome } {
+  const report = reportOf(socket, config, servername, host, handshakeMs, clock);
+  if (report.verified || config.insecure) return { report };
+  socket.destroy();
+  return { report, refused: untrustedOutcome(report) };
 }
 
 /** An upgrade that did not happen, and why. */
@@ -334,7 +336,7 @@ function chainOf(leaf: tls.DetailedPeerCertificate): CertInfo[] {
   return out;
 }
 
-export function certInfo(der: Buffer): CertInfo {
+function certInfo(der: Buffer): CertInfo {
   const x = new X509Certificate(der);
   const key = x.publicKey;
   const details = key.asymmetricKeyDetails ?? {};

@@ -2,6 +2,7 @@
 // queued while it was not up yet. Every outcome is said once in the pane, in the same words as the
 // status bar.
 
+import type { Outcome } from '../outcome.js';
 import { formatHostPort } from '../target.js';
 import { tlsSummary, type TlsReport } from '../tls.js';
 import { afterUpgrade } from '../starttls.js';
@@ -63,7 +64,7 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
       return {
         state: { ...state, pending: [], tls: action.tls, conn: { phase: 'failed', target: state.conn.target, outcome: action.outcome, address: action.address, at: action.now } },
         effects: [
-          { type: 'info', lines: [`${action.outcome.label}. ${action.outcome.meaning}`, `Next: ${action.outcome.next}${action.tls ? ' (`tls` in the prompt shows the chain.)' : ''}`] },
+          { type: 'info', lines: outcomeLines(action.outcome, action.tls) },
           ...dropPending(state, action.outcome.label.toLowerCase()),
         ],
       };
@@ -117,11 +118,7 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
         effects: [
           {
             type: 'info',
-            lines: [
-              `${action.outcome.label}. ${action.outcome.meaning}`,
-              `Next: ${action.outcome.next}${action.tls ? ' (`tls` in the prompt shows the chain.)' : ''}`,
-              ...(action.closed ? [] : ['The connection goes on in plain text.']),
-            ],
+            lines: [...outcomeLines(action.outcome, action.tls), ...(action.closed ? [] : ['The connection goes on in plain text.'])],
           },
         ],
       };
@@ -143,6 +140,11 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
       return helperListens(next) ? helperReads(next, action.lines, action.unprompted) : noEffects(next);
     }
   }
+}
+
+/** A failure in the pane: what happened and what it means, then what to do. */
+function outcomeLines(outcome: Outcome, tls: TlsReport | null): string[] {
+  return [`${outcome.label}. ${outcome.meaning}`, `Next: ${outcome.next}${tls ? ' (`tls` in the prompt shows the chain.)' : ''}`];
 }
 
 function tlsNotes(tls: TlsReport): string[] {

@@ -72,9 +72,9 @@ function readHttp(state: SessionState, helper: Helper, lines: readonly PeerLine[
 
 /**
  * The lines the user typed, as the helper sends them: IMAP commands typed without a tag get the
- * next one. Returns the lines to send and the helper after them.
+ * next one, and SMTP's lone "." ends the message. Returns the lines to send and the helper after them.
  */
-export function helperTags(state: SessionState, lines: readonly string[]): { lines: string[]; helper: Helper } {
+export function helperSends(state: SessionState, lines: readonly string[]): { lines: string[]; helper: Helper } {
   let h = state.helper;
   // SMTP: the lone "." ends the message.
   if (h.proto === 'smtp' && h.data && lines.includes('.')) h = { ...h, data: false };

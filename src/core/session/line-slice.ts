@@ -8,7 +8,7 @@ import type { ScrollAction } from '../scrollback.js';
 import { openMenu } from './menu-slice.js';
 import { openPanel } from './panel-slice.js';
 import { sendLines, shownLines } from './send.js';
-import { helperTags } from './helper-slice.js';
+import { helperSends } from './helper-slice.js';
 import { MASK } from '../protocols/secrets.js';
 import { canSend, noEffects, notSentReason, type Conn, type SessionState, type Step } from './state.js';
 
@@ -68,7 +68,7 @@ function submit(state: SessionState): Step {
   const text = state.editor.text;
   const typed = /[\r\n]/.test(text) ? text.split(/\r\n|\r|\n/) : [text];
   // The helper's only change to what is typed: an IMAP command without a tag gets one.
-  const tagged = helperTags(state, typed);
+  const tagged = helperSends(state, typed);
   const lines = tagged.lines;
   const r = sendLines({ ...state, helper: tagged.helper }, lines);
   // Refused (a character the encoding lacks): the line stays in the editor to be mended.
@@ -87,7 +87,7 @@ function paste(state: SessionState, text: string): Step {
   if (parts.length === 1) return withEditor(state, lineEditorReducer(state.editor, { type: 'insert', text }));
   const first = lineEditorReducer(state.editor, { type: 'insert', text: parts[0]! });
   const typed = [first.text, ...parts.slice(1, -1)];
-  const tagged = helperTags(state, typed);
+  const tagged = helperSends(state, typed);
   const r = sendLines({ ...state, helper: tagged.helper }, tagged.lines);
   if (!r.ok) {
     // Nothing goes: the whole paste stays in the editor, as typed, to be mended.
