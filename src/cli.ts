@@ -17,6 +17,10 @@ const EPILOG = `Modes:
   porthole HOST [PORT]             interactive session on a terminal (PORT defaults to 23)
   porthole HOST [PORT] <in >out    pipe mode when stdin or stdout is not a terminal, or --pipe
   porthole -z HOST PORT|A-B...     probe each port, print one line each, then exit
+  porthole -c CMD [-c CMD] HOST PORT
+                                   run prompt commands once connected (smtp send, http get,
+                                   imap login...); without a terminal, print the transcript
+                                   and exit with where it stopped
 
 Ports are numbers or service names (smtp, submission, http, https, pop3, imap, imaps, ssh...).
 Hosts are names, IPv4 or IPv6 addresses, with or without [brackets]; HOST:PORT works too.
@@ -31,6 +35,7 @@ Exit codes:
   6  unreachable or prohibited
   7  closed or reset by the peer right after connecting (probe); reset mid-stream (pipe)
   8  TLS failure
+  9  -c: a protocol step the server refused, or the connection ended before it was done
 With several ports, the code of the first port that was not open.`;
 
 function parser(argv: string[]) {
@@ -69,6 +74,14 @@ function parser(argv: string[]) {
     .option('N', { type: 'boolean', hidden: true, describe: 'nc -N: half-close when stdin ends (the default)' })
     .option('tls', { alias: 'ssl', type: 'boolean', describe: 'TLS right after connecting (implicit TLS: 443, 465, 993, 995), in every mode' })
     .option('proto', { type: 'string', describe: 'Session: the protocol helper: smtp, http, pop3, imap, none, or auto (from the port, else the banner) [default: auto]' })
+    .option('command', {
+      alias: 'c',
+      type: 'string',
+      // One value each: an array option would take the host and port as commands too.
+      nargs: 1,
+      requiresArg: true,
+      describe: "Session: a prompt command to run once connected, repeatable (-c 'smtp send --from a@x --to b@y')",
+    })
     .option('starttls', { type: 'string', describe: 'Plaintext first, then the protocol\'s upgrade, then TLS: smtp, pop3, imap, ftp or auto' })
     .option('ca', { type: 'string', describe: "TLS: trust this CA (PEM file) too, beside the system's and Node's" })
     .option('insecure', { alias: 'k', type: 'boolean', describe: 'TLS: go on when the certificate does not verify (the verdict is still shown)' })
@@ -90,6 +103,16 @@ function parser(argv: string[]) {
     });
 }
 
+/** -c's commands, checked before anything connects: a typo is a usage error, not a half-run script. */
+async function checkCommands(commands: readonly string[]): Promise<void> {
+  if (commands.length === 0) return;
+  const { parseCommand } = await import('./core/commands.js');
+  for (const c of commands) {
+    const r = parseCommand(c);
+    if (!r.ok) throw new UsageError('PH_BAD_OPTION', `-c '${c}': ${r.message || 'empty command'}`);
+  }
+}
+
 async function run(opts: Options): Promise<number> {
   if (opts.modeNote) process.stderr.write(`porthole: ${opts.modeNote}\n`);
   switch (opts.mode) {
@@ -97,10 +120,18 @@ async function run(opts: Options): Promise<number> {
       const { runProbe } = await import('./modes/probe.js');
       return runProbe(opts.probe);
     }
+    case 'script': {
+      const s = opts.session;
+      await checkCommands(s.commands);
+      const tls = needsTlsConfig(s.tls) ? (await import('./io/tls.js')).tlsSetup(s.tls) : null;
+      const { runScript } = await import('./modes/script.js');
+      return runScript(s, s.commands, tls ?? undefined);
+    }
     case 'tui': {
       // The terminal is taken, the frame's outline drawn and the connect begun before the
       // session's code loads (~35 ms, then Ink ~100 ms): the session adopts the connect.
       const s = opts.session;
+      await checkCommands(s.commands);
       // TLS material first: a file that cannot be read is a usage error, said before the screen is taken.
       const tls = needsTlsConfig(s.tls) ? (await import('./io/tls.js')).tlsSetup(s.tls) : null;
       const dial = tls?.dial;

@@ -70,7 +70,7 @@ test('the list shows every command with its arguments', () => {
 
 test('completion: unique completes, ambiguous lists candidates, arguments too', () => {
   expect(complete('qu')).toEqual({ text: 'quit ', candidates: [] });
-  expect(complete('s')).toEqual({ text: 's', candidates: ['status', 'starttls', 'send', 'set'] });
+  expect(complete('s')).toEqual({ text: 's', candidates: ['status', 'starttls', 'send', 'set', 'smtp'] });
   expect(complete('se')).toEqual({ text: 'se', candidates: ['send', 'set'] });
   expect(complete('tog')).toEqual({ text: 'toggle ', candidates: [] });
   expect(complete('toggle t')).toEqual({ text: 'toggle timestamps ', candidates: [] });

@@ -57,6 +57,7 @@ const expected: readonly [string, string, Command][] = [
   ['Ctrl+C', '\x03', 'interrupt'],
   ['Ctrl+D', '\x04', 'eof'],
   ['Ctrl+L', '\x0c', 'clear-screen'],
+  ['Tab', '\t', 'take-suggestion'],
 ];
 
 test.each(expected)('%s is %j -> %s', (_label, input, command) => {
@@ -67,7 +68,6 @@ test.each([
   ['text', 'a'],
   ['Alt+A: modifiers must match exactly', '\x1ba'],
   ['Shift+Up', '\x1b[1;2A'],
-  ['Tab', '\t'],
   ['Escape, then a focus report', '\x1b\x1b[I'],
   ['a focus report', '\x1b[I'],
   ['an unknown sequence', '\x1b[99~'],

@@ -1,6 +1,7 @@
 import type { InputEvent, KeyEvent } from '../../src/core/key-decoder.js';
 import { makeOutcome, peerEnded } from '../../src/core/outcome.js';
 import { wantsPeerLines } from '../../src/core/session/connection-slice.js';
+import { inData } from '../../src/core/session/helper-slice.js';
 import { focus } from '../../src/core/session/focus.js';
 import { sessionReducer } from '../../src/core/session/reducer.js';
 import { panelView } from '../../src/core/session/panel-slice.js';
@@ -500,11 +501,11 @@ test('SMTP: an AUTH prompt is decoded for the eye', () => {
 
 test('the review\'s cases: a message body is sent and shown as typed; queued secrets are masked in every note', () => {
   let s = run(connected(), { type: 'peer-lines', lines: [{ text: '354 End data with <CR><LF>.<CR><LF>', eol: 'crlf' }], unprompted: false }).state;
-  expect(s.helper.data).toBe(true);
+  expect(inData(s.helper)).toBe(true);
   const body = run(s, text('pass the salt'), key('enter'));
   expect((body.effects.find((e) => e.type === 'send') as Extract<Effect, { type: 'send' }>).display.text).toBe('pass the salt');
   s = run(body.state, text('.'), key('enter')).state;
-  expect(s.helper.data).toBe(false);
+  expect(inData(s.helper)).toBe(false);
   // While connecting: the queue's notes, and the note of lines dropped, never show the secret.
   const q = run(initialSessionState(target, settings), text('AUTH LOGIN'), key('enter'), text('dXNlcg=='), key('enter'), text('cGFzcw=='), key('enter'));
   expect(infos(q.effects).join('\n')).not.toMatch(/dXNlcg|cGFzcw/);

@@ -82,13 +82,40 @@ describe('the lab SMTP service', () => {
   it('knows RSET, NOOP, VRFY and HELP, and rejects commands it does not know', async () => {
     const smtp = await connect(lab.ports.smtp);
     await reply(smtp);
-    smtp.send('NOOP\r\nVRFY alice\r\nRSET\r\nFROB\r\nAUTH PLAIN\r\nHELP\r\n');
+    smtp.send('NOOP\r\nVRFY alice\r\nRSET\r\nFROB\r\nETRN lab\r\nHELP\r\n');
     expect(await reply(smtp)).toBe('250 2.0.0 Ok\r\n');
     expect(await reply(smtp)).toBe('252 2.0.0 alice\r\n');
     expect(await reply(smtp)).toBe('250 2.0.0 Ok\r\n');
     expect(await reply(smtp)).toBe('502 5.5.2 Error: command not recognized\r\n');
     expect(await reply(smtp)).toBe('502 5.5.1 Error: command not implemented\r\n');
     expect(await reply(smtp)).toMatch(/^214-[\s\S]*\r\n214 2\.0\.0 End of HELP info\r\n$/);
+  });
+
+  it('logs in with AUTH PLAIN (initial response or after 334) and AUTH LOGIN, as postfix with dovecot SASL', async () => {
+    const smtp = await connect(lab.ports.smtp);
+    await reply(smtp);
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    smtp.send('AUTH PLAIN\r\n');
+    expect(await reply(smtp)).toBe('503 5.5.1 Error: send HELO/EHLO first\r\n');
+    smtp.send('EHLO me\r\n');
+    expect(await reply(smtp)).toMatch(/250-AUTH PLAIN LOGIN\r\n/);
+    smtp.send(`AUTH PLAIN ${b64('\0alice\0wrong')}\r\n`);
+    expect(await reply(smtp)).toBe('535 5.7.8 Error: authentication failed: authentication failure\r\n');
+    smtp.send('AUTH LOGIN\r\n');
+    expect(await reply(smtp)).toBe(`334 ${b64('Username:')}\r\n`);
+    smtp.send(`${b64('alice')}\r\n`);
+    expect(await reply(smtp)).toBe(`334 ${b64('Password:')}\r\n`);
+    smtp.send(`${b64('wonderland')}\r\n`);
+    expect(await reply(smtp)).toBe('235 2.7.0 Authentication successful\r\n');
+    smtp.send('AUTH PLAIN\r\n');
+    expect(await reply(smtp)).toBe('503 5.5.1 Error: already authenticated\r\n');
+    const other = await connect(lab.ports.smtp);
+    await reply(other);
+    other.send('EHLO me\r\nAUTH PLAIN\r\n');
+    await reply(other);
+    expect(await reply(other)).toBe('334 \r\n');
+    other.send(`${b64('\0bob\0builder')}\r\n`);
+    expect(await reply(other)).toBe('235 2.7.0 Authentication successful\r\n');
   });
 
   it('accepts bare LF line endings, the DATA terminator included', async () => {

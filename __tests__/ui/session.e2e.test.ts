@@ -56,7 +56,7 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     expect(s).toMatch(/\| smtp helper \|/);
     t.type('EHLO me.test');
     t.keys('Enter');
-    s = await t.waitFor(/The server offers: TLS \(STARTTLS: starttls in the prompt\), messages up to 1\.0 MiB, pipelining, 8-bit MIME/);
+    s = await t.waitFor(/The server offers: TLS \(STARTTLS: starttls in the prompt\), login with AUTH PLAIN LOGIN, messages up to 1\.0 MiB, pipelining, 8-bit MIME/);
     t.type('MAIL FROM:<me@example.test>');
     t.keys('Enter');
     t.type('RCPT TO:<nobody@lab.porthole.test>');

@@ -6,6 +6,7 @@ import { parseHost, parsePort } from './target.js';
 import { UsageError, type CommandCode } from './errors.js';
 import { parseStartTlsProtocol, STARTTLS_PROTOCOLS, type StartTlsProtocol } from './starttls.js';
 import { parseProto, PROTOS, type ProtoName } from './protocols/choose.js';
+import { checkCompose, FieldError, type Compose } from './protocols/compose.js';
 
 /** A parsed command, ready for the session to carry out. */
 export type Command =
@@ -25,7 +26,9 @@ export type Command =
   | { type: 'toggle'; what: Toggle }
   | { type: 'log'; file: string | null }
   | { type: 'clear' }
-  | { type: 'help'; proto?: ProtoName };
+  | { type: 'help'; proto?: ProtoName }
+  /** A composer: a whole protocol step (smtp send, http get, imap login...), its fields checked. */
+  | { type: 'compose'; spec: Compose };
 
 export type Toggle = 'echo' | 'hex' | 'timestamps' | 'colours';
 
@@ -80,6 +83,115 @@ function parseHex(args: string[]): Uint8Array {
     bad('PH_BAD_ARGUMENT', 'send hex needs pairs of hex digits, e.g. send hex 1b 5b 41');
   }
   return Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
+}
+
+/**
+ * A composer's flags: `--name value` or `--name=value`; `many` may repeat, `bare` take no value.
+ * What is not a flag is positional.
+ */
+function flags(
+  args: string[],
+  known: { one?: readonly string[]; many?: readonly string[]; bare?: readonly string[] },
+  usage: string,
+): { one: Map<string, string>; many: Map<string, string[]>; bare: Set<string>; rest: string[] } {
+  const out = { one: new Map<string, string>(), many: new Map<string, string[]>(), bare: new Set<string>(), rest: [] as string[] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) {
+      out.rest.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = (eq < 0 ? a : a.slice(0, eq)).slice(2).toLowerCase();
+    if (known.bare?.includes(name)) {
+      out.bare.add(name);
+      continue;
+    }
+    if (!known.one?.includes(name) && !known.many?.includes(name)) bad('PH_BAD_ARGUMENT', `unknown option --${name}; usage: ${usage}`);
+    const value = eq >= 0 ? a.slice(eq + 1) : args[++i];
+    if (value === undefined) bad('PH_BAD_ARGUMENT', `--${name} needs a value; usage: ${usage}`);
+    if (known.many?.includes(name)) out.many.set(name, [...(out.many.get(name) ?? []), value!]);
+    else if (out.one.has(name)) bad('PH_BAD_ARGUMENT', `--${name} given twice`);
+    else out.one.set(name, value!);
+  }
+  return out;
+}
+
+/** A composer's command, its fields checked before anything can be sent. */
+function composing(spec: Compose): Command {
+  try {
+    checkCompose(spec);
+  } catch (e) {
+    if (e instanceof FieldError) bad('PH_BAD_FIELD', e.message);
+    throw e;
+  }
+  return { type: 'compose', spec };
+}
+
+/** `\n` in a body given on the prompt's one line is a line break (in single quotes: 'a\nb'). */
+const lineBreaks = (text: string) => text.replace(/\\n/g, '\n');
+
+const SMTP_SEND = 'smtp send --from A --to B [--to C] [--subject S] [--body TEXT | --body-file FILE] [--header "K: V"]';
+const HTTP_USAGE = 'http get|head|delete|options PATH, http post|put PATH [--data TEXT | --data-file FILE] [--header "K: V"] [--http1.0]';
+
+function parseSmtp(args: string[]): Command {
+  const sub = oneOf(args[0], ['send', 'auth'] as const, 'smtp');
+  if (sub === 'auth') {
+    const usage = 'smtp auth plain|login USER (the password is asked for)';
+    if (args.length !== 3) bad('PH_BAD_ARGUMENT', `usage: ${usage}`);
+    const mech = oneOf(args[1], ['plain', 'login'] as const, 'smtp auth');
+    return composing({ kind: 'smtp-auth', mech, user: args[2]! });
+  }
+  const f = flags(args.slice(1), { one: ['from', 'subject', 'body', 'body-file'], many: ['to', 'header'] }, SMTP_SEND);
+  if (f.rest.length > 0) bad('PH_BAD_ARGUMENT', `unexpected "${f.rest[0]}"; usage: ${SMTP_SEND}`);
+  const from = f.one.get('from');
+  if (from === undefined) bad('PH_BAD_ARGUMENT', `smtp send needs --from ADDRESS (--from '' for the null sender); usage: ${SMTP_SEND}`);
+  if (f.one.has('body') && f.one.has('body-file')) bad('PH_BAD_ARGUMENT', '--body or --body-file, not both');
+  const body = f.one.get('body');
+  return composing({
+    kind: 'smtp-send',
+    from: from!,
+    to: f.many.get('to') ?? [],
+    headers: f.many.get('header') ?? [],
+    ...(f.one.has('subject') ? { subject: f.one.get('subject')! } : {}),
+    ...(body !== undefined ? { body: lineBreaks(body) } : {}),
+    ...(f.one.has('body-file') ? { bodyFile: f.one.get('body-file')! } : {}),
+  });
+}
+
+const HTTP_METHODS = ['get', 'head', 'delete', 'options', 'post', 'put', 'patch'] as const;
+
+function parseHttp(args: string[]): Command {
+  const method = oneOf(args[0], HTTP_METHODS, 'http').toUpperCase();
+  const f = flags(args.slice(1), { one: ['data', 'data-file'], many: ['header'], bare: ['http1.0'] }, HTTP_USAGE);
+  if (f.rest.length > 1) bad('PH_BAD_ARGUMENT', `one PATH; usage: ${HTTP_USAGE}`);
+  const withBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
+  if (!withBody && (f.one.has('data') || f.one.has('data-file'))) bad('PH_BAD_ARGUMENT', `${method} sends no body: --data goes with post, put or patch`);
+  if (f.one.has('data') && f.one.has('data-file')) bad('PH_BAD_ARGUMENT', '--data or --data-file, not both');
+  return composing({
+    kind: 'http',
+    method,
+    path: f.rest[0] ?? '/',
+    headers: f.many.get('header') ?? [],
+    http10: f.bare.has('http1.0'),
+    ...(f.one.has('data') ? { data: f.one.get('data')! } : {}),
+    ...(f.one.has('data-file') ? { dataFile: f.one.get('data-file')! } : {}),
+  });
+}
+
+function parsePop3(args: string[]): Command {
+  oneOf(args[0], ['login'] as const, 'pop3');
+  if (args.length !== 2) bad('PH_BAD_ARGUMENT', 'usage: pop3 login USER (the password is asked for)');
+  return composing({ kind: 'pop3-login', user: args[1]! });
+}
+
+function parseImap(args: string[]): Command {
+  const sub = oneOf(args[0], ['login', 'select', 'fetch'] as const, 'imap');
+  const usage = { login: 'imap login USER (the password is asked for)', select: 'imap select MAILBOX', fetch: 'imap fetch N (or a set: 1:3)' }[sub];
+  if (args.length !== 2) bad('PH_BAD_ARGUMENT', `usage: ${usage}`);
+  if (sub === 'login') return composing({ kind: 'imap-login', user: args[1]! });
+  if (sub === 'select') return composing({ kind: 'imap-select', mailbox: args[1]! });
+  return composing({ kind: 'imap-fetch', which: args[1]! });
 }
 
 /** The commands, in the order the list shows them. */
@@ -178,6 +290,10 @@ export const COMMANDS: readonly Spec[] = [
     },
   },
   { name: 'clear', args: '', help: 'clear the output pane', parse: noArgs('clear', { type: 'clear' }) },
+  { name: 'smtp', args: 'send|auth ...', help: 'send a whole mail (--from --to [--subject --body]), or log in (auth plain|login USER)', words: ['send', 'auth'], parse: parseSmtp },
+  { name: 'http', args: 'get|head|post|put|delete PATH', help: 'a whole request: Host and Content-Length added ([--data TEXT] [--header "K: V"])', words: HTTP_METHODS, parse: parseHttp },
+  { name: 'pop3', args: 'login USER', help: 'log in with USER and PASS (the password is asked for)', words: ['login'], parse: parsePop3 },
+  { name: 'imap', args: 'login USER|select BOX|fetch N', help: 'log in (password asked for), select a mailbox, fetch a message', words: ['login', 'select', 'fetch'], parse: parseImap },
   {
     name: 'help',
     args: '[smtp|http|pop3|imap]',

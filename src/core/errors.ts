@@ -15,7 +15,16 @@ export type UsageCode =
   | 'PH_BAD_ENCODING';
 
 /** A command typed in the Ctrl+] prompt that cannot run: said in the prompt, nothing happens. */
-export type CommandCode = 'PH_EMPTY' | 'PH_UNKNOWN_COMMAND' | 'PH_AMBIGUOUS' | 'PH_BAD_ARGUMENT' | 'PH_BAD_ENCODING' | 'PH_BAD_HOST' | 'PH_BAD_PORT';
+export type CommandCode =
+  | 'PH_EMPTY'
+  | 'PH_UNKNOWN_COMMAND'
+  | 'PH_AMBIGUOUS'
+  | 'PH_BAD_ARGUMENT'
+  | 'PH_BAD_ENCODING'
+  | 'PH_BAD_HOST'
+  | 'PH_BAD_PORT'
+  /** A composer's field holds a CR, LF or NUL (or is no address, header, path): nothing is sent. */
+  | 'PH_BAD_FIELD';
 
 /** Something the session could not do for the user: said in the output pane, the session goes on. */
 export type SessionCode =
@@ -24,7 +33,13 @@ export type SessionCode =
   /** A character the session's encoding has no byte for: the line is not sent. */
   | 'PH_UNENCODABLE'
   /** Typed while nothing could take it: not connected, or our sending side is closed. */
-  | 'PH_NOT_SENT';
+  | 'PH_NOT_SENT'
+  /** A composer's step was refused by the server (or the connection went): the run stopped there. */
+  | 'PH_STEP_REFUSED'
+  /** A composer's field (its password) could not be sent. */
+  | 'PH_BAD_FIELD'
+  /** A composer's file (--body-file, --data-file) could not be read. */
+  | 'PH_BAD_FILE';
 
 export type ErrorCode = UsageCode | CommandCode | SessionCode;
 

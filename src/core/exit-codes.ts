@@ -20,6 +20,8 @@ export const ExitCode = {
   peerClosed: 7,
   /** TLS handshake or certificate failure. */
   tls: 8,
+  /** -c: a protocol step the server refused (or the connection ended before it was done). */
+  stepRefused: 9,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

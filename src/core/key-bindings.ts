@@ -29,7 +29,8 @@ export type Command =
   | 'interrupt'
   | 'eof'
   | 'clear-screen'
-  | 'protocol-help';
+  | 'protocol-help'
+  | 'take-suggestion';
 
 /** One key chord. A modifier left out means "not held". */
 export interface KeySpec {
@@ -82,6 +83,7 @@ export const DEFAULT_KEYS: KeyTable = {
   eof: [ctrl('d')],
   'clear-screen': [ctrl('l')],
   'protocol-help': [plain('f1')],
+  'take-suggestion': [plain('tab')],
 };
 
 /** Words for the help screen, one per command, complete by type as the keys are. */
@@ -112,6 +114,7 @@ export const DESCRIPTIONS: { readonly [C in Command]: string } = {
   eof: 'End of input: on an empty line, close our sending side',
   'clear-screen': 'Clear the output pane',
   'protocol-help': "The protocol's commands, in a panel (the helper in force)",
+  'take-suggestion': 'Take the suggested next step (dimmed) into the line; Right at the end too',
 };
 
 function matches(spec: KeySpec, event: Extract<InputEvent, { type: 'key' }>): boolean {

@@ -639,3 +639,14 @@ export function promptedView(state: LineEditorState, prompt: string, width: numb
   const shown = safeLine(prompt);
   return { prompt: shown, ...view(state, Math.max(1, width - stringWidth(shown) - 1)) };
 }
+
+/**
+ * A secret's line (a password a composer asks for): one mark per character typed, the cursor where
+ * it is; the text itself is never drawn.
+ */
+export function maskedView(state: LineEditorState, prompt: string, width: number): PromptedView {
+  const count = (t: string) => Array.from(t).length;
+  let masked = lineEditorReducer(createLineEditorState(), { type: 'insert', text: '*'.repeat(count(state.text)) });
+  for (let i = count(state.text.slice(state.cursor)); i > 0; i--) masked = lineEditorReducer(masked, { type: 'cursor-left' });
+  return promptedView(masked, prompt, width);
+}

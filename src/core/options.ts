@@ -44,9 +44,11 @@ export interface RawArgs {
   tlsMax?: unknown;
   starttls?: unknown;
   proto?: unknown;
+  /** -c: prompt commands to run once connected. */
+  command?: unknown;
 }
 
-export type Mode = 'probe' | 'pipe' | 'tui';
+export type Mode = 'probe' | 'pipe' | 'tui' | 'script';
 
 /** Where porthole runs: which of its standard streams are terminals. */
 export interface Terminal {
@@ -119,6 +121,8 @@ export interface SessionPart extends ConnectPart {
   keepOutput: number | 'screen';
   /** The protocol helper: by name, none, or auto (the port's, else the banner's). */
   proto: ProtoName | 'auto';
+  /** -c: prompt commands run once connected, in order (checked by the mode before it connects). */
+  commands: string[];
 }
 
 export interface Options {
@@ -293,9 +297,13 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
 
   const encoding = raw.encoding === undefined ? null : checkEncoding(String(raw.encoding));
   // Without a terminal on both sides there is no screen to draw: nc's way, bytes in and out.
+  const commands = list(raw.command).map(String);
+  if (commands.length > 0 && (probe || raw.pipe === true)) throw new UsageError('PH_BAD_OPTION', '-c runs in a session (or, without a terminal, as a script): not with -z or --pipe');
   let mode: Mode;
   let modeNote: string | null = null;
   if (probe) mode = 'probe';
+  // -c without a terminal: the commands run, the transcript goes to stdout.
+  else if (commands.length > 0 && (!terminal.stdinIsTTY || !terminal.stdoutIsTTY)) mode = 'script';
   else if (raw.pipe === true || !terminal.stdinIsTTY) mode = 'pipe';
   else if (!terminal.stdoutIsTTY) {
     mode = 'pipe';
@@ -340,6 +348,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       colours: raw.colours === true,
       keepOutput: keepOutput(raw.keepOutput),
       proto: protoOption(raw.proto),
+      commands,
     },
   };
 }

@@ -42,6 +42,10 @@ import type { TlsConfig } from './tls.js';
 import { DEFAULT_TLS, type TlsPart } from '../core/options.js';
 import { panelView } from '../core/session/panel-slice.js';
 import { detectProtocol, unknownProtocol, type StartTlsProtocol } from '../core/starttls.js';
+import type { Compose } from '../core/protocols/compose.js';
+import { localName } from './local-name.js';
+import { readFileSync } from 'node:fs';
+import { expandHome } from './log-file.js';
 
 export interface ControllerOptions {
   target: Target;
@@ -67,6 +71,16 @@ export interface ControllerOptions {
   tls?: TlsPart;
   /** The TLS material read already (the command line's files); else read at the first STARTTLS. */
   tlsConfig?: TlsConfig;
+  /** Prompt commands to run once connected (-c), checked already. */
+  commands?: readonly string[];
+  /** This machine's name (EHLO, Message-ID); the host name by default. */
+  machine?: string;
+  /** Reads a composer's file (--body-file, --data-file); injected for tests. */
+  readText?: (path: string) => string;
+  /** A unique token for a Message-ID; injected for tests. */
+  unique?: () => string;
+  /** Called after each action has been carried out to the end (-c without a terminal watches it). */
+  onSettled?: (state: SessionState) => void;
 }
 
 /**
@@ -148,7 +162,11 @@ export class SessionController implements SessionView {
     this.openLog = opts.openLog ?? fileLog;
     this.frame = new FrameClock(this.clock, opts.frameMs ?? 33, () => this.publish());
     this.store = new Scrollback(opts.scrollbackLines ? { maxLines: opts.scrollbackLines } : {});
-    this.state = initialSessionState(opts.target, opts.settings, [], this.clock.now());
+    this.state = {
+      ...initialSessionState(opts.target, opts.settings, [], this.clock.now()),
+      script: [...(opts.commands ?? [])],
+      machine: opts.machine ?? localName(),
+    };
     this.snapshot = this.makeSnapshot(0);
     this.done = new Promise((resolve) => (this.finish = resolve));
   }
@@ -205,6 +223,17 @@ export class SessionController implements SessionView {
     } finally {
       this.draining = false;
     }
+    this.opts.onSettled?.(this.state);
+  }
+
+  /** Writes a transcript to `file` from now on, as `log FILE` does (-c without a terminal: stdout). */
+  startLog(file: string): void {
+    this.setLog(file, false);
+  }
+
+  /** Leaves, as quit does, whatever is still queued. */
+  stop(): void {
+    this.quit();
   }
 
   private run(e: Effect): void {
@@ -258,12 +287,41 @@ export class SessionController implements SessionView {
       case 'starttls':
         this.startTlsSafely(e.how, false);
         return;
+      case 'compose':
+        this.compose(e.spec);
+        return;
+      case 'script-next':
+        this.dispatch({ type: 'script-next', now: this.clock.now() });
+        return;
       case 'set-encoding': {
         const link = this.link;
         if (link) this.takeText(link, link.inbound.setEncoding(e.encoding));
         return;
       }
     }
+  }
+
+  /** A composer asked for: its file read (the text in its place), the clocks given, then it starts. */
+  private compose(spec: Compose): void {
+    const file = spec.kind === 'smtp-send' ? spec.bodyFile : spec.kind === 'http' ? spec.dataFile : undefined;
+    let ready = spec;
+    if (file !== undefined) {
+      let text: string;
+      try {
+        text = (this.opts.readText ?? ((p) => readFileSync(expandHome(p), 'utf8')))(file);
+      } catch (err) {
+        return this.dispatch({ type: 'compose-failed', message: `Not sent: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}).` });
+      }
+      if (spec.kind === 'smtp-send') {
+        const { bodyFile: _, ...rest } = spec;
+        ready = { ...rest, body: text };
+      } else if (spec.kind === 'http') {
+        const { dataFile: _, ...rest } = spec;
+        ready = { ...rest, data: text };
+      }
+    }
+    const unique = this.opts.unique?.() ?? `${this.wall().toString(36)}.${Math.random().toString(36).slice(2, 12)}`;
+    this.dispatch({ type: 'compose', spec: ready, now: this.clock.now(), wall: this.wall(), unique });
   }
 
   /** A whole line of ours in the pane and the transcript: a note, or what we sent. */
@@ -466,7 +524,7 @@ export class SessionController implements SessionView {
 
   private peerLines(link: Link): void {
     const lines = link.collector.take();
-    if (lines.length > 0) this.dispatch({ type: 'peer-lines', lines: lines.map((l) => ({ text: l.text, eol: l.eol })), unprompted: !link.spoke });
+    if (lines.length > 0) this.dispatch({ type: 'peer-lines', lines: lines.map((l) => ({ text: l.text, eol: l.eol })), unprompted: !link.spoke, now: this.clock.now() });
   }
 
   /** Nothing more will arrive: what the decoder and the line assembler held back comes out. */
@@ -523,7 +581,7 @@ export class SessionController implements SessionView {
 
   // --- the transcript ---
 
-  private setLog(file: string | null): void {
+  private setLog(file: string | null, announce = true): void {
     const old = this.log;
     if (old) {
       // Its last note goes into it, before it ends; nothing of the next one does.
@@ -552,7 +610,7 @@ export class SessionController implements SessionView {
     log.transcript.setTls(this.link?.conn.kind === 'tls');
     const where = formatHostPort(this.state.conn.target.host, this.state.conn.target.port);
     log.transcript.note(`porthole transcript of ${where}, started ${new Date(this.wall()).toISOString()}; ${LEGEND}`);
-    this.note('info', `Writing a transcript to ${log.path}.`);
+    if (announce) this.note('info', `Writing a transcript to ${log.path}.`);
   }
 
   // --- quitting ---

@@ -2,11 +2,11 @@
 // connection's inbound hold, so the stream is cut right after the go-ahead line and whatever the
 // server sent after it is discarded, never shown nor parsed; then the handshake in place (io/tls).
 
-import os from 'node:os';
 import type { Clock } from '../core/clock.js';
 import type { Outcome } from '../core/outcome.js';
 import { detectProtocol, MAX_LINE, StartTlsDialogue, startTlsFailure, unknownProtocol, type StartTlsProtocol } from '../core/starttls.js';
 import type { TlsReport } from '../core/tls.js';
+export { localName } from './local-name.js';
 import { realClock } from './clock.js';
 import type { Connection } from './session.js';
 import { tlsOver, TlsUpgradeError, type TlsConfig } from './tls.js';
@@ -127,11 +127,6 @@ export async function startTls(conn: Connection, run: StartTlsRun): Promise<Star
   return { ok: true, protocol: protocol!, tls: conn.tls!, discarded: conn.discardedInbound, greeting };
 }
 
-/** The name we give in EHLO: this machine's, as swaks does, if it is one a server accepts. */
-export function localName(): string {
-  const name = os.hostname();
-  return /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(name) ? name : 'localhost';
-}
 
 /** `starttls now`: the go-ahead came to a command the user typed: cut here, then the handshake. */
 export async function upgradeNow(

@@ -36,13 +36,17 @@ interface SmtpState {
   errors: number;
   /** Set while DATA is being read. */
   data: { lines: string[]; bytes: number; tooBig: boolean } | undefined;
+  /** The user logged in with AUTH, or an AUTH exchange under way (its answers to come). */
+  authed: string | null;
+  auth: { mech: 'PLAIN' | 'LOGIN'; user: string | null } | undefined;
 }
 
-const EHLO_KEYWORDS = ['PIPELINING', `SIZE ${MAX_MESSAGE_BYTES}`, 'VRFY', 'ENHANCEDSTATUSCODES', '8BITMIME'];
+const EHLO_KEYWORDS = ['PIPELINING', `SIZE ${MAX_MESSAGE_BYTES}`, 'VRFY', 'AUTH PLAIN LOGIN', 'ENHANCEDSTATUSCODES', '8BITMIME'];
 
 const HELP_TEXT = [
   '2.0.0 Porthole Lab SMTP, practice server. Commands:',
-  '2.0.0   EHLO HELO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT',
+  '2.0.0   EHLO HELO AUTH MAIL RCPT DATA RSET NOOP VRFY HELP QUIT',
+  '2.0.0 Practice login: AUTH PLAIN (alice, wonderland), or smtp auth plain alice in the prompt',
   '2.0.0 A delivery, one line each:',
   '2.0.0   EHLO me.example',
   '2.0.0   MAIL FROM:<you@example.com>',
@@ -53,7 +57,7 @@ const HELP_TEXT = [
 ];
 
 /** Commands postfix knows but the lab does not offer. */
-const NOT_IMPLEMENTED = new Set(['AUTH', 'ETRN', 'BDAT', 'TURN', 'ATRN', 'XCLIENT', 'XFORWARD']);
+const NOT_IMPLEMENTED = new Set(['ETRN', 'BDAT', 'TURN', 'ATRN', 'XCLIENT', 'XFORWARD']);
 
 const line = (text: string): string => `${text}\r\n`;
 const multiline = (code: number, texts: readonly string[]): string =>
@@ -71,7 +75,7 @@ function queueId(): string {
 }
 
 export function createSmtpSession(ctx: SmtpContext): LineSession {
-  const state: SmtpState = { phase: 'start', helo: '', from: '', rcpts: [], errors: 0, data: undefined };
+  const state: SmtpState = { phase: 'start', helo: '', from: '', rcpts: [], errors: 0, data: undefined, authed: null, auth: undefined };
   /** TLS is up: STARTTLS is no longer offered, and the Received: header says ESMTPS. */
   let secure = false;
 
@@ -154,10 +158,46 @@ export function createSmtpSession(ctx: SmtpContext): LineSession {
       if (arg) return error('501 5.5.4 Syntax: STARTTLS');
       return { out: line('220 2.0.0 Ready to start TLS'), startTls: true };
     },
+    // As postfix with dovecot's SASL: PLAIN (initial response or after 334) and LOGIN.
+    AUTH: (arg) => {
+      if (state.phase === 'start') return error('503 5.5.1 Error: send HELO/EHLO first');
+      if (state.authed) return error('503 5.5.1 Error: already authenticated');
+      if (state.phase !== 'ready') return error('503 5.5.1 Error: MAIL transaction in progress');
+      const [mech = '', initial] = arg.split(/\s+/);
+      const m = mech.toUpperCase();
+      if (m !== 'PLAIN' && m !== 'LOGIN') return error('535 5.7.8 Error: authentication failed: Invalid authentication mechanism');
+      state.auth = { mech: m, user: null };
+      if (initial !== undefined) return authAnswer(initial);
+      return ok(m === 'PLAIN' ? '334 ' : `334 ${Buffer.from('Username:').toString('base64')}`);
+    },
     NOOP: () => ok('250 2.0.0 Ok'),
     VRFY: (arg) => (arg ? ok(`252 2.0.0 ${arg}`) : error('501 5.5.4 Syntax: VRFY address')),
     HELP: () => ({ out: multiline(214, HELP_TEXT) }),
     QUIT: () => ({ out: line('221 2.0.0 Bye'), close: true }),
+  };
+
+  const authAnswer = (b64: string): Reply => {
+    const auth = state.auth!;
+    if (b64 === '*') {
+      state.auth = undefined;
+      return error('501 5.7.0 Authentication aborted');
+    }
+    const text = /^[A-Za-z0-9+/]*={0,2}$/.test(b64) ? Buffer.from(b64, 'base64').toString('utf8') : null;
+    if (text === null) {
+      state.auth = undefined;
+      return error('501 5.5.2 Error: invalid base64 data');
+    }
+    if (auth.mech === 'LOGIN' && auth.user === null) {
+      auth.user = text;
+      return ok(`334 ${Buffer.from('Password:').toString('base64')}`);
+    }
+    state.auth = undefined;
+    const [user, password] = auth.mech === 'PLAIN' ? text.split('\0').slice(1) : [auth.user, text];
+    if (user && password !== undefined && ctx.store.authenticate(user, password)) {
+      state.authed = user;
+      return ok('235 2.7.0 Authentication successful');
+    }
+    return error('535 5.7.8 Error: authentication failed: authentication failure');
   };
 
   const finishData = (): Reply => {
@@ -174,7 +214,7 @@ export function createSmtpSession(ctx: SmtpContext): LineSession {
     const body = data.lines.join('\r\n');
     for (const rcpt of state.rcpts) {
       const received =
-        `Received: from ${state.helo} (${peer})\r\n\tby ${LAB_DOMAIN} (Porthole Lab) with ${secure ? 'ESMTPS' : 'ESMTP'} id ${id}\r\n` +
+        `Received: from ${state.helo} (${peer})\r\n\tby ${LAB_DOMAIN} (Porthole Lab) with ${secure ? 'ESMTPS' : 'ESMTP'}${state.authed ? 'A' : ''} id ${id}\r\n` +
         `\tfor <${rcpt.address}>; ${mailDate(now)}\r\n`;
       ctx.store.deliver(rcpt.user, `Return-Path: <${state.from}>\r\n${received}${body}`, now);
     }
@@ -197,6 +237,7 @@ export function createSmtpSession(ctx: SmtpContext): LineSession {
     greeting: line(`220 ${LAB_DOMAIN} ESMTP Porthole Lab (practice server on loopback; type HELP)`),
     line(text) {
       if (state.data) return dataLine(text);
+      if (state.auth) return authAnswer(text.trim());
       const m = /^\s*(\S+)\s*(.*?)\s*$/.exec(text);
       if (!m) return error('500 5.5.2 Error: bad syntax');
       const verb = m[1]!.toUpperCase();
@@ -216,6 +257,7 @@ export function createSmtpSession(ctx: SmtpContext): LineSession {
       // RFC 3207: the client starts afresh, EHLO first.
       secure = true;
       state.helo = '';
+      state.authed = null;
       resetTransaction();
     },
   };

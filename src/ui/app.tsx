@@ -4,7 +4,9 @@
 import { Box } from 'ink';
 import { useLayoutEffect, useSyncExternalStore } from 'react';
 import { layout } from '../core/layout.js';
-import { promptedView } from '../core/line-editor.js';
+import { maskedView, promptedView } from '../core/line-editor.js';
+import { suggestionShown } from '../core/session/helper-slice.js';
+import { safeLine } from '../core/sanitize.js';
 import { MENU_LIST_ROWS, menuView } from '../core/session/menu-view.js';
 import type { SessionView } from '../core/session/snapshot.js';
 import { EscapeMenu } from './escape-menu.js';
@@ -37,11 +39,21 @@ export function App({ session }: { session: SessionView }) {
       <StatusBar lines={snap.status.slice(0, l.statusRows)} width={l.width} />
       {state.menu ? (
         <EscapeMenu line={promptedView(state.menu.editor, 'porthole> ', l.width)} view={menuView(state.menu, l.menuListRows, l.width)} width={l.width} height={l.menuRows} />
+      ) : state.composer?.asking ? (
+        <InputLine line={maskedView(state.composer.asking.editor, state.composer.asking.prompt, l.width)} />
+      ) : state.settings.mode === 'char' ? (
+        <InputLine line={null} />
       ) : (
-        <InputLine line={state.settings.mode === 'char' ? null : promptedView(state.editor, '> ', l.width)} />
+        <InputLine line={promptedView(state.editor, '> ', l.width)} suggestion={shownSuggestion(state)} />
       )}
     </Box>
   );
+}
+
+function shownSuggestion(state: Parameters<typeof suggestionShown>[0]) {
+  const s = suggestionShown(state);
+  if (!s) return null;
+  return 'rest' in s ? { rest: safeLine(s.rest) } : { note: safeLine(s.note) };
 }
 
 /** The element to render, so the mode that loads this chunk needs no JSX or React import of its own. */

@@ -6,7 +6,8 @@ import type { Outcome } from '../outcome.js';
 import { formatHostPort } from '../target.js';
 import { tlsSummary, type TlsReport } from '../tls.js';
 import { afterUpgrade } from '../starttls.js';
-import { helperForConnection, helperListens, helperReads } from './helper-slice.js';
+import { afterTls, helperForConnection, helperListens, helperReads } from './helper-slice.js';
+import { composerAnswers, composerLost } from './composer-slice.js';
 import { NO_SECRETS_AHEAD, secretsAfterServer } from '../protocols/secrets.js';
 import { lineEditorReducer } from '../line-editor.js';
 import {
@@ -19,11 +20,31 @@ import {
 import { sendLines } from './send.js';
 
 export function connectionReducer(state: SessionState, action: ConnectionAction): Step {
+  const step = connection(state, action);
+  switch (action.type) {
+    case 'connected':
+      // -c: the commands go once the connection is up.
+      return step.state.script.length > 0 ? { state: step.state, effects: [...step.effects, { type: 'script-next' }] } : step;
+    case 'peer-eof':
+      return then(step, composerLost(step.state, 'the server closed its side of the connection'));
+    case 'closed':
+      return then(step, composerLost(step.state, 'the connection closed'));
+    default:
+      return step;
+  }
+}
+
+/** One step after another: the second's state, both steps' effects in order. */
+function then(first: Step, second: Step): Step {
+  return second.effects.length === 0 && second.state === first.state ? first : { state: second.state, effects: [...first.effects, ...second.effects] };
+}
+
+function connection(state: SessionState, action: ConnectionAction): Step {
   switch (action.type) {
     case 'resolving':
       // A connect to somewhere else: what was typed for the last one must not go to this one.
       return {
-        state: { ...state, pending: [], tls: null, upgrading: false, secrets: NO_SECRETS_AHEAD, conn: { phase: 'resolving', target: action.target, since: action.now } },
+        state: { ...state, pending: [], tls: null, upgrading: false, secrets: NO_SECRETS_AHEAD, composer: null, conn: { phase: 'resolving', target: action.target, since: action.now } },
         effects: dropPending(state, 'a new connection was opened'),
       };
     case 'trying':
@@ -110,7 +131,8 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
       if (after.note) lines.push(after.note);
       // The offer goes in the input line, only if nothing is being typed there.
       const editor = after.offer && state.editor.text === '' ? lineEditorReducer(state.editor, { type: 'insert', text: after.offer }) : state.editor;
-      return { state: { ...state, tls: action.tls, editor, upgrading: false }, effects: [{ type: 'info', lines }] };
+      // The conversation starts again over TLS: greeted already, the hello (and what it offered) to come.
+      return { state: { ...state, tls: action.tls, editor, upgrading: false, helper: afterTls(state.helper) }, effects: [{ type: 'info', lines }] };
     }
     case 'starttls-failed':
       return {
@@ -137,7 +159,11 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
         // A first line that answers what we sent (an HTTP status line, an echo) is no banner.
         if (first) next = { ...next, conn: { ...c, heard: true, banner: action.unprompted ? first.text : null } };
       }
-      return helperListens(next) ? helperReads(next, action.lines, action.unprompted) : noEffects(next);
+      if (!helperListens(next)) return noEffects(next);
+      const now = action.now ?? 0;
+      const read = helperReads(next, action.lines, action.unprompted, now);
+      const answered = read.answers.length > 0 && read.state.composer ? composerAnswers(read.state, read.answers, now) : null;
+      return answered ? { state: answered.state, effects: [...read.effects, ...answered.effects] } : { state: read.state, effects: read.effects };
     }
   }
 }

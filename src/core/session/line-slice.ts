@@ -8,7 +8,9 @@ import type { ScrollAction } from '../scrollback.js';
 import { openMenu } from './menu-slice.js';
 import { openPanel } from './panel-slice.js';
 import { sendLines, shownLines } from './send.js';
-import { helperSends } from './helper-slice.js';
+import { helperSends, nextStep } from './helper-slice.js';
+import { suggestionRest } from '../protocols/walk.js';
+import { composerCancelled } from './composer-slice.js';
 import { MASK } from '../protocols/secrets.js';
 import { canSend, noEffects, notSentReason, type Conn, type SessionState, type Step } from './state.js';
 
@@ -26,12 +28,12 @@ function withEditor(state: SessionState, editor: LineEditorState): Step {
   return noEffects({ ...state, editor, hint: null });
 }
 
-export function lineInput(state: SessionState, event: InputEvent): Step {
+export function lineInput(state: SessionState, event: InputEvent, now = 0): Step {
   switch (event.type) {
     case 'text':
       return withEditor(state, lineEditorReducer(state.editor, { type: 'insert', text: event.text }));
     case 'paste':
-      return paste(state, event.text);
+      return paste(state, event.text, now);
     case 'focus':
     case 'unknown':
       return noEffects(state);
@@ -44,8 +46,15 @@ export function lineInput(state: SessionState, event: InputEvent): Step {
   if (scroll) return { state, effects: [{ type: 'scroll', action: { type: scroll } as ScrollAction }] };
   switch (command) {
     case 'submit':
-      return submit(state);
+      return submit(state, now);
+    case 'take-suggestion':
+      return takeSuggestion(state);
+    case 'cursor-right':
+      // Right at the end of the line takes the suggestion, as in fish and zsh.
+      if (state.editor.cursor === state.editor.text.length && suggestionRest(nextStep(state), state.editor.text) !== null) return takeSuggestion(state);
+      return withEditor(state, lineEditorReducer(state.editor, { type: command }));
     case 'interrupt':
+      if (state.composer) return composerCancelled(state);
       return { state: { ...state, editor: lineEditorReducer(state.editor, { type: 'interrupt' }), hint: INTERRUPT_HINT }, effects: [] };
     case 'eof':
       if (state.editor.text !== '') return withEditor(state, lineEditorReducer(state.editor, { type: 'delete-forward' }));
@@ -62,13 +71,24 @@ export function lineInput(state: SessionState, event: InputEvent): Step {
   }
 }
 
-function submit(state: SessionState): Step {
+/** The suggested step into the line, to edit or send: never sent by itself. */
+function takeSuggestion(state: SessionState): Step {
+  const rest = suggestionRest(nextStep(state), state.editor.text);
+  if (rest === null) return noEffects(state);
+  const editor = lineEditorReducer(lineEditorReducer(state.editor, { type: 'cursor-end' }), { type: 'insert', text: rest });
+  return withEditor(state, editor);
+}
+
+const COMPOSER_BUSY = 'A composer is sending: your line waits in the editor. Ctrl+C stops the composer.';
+
+function submit(state: SessionState, now: number): Step {
+  if (state.composer) return noEffects({ ...state, hint: COMPOSER_BUSY });
   // A line can hold line breaks only from a paste that was refused and put back whole (held too,
   // when long): each is its own line on the wire, never a bare LF inside one. One search, at Enter.
   const text = state.editor.text;
   const typed = /[\r\n]/.test(text) ? text.split(/\r\n|\r|\n/) : [text];
   // The helper's only change to what is typed: an IMAP command without a tag gets one.
-  const tagged = helperSends(state, typed);
+  const tagged = helperSends(state, typed, now);
   const lines = tagged.lines;
   const r = sendLines({ ...state, helper: tagged.helper }, lines);
   // Refused (a character the encoding lacks): the line stays in the editor to be mended.
@@ -82,12 +102,13 @@ function submit(state: SessionState): Step {
  * A multi-line paste sends each complete line in order with the line ending in force; what
  * follows the last newline stays in the editor, as a terminal would leave it.
  */
-function paste(state: SessionState, text: string): Step {
+function paste(state: SessionState, text: string, now: number): Step {
   const parts = text.split(/\r\n|\r|\n/);
   if (parts.length === 1) return withEditor(state, lineEditorReducer(state.editor, { type: 'insert', text }));
   const first = lineEditorReducer(state.editor, { type: 'insert', text: parts[0]! });
+  if (state.composer) return noEffects({ ...state, editor: lineEditorReducer(state.editor, { type: 'insert', text }), hint: COMPOSER_BUSY });
   const typed = [first.text, ...parts.slice(1, -1)];
-  const tagged = helperSends(state, typed);
+  const tagged = helperSends(state, typed, now);
   const r = sendLines({ ...state, helper: tagged.helper }, tagged.lines);
   if (!r.ok) {
     // Nothing goes: the whole paste stays in the editor, as typed, to be mended.

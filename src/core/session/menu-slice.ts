@@ -85,9 +85,11 @@ function commandNames(): string {
     .join(', ');
 }
 
-/** Carry out a command of the Ctrl+] prompt: most close the prompt, a few answer in it. */
-function runCommand(state: SessionState, command: Command, now: number): Step {
-  const menu = state.menu!;
+const NO_MENU: Menu = { editor: createLineEditorState(), message: null, candidates: [], confirmQuit: false };
+
+/** Carry out a command of the Ctrl+] prompt (or of -c): most close the prompt, a few answer in it. */
+export function runCommand(state: SessionState, command: Command, now: number): Step {
+  const menu = state.menu ?? NO_MENU;
   const answer = (text: string, extra: Partial<Menu> = {}): Step =>
     noEffects({ ...state, menu: { ...menu, message: { text, error: false }, candidates: [], confirmQuit: false, ...extra } });
   const settle = (step: Step): Step => ({ state: { ...step.state, menu: null }, effects: step.effects });
@@ -146,6 +148,11 @@ function runCommand(state: SessionState, command: Command, now: number): Step {
       return closeMenu(state, [{ type: 'log', file: command.file }]);
     case 'clear':
       return closeMenu(state, [{ type: 'clear' }]);
+    case 'compose':
+      if (state.conn.phase !== 'connected') return answer(`Not now: ${notSentReason(state)}.`);
+      if (state.composer) return answer('A composer is running: wait for it, or Ctrl+C stops it.');
+      // The controller reads its file, if it names one, and gives the clock; then it starts.
+      return closeMenu(state, [{ type: 'compose', spec: command.spec }]);
     case 'help':
       if (command.proto) return closeMenu(openPanel(state, 'help', command.proto));
       return closeMenu(state, [{ type: 'info', lines: ['Commands (Ctrl+] opens the prompt):', ...commandList().map((l) => `  ${l}`), 'Keys:', ...keyList()] }]);

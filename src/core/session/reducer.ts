@@ -8,14 +8,30 @@ import { lineInput } from './line-slice.js';
 import { lookup } from '../key-bindings.js';
 import { menuInput, openMenu, quitRefused } from './menu-slice.js';
 import { panelInput } from './panel-slice.js';
+import { askInput, startComposer } from './composer-slice.js';
+import { scriptNext } from './script.js';
 import type { SessionAction, SessionState, Step } from './state.js';
 
 export function sessionReducer(state: SessionState, action: SessionAction): Step {
-  if (action.type === 'quit-refused') return quitRefused(state, action.queued);
-  if (action.type !== 'input') return connectionReducer(state, action);
+  switch (action.type) {
+    case 'quit-refused':
+      return quitRefused(state, action.queued);
+    case 'compose':
+      return startComposer(state, action.spec, { now: action.now, wall: action.wall, unique: action.unique });
+    case 'compose-failed':
+      return { state: { ...state, lastRun: { ok: false, name: 'composer', what: 'its file' }, script: [] }, effects: [{ type: 'info', lines: [action.message], code: 'PH_BAD_FILE' }, { type: 'script-next' }] };
+    case 'script-next':
+      return scriptNext(state, action.now);
+    case 'input':
+      break;
+    default:
+      return connectionReducer(state, action);
+  }
   switch (focus(state)) {
     case 'menu':
       return menuInput(state, state.menu!, action.event, action.now);
+    case 'ask':
+      return askInput(state, action.event, action.now);
     case 'panel':
       // Ctrl+] still opens the prompt, over the session the panel covered.
       if (lookup(action.event) === 'escape-menu') return openMenu({ ...state, panel: null });
@@ -23,6 +39,6 @@ export function sessionReducer(state: SessionState, action: SessionAction): Step
     case 'char':
       return charInput(state, action.event);
     case 'line':
-      return lineInput(state, action.event);
+      return lineInput(state, action.event, action.now);
   }
 }

@@ -5,6 +5,7 @@
 import { LINE_ENDINGS } from '../codec.js';
 import { encodeText } from '../pipeline.js';
 import { maskSent } from '../protocols/secrets.js';
+import { inData } from './helper-slice.js';
 import { canSend, isConnecting, notSentReason, type Effect, type SentDisplay, type SessionState } from './state.js';
 
 export function sendEffect(bytes: Uint8Array, display: SentDisplay): Effect {
@@ -59,7 +60,7 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
 /** The lines as they may be shown, in order, and what the AUTH exchange expects after them. */
 export function shownLines(state: SessionState, lines: readonly string[]): { lines: string[]; ahead: SessionState['secrets'] } {
   // A message body (SMTP DATA) is sent and shown as typed: "pass the salt" is no password.
-  if (state.helper.proto === 'smtp' && state.helper.data) return { lines: [...lines], ahead: state.secrets };
+  if (inData(state.helper)) return { lines: [...lines], ahead: state.secrets };
   let ahead = state.secrets;
   const out: string[] = [];
   for (const line of lines) {

@@ -14,6 +14,7 @@ import type { Panel } from './panel-slice.js';
 import { NO_HELPER, type Helper } from './helper-slice.js';
 import type { ProtoName } from '../protocols/choose.js';
 import { NO_SECRETS_AHEAD, type SecretsAhead } from '../protocols/secrets.js';
+import type { Compose, PlanStep } from '../protocols/compose.js';
 
 export interface Settings {
   /** line: edit locally, send on Enter; char: every key goes out as typed. */
@@ -103,6 +104,26 @@ export interface SessionState {
   helper: Helper;
   /** An AUTH exchange under way: its answers are secrets, masked wherever shown or kept. */
   secrets: SecretsAhead;
+  /** A composer at work (`smtp send`, `imap login`...): its steps, or the password it asks for. */
+  composer: ComposerRun | null;
+  /** Prompt commands still to run (-c), each once the one before has ended. */
+  script: string[];
+  /** How the last composer ended: for -c's exit code. */
+  lastRun: { ok: boolean; name: string; what: string } | null;
+  /** This machine's name, for EHLO and Message-ID. */
+  machine: string;
+}
+
+export interface ComposerRun {
+  spec: Compose;
+  /** When it was asked for, on both clocks, and a unique token (the Message-ID's). */
+  clock: { now: number; wall: number; unique: string };
+  /** The steps still to go, after the one waited on. */
+  steps: PlanStep[];
+  /** The step whose answer is awaited. */
+  waiting: PlanStep | null;
+  /** The password being typed (masked), before any step goes. */
+  asking: { prompt: string; editor: LineEditorState } | null;
 }
 
 /** What went out, as the user means it: the pane (with echo on) and the transcript show this. */
@@ -136,7 +157,11 @@ export type Effect =
   | { type: 'status' }
   | { type: 'set-encoding'; encoding: string }
   /** Upgrade the live connection: the protocol's STARTTLS (auto: the one detected), or now, at once. */
-  | { type: 'starttls'; how: StartTlsProtocol | 'auto' | 'now' };
+  | { type: 'starttls'; how: StartTlsProtocol | 'auto' | 'now' }
+  /** A composer needs a file's text (--body-file, --data-file), or the clock and a unique token. */
+  | { type: 'compose'; spec: Compose }
+  /** The -c commands may go on: the controller answers with script-next (with the wall clock). */
+  | { type: 'script-next' };
 
 /** A line the peer sent, as the line assembler ended it. */
 export interface PeerLine {
@@ -153,7 +178,7 @@ export type ConnectionAction =
   | { type: 'peer-eof'; outcome: Outcome }
   | { type: 'closed'; outcome: Outcome | null; now: number }
   /** Lines the peer sent; `unprompted` while we had sent nothing yet on this connection. */
-  | { type: 'peer-lines'; lines: PeerLine[]; unprompted: boolean }
+  | { type: 'peer-lines'; lines: PeerLine[]; unprompted: boolean; now?: number }
   /** STARTTLS began: `protocol` is asked (auto: told by the greeting; null: at once, no command sent). */
   | { type: 'starttls-began'; protocol: StartTlsProtocol | 'auto' | null }
   /** The connection is over TLS now (STARTTLS); `discarded`: bytes after the go-ahead, dropped. */
@@ -164,7 +189,13 @@ export type ConnectionAction =
 /** The controller's answers to effects. */
 export type ControllerAction =
   /** A quit found bytes still queued for a peer that is not reading. */
-  { type: 'quit-refused'; queued: number };
+  | { type: 'quit-refused'; queued: number }
+  /** A composer's file was read (--body-file, --data-file): the composer, its text in place, goes. */
+  | { type: 'compose'; spec: Compose; now: number; wall: number; unique: string }
+  /** A composer's file could not be read. */
+  | { type: 'compose-failed'; message: string }
+  /** Run the next -c command, if any (the connection is up, or the last composer ended). */
+  | { type: 'script-next'; now: number };
 
 export type SessionAction = { type: 'input'; event: InputEvent; now: number } | ConnectionAction | ControllerAction;
 
@@ -197,6 +228,10 @@ export function initialSessionState(target: Target, settings: Settings, history:
     upgrading: false,
     helper: NO_HELPER,
     secrets: NO_SECRETS_AHEAD,
+    composer: null,
+    script: [],
+    lastRun: null,
+    machine: 'localhost',
   };
 }
 
