@@ -1,7 +1,9 @@
-// TLS and STARTTLS against the real servers people meet: Debian's postfix, dovecot and nginx on
-// 127.0.0.1, started by scripts/servers (.ci/run does) with a CA of its own making.
+// TLS, STARTTLS and the protocol helpers against the real servers people meet: Debian's postfix
+// (AUTH through dovecot's SASL), dovecot and nginx on 127.0.0.1, started by scripts/servers
+// (.ci/run does) with a CA of its own making.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { describeRequiring } from '../helpers/prerequisite.js';
@@ -9,7 +11,7 @@ import { Tui, tmuxMissing } from '../helpers/tmux.js';
 
 const DIR = process.env.PORTHOLE_SERVERS ?? '/tmp/porthole-servers';
 const CA = path.join(DIR, 'ca.pem');
-const PORTS = { smtp: 25, pop3: 110, imap: 143, imaps: 993, pop3s: 995, https: 443 } as const;
+const PORTS = { smtp: 25, pop3: 110, imap: 143, imaps: 993, pop3s: 995, http: 80, https: 443 } as const;
 
 function serversMissing(): string | null {
   if (!fs.existsSync(CA)) return `the real servers are not running (no ${CA}): run scripts/servers start as root`;
@@ -106,5 +108,161 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
       expect(block).toMatch(/\(using TLSv1\.3 with cipher \S+/);
       expect(block).toMatch(/by mail\.porthole\.test \(Postfix\) with ESMTPS id/);
     }, 40_000);
+  });
+
+  /** Alice's mail over IMAPS, whole, once a message with `subject` is there (delivery is postfix's business). */
+  async function mailWith(subject: string): Promise<string> {
+    for (let i = 0; i < 50; i++) {
+      const r = await runCli(['--tls', '--no-shutdown', '--ca', CA, 'localhost', '993'], {
+        input: 'a1 LOGIN alice wonderland\r\na2 SELECT INBOX\r\na3 FETCH 1:* (BODY.PEEK[])\r\na4 LOGOUT\r\n',
+      });
+      const block = r.stdout.split(/^\* \d+ FETCH /m).find((b) => b.includes(subject));
+      if (block) return block;
+      await wait(200);
+    }
+    throw new Error(`no mail with subject "${subject}" arrived`);
+  }
+
+  describeRequiring(tmuxMissing(), 'the protocol helpers against postfix, dovecot and nginx, in a terminal', () => {
+    let tui: Tui | null = null;
+    afterEach(() => tui?.kill());
+    const prompt = async (t: Tui, command: string) => {
+      t.keys('C-]');
+      await t.waitFor(/porthole>/);
+      t.type(command);
+      t.keys('Enter');
+    };
+
+    test('a whole mail by hand, each step taken from the suggestion where it has one', async () => {
+      const subject = `by hand ${Date.now()}`;
+      const t = (tui = new Tui(['127.0.0.1', '25'], 140, 40));
+      await t.waitFor(/^220 mail\.porthole\.test ESMTP/m);
+      // The first step, suggested: EHLO with this machine's name; Tab takes it, Enter sends it.
+      const ehlo = (await t.waitFor(/^> EHLO \S+/m)).match(/^> (EHLO \S+)/m)![1]!;
+      t.keys('Tab', 'Enter');
+      await t.waitFor(new RegExp(`^${ehlo}$`, 'm'));
+      await t.waitFor(/The server offers: TLS/);
+      await t.waitFor(/^> STARTTLS/m);
+      t.type('MAIL FROM:<tester@example.test>');
+      t.keys('Enter');
+      await t.waitFor(/^> RCPT TO:</m);
+      t.keys('Tab');
+      t.type('alice@porthole.test>');
+      t.keys('Enter');
+      await t.waitFor(/^> DATA/m);
+      t.keys('Tab', 'Enter');
+      await t.waitFor(/^> From: <tester@example\.test>/m);
+      t.keys('Tab', 'Enter');
+      await t.waitFor(/^> To: <alice@porthole\.test>/m);
+      t.keys('Tab', 'Enter');
+      await t.waitFor(/^> Subject:\s*$/m);
+      t.keys('Tab');
+      t.type(subject);
+      t.keys('Enter');
+      await t.waitFor(/an empty line ends the headers/);
+      t.keys('Enter');
+      t.type('walked by hand');
+      t.keys('Enter');
+      await t.waitFor(/^> \.\s+\(a line with a single/m);
+      t.keys('Tab', 'Enter');
+      await t.waitFor(/^250 2\.0\.0 Ok: queued as \w+$/m);
+      const mail = await mailWith(subject);
+      expect(mail).toMatch(/^From: <tester@example\.test>\r$/m);
+      expect(mail).toMatch(/^walked by hand\r$/m);
+    }, 40_000);
+
+    test('smtp send: a body with a line that starts with a dot and a line that is only a dot; both arrive', async () => {
+      const subject = `composer ${Date.now()}`;
+      const body = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'porthole-body-')), 'body.txt');
+      fs.writeFileSync(body, 'first line\n.starts with a dot\n.\nlast line\n');
+      const t = (tui = new Tui(['127.0.0.1', '25'], 140, 50));
+      await t.waitFor(/^220 mail\.porthole\.test/m);
+      await prompt(t, `smtp send --from tester@example.test --to alice@porthole.test --subject '${subject}' --body-file ${body}`);
+      let s = await t.waitFor(/^smtp send: done\.$/m, 10_000);
+      // Every line shown as it went, the stuffed ones as sent.
+      expect(s).toMatch(/^\.\.starts with a dot$/m);
+      expect(s).toMatch(/^\.\.$/m);
+      s = await mailWith(subject);
+      expect(s).toMatch(/\r\nfirst line\r\n\.starts with a dot\r\n\.\r\nlast line\r\n/);
+    }, 40_000);
+
+    test('AUTH PLAIN through dovecot\'s SASL: the password nowhere on screen', async () => {
+      const t = (tui = new Tui(['127.0.0.1', '25'], 140, 40));
+      await t.waitFor(/^220 mail\.porthole\.test/m);
+      await prompt(t, 'smtp auth plain alice');
+      await t.waitFor(/^Password for alice:/m);
+      t.type('wonderland');
+      let s = await t.waitFor(/^Password for alice: \*{10}/m);
+      expect(s).not.toMatch(/wonderland/);
+      t.keys('Enter');
+      s = await t.waitFor(/^235 2\.7\.0 Authentication successful$/m);
+      expect(s).toMatch(/^AUTH PLAIN \*{8}$/m);
+      expect(s).not.toMatch(new RegExp(`wonderland|${Buffer.from('\0alice\0wonderland').toString('base64').slice(0, 12)}`));
+      t.kill();
+      const w = (tui = new Tui(['127.0.0.1', '25'], 140, 40));
+      await w.waitFor(/^220 mail\.porthole\.test/m);
+      await prompt(w, 'smtp auth plain bob');
+      await w.waitFor(/^Password for bob:/m);
+      w.type('not-his');
+      w.keys('Enter');
+      s = await w.waitFor(/smtp auth stopped at AUTH PLAIN/);
+      expect(s).toMatch(/535 \(permanent\): authentication failed/);
+    }, 30_000);
+
+    test('the mail read back by hand over POP3, then over IMAP without typing a tag', async () => {
+      const subject = `read back ${Date.now()}`;
+      expect((await runCli(['-c', `smtp send --from tester@example.test --to bob@porthole.test --subject '${subject}'`, '127.0.0.1', '25'])).code).toBe(0);
+      const p = (tui = new Tui(['127.0.0.1', '110'], 140, 50));
+      await p.waitFor(/^\+OK Dovecot/m);
+      await p.waitFor(/^> USER\s*$/m);
+      p.keys('Tab');
+      p.type('bob');
+      p.keys('Enter');
+      await p.waitFor(/^> PASS\s*$/m);
+      p.keys('Tab');
+      p.type('builder');
+      p.keys('Enter');
+      let s = await p.waitFor(/^\+OK Logged in\.$/m);
+      expect(s).toMatch(/^PASS \*{8}$/m);
+      expect(s).not.toMatch(/builder/);
+      p.type('STAT');
+      p.keys('Enter');
+      const count = Number((await p.waitFor(/^\+OK (\d+) \d+$/m)).match(/^\+OK (\d+) \d+$/m)![1]);
+      p.type(`RETR ${count}`);
+      p.keys('Enter');
+      s = await p.waitFor(new RegExp(`^Subject: ${subject}$`, 'm'));
+      p.kill();
+      const i = (tui = new Tui(['127.0.0.1', '143'], 140, 50));
+      await i.waitFor(/^\* OK .*Dovecot/m);
+      i.type('LOGIN bob builder');
+      i.keys('Enter');
+      s = await i.waitFor(/^A001 OK /m);
+      expect(s).toMatch(/^A001 LOGIN bob \*{8}$/m);
+      expect(s).toMatch(/↳ A001 LOGIN: done in \d+ ms\./);
+      i.type('SELECT INBOX');
+      i.keys('Enter');
+      await i.waitFor(/^A002 OK /m);
+      i.type(`FETCH ${count} BODY[HEADER.FIELDS (SUBJECT)]`);
+      i.keys('Enter');
+      s = await i.waitFor(/^A003 OK /m);
+      expect(s).toMatch(new RegExp(`^Subject: ${subject}`, 'm'));
+    }, 40_000);
+
+    test('a page from nginx by hand (Host from the suggestion) and by the composer', async () => {
+      const t = (tui = new Tui(['127.0.0.1', '80'], 140, 40));
+      await t.waitFor(/\| http helper \|/);
+      await t.waitFor(/^> GET \/ HTTP\/1\.1/m);
+      t.keys('Tab', 'Enter');
+      await t.waitFor(/^> Host: 127\.0\.0\.1/m);
+      t.keys('Tab', 'Enter');
+      await t.waitFor(/an empty line ends the headers/);
+      t.keys('Enter');
+      let s = await t.waitFor(/^porthole test nginx over TLS$/m);
+      expect(s).toMatch(/^HTTP\/1\.1 200 OK$/m);
+      expect(s).toMatch(/The server keeps the connection open after this answer/);
+      await prompt(t, 'http get /index.html');
+      s = await t.waitFor(/^http get: done\.$/m);
+      expect(s).toMatch(/↳ porthole added: Host: 127\.0\.0\.1/);
+    }, 30_000);
   });
 });

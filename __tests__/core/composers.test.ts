@@ -77,7 +77,7 @@ describe('the next step, suggested in the input line', () => {
     s = run(s, key('tab'), key('enter')).state;
     expect(nextStep(s)).toEqual({ text: 'To: <b@y.test>' });
     s = run(s, key('tab'), key('enter'), text('Subject: hi'), key('enter')).state;
-    expect(suggestionShown(s)).toEqual({ note: 'an empty line ends the headers; the body follows' });
+    expect(suggestionShown(s)).toEqual({ rest: '', note: 'an empty line ends the headers; the body follows' });
     s = run(s, key('enter'), text('body'), key('enter')).state;
     expect(nextStep(s)).toMatchObject({ text: '.' });
     r = run(s, key('tab'), key('enter'), server('250 2.0.0 Ok: queued as ABC'));
@@ -89,7 +89,7 @@ describe('the next step, suggested in the input line', () => {
     const s = run(at(25), greeting('220 mx.test ESMTP')).state;
     expect(sent(run(s, key('enter')).effects)).toEqual(['\r\n']);
     const typed = run(s, text('eh'));
-    expect(suggestionShown(typed.state)).toEqual({ rest: 'LO me.test' });
+    expect(suggestionShown(typed.state)).toEqual({ rest: 'LO me.test', note: null });
     expect(run(typed.state, key('right')).state.editor.text).toBe('ehLO me.test');
     // A line gone its own way has no suggestion, and Right moves as ever.
     const other = run(s, text('HELO x'), key('home'), key('right'));
@@ -104,7 +104,7 @@ describe('the next step, suggested in the input line', () => {
     s = run(s, key('tab'), key('enter')).state;
     expect(nextStep(s)).toEqual({ text: 'Host: mx.test:8080' });
     s = run(s, key('tab'), key('enter')).state;
-    expect(suggestionShown(s)).toEqual({ note: 'an empty line ends the headers and sends the request' });
+    expect(suggestionShown(s)).toEqual({ rest: '', note: 'an empty line ends the headers and sends the request' });
     s = run(s, key('enter')).state;
     expect(nextStep(s)).toBeNull();
     s = run(s, server('HTTP/1.1 200 OK', 'Content-Length: 0', '')).state;

@@ -53,7 +53,7 @@ export function App({ session }: { session: SessionView }) {
 function shownSuggestion(state: Parameters<typeof suggestionShown>[0]) {
   const s = suggestionShown(state);
   if (!s) return null;
-  return 'rest' in s ? { rest: safeLine(s.rest) } : { note: safeLine(s.note) };
+  return { rest: safeLine(s.rest), note: s.note === null ? null : safeLine(s.note) };
 }
 
 /** The element to render, so the mode that loads this chunk needs no JSX or React import of its own. */

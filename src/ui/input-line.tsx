@@ -8,8 +8,8 @@ import type { SafeText } from '../core/sanitize.js';
 export interface InputLineProps {
   /** What to draw, from `promptedView`; null in char mode, which has no line to edit: keys go straight out. */
   readonly line: PromptedView | null;
-  /** Dimmed after the cursor at the end of the line: the rest of a suggestion, or a note in brackets. */
-  readonly suggestion?: { rest: SafeText } | { note: SafeText } | null;
+  /** Dimmed after the cursor at the end of the line: the rest of a suggestion, and a note in brackets. */
+  readonly suggestion?: { rest: SafeText; note: SafeText | null } | null;
 }
 
 const CHAR_MODE = 'char mode: keys go to the peer as typed | Ctrl+] for the prompt | Shift+PageUp scrolls';
@@ -22,7 +22,7 @@ export function InputLine({ line, suggestion }: InputLineProps) {
       </Text>
     );
   }
-  const rest = suggestion && 'rest' in suggestion ? Array.from(suggestion.rest) : null;
+  const rest = suggestion ? Array.from(suggestion.rest) : null;
   return (
     <Text wrap="truncate">
       <Text color="cyan">{line.prompt}</Text>
@@ -38,7 +38,7 @@ export function InputLine({ line, suggestion }: InputLineProps) {
         <Text inverse>{line.under}</Text>
       )}
       {line.after}
-      {suggestion && 'note' in suggestion ? <Text dimColor>{`  (${suggestion.note})`}</Text> : null}
+      {suggestion?.note ? <Text dimColor>{`  (${suggestion.note})`}</Text> : null}
     </Text>
   );
 }

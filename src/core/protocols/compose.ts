@@ -273,7 +273,10 @@ export function plan(c: Compose, ctx: PlanContext, secret: string | null): PlanS
       }
       return [step([`SELECT ${box.text}`], 'ok', 'SELECT', `SELECT ${box.text}`)];
     }
-    case 'imap-fetch':
-      return [step([`FETCH ${c.which} (FLAGS BODY.PEEK[])`], 'ok', 'FETCH', `FETCH ${c.which}`)];
+    case 'imap-fetch': {
+      // FETCH needs a mailbox: INBOX, said as added, when none is selected yet.
+      const select = walk?.proto === 'imap' && walk.selected ? [] : [step(['SELECT INBOX'], 'ok', 'SELECT', 'SELECT INBOX', { note: 'porthole added: SELECT INBOX (no mailbox selected yet)' })];
+      return [...select, step([`FETCH ${c.which} (FLAGS BODY.PEEK[])`], 'ok', 'FETCH', `FETCH ${c.which}`)];
+    }
   }
 }

@@ -332,7 +332,8 @@ function smtpNext(w: SmtpWalk, ctx: SuggestContext): Suggestion | null {
   }
   if (!w.greeted || w.awaiting.length > 0 || w.authAnswer) return null;
   if (!w.hello) return { text: `EHLO ${ctx.machine}` };
-  if (w.starttls && !ctx.tls) return { text: 'STARTTLS' };
+  // STARTTLS first, unless the user went on without it (a mail under way, or sent already).
+  if (w.starttls && !ctx.tls && w.from === null && w.sent === 0) return { text: 'STARTTLS' };
   if (w.from === null) return w.sent > 0 ? { text: 'QUIT' } : { text: 'MAIL FROM:<' };
   if (w.to.length === 0) return { text: 'RCPT TO:<' };
   return { text: 'DATA' };

@@ -235,15 +235,18 @@ export function afterTls(h: Helper): Helper {
 
 /**
  * What the input line shows after the cursor, dimmed, when the cursor is at the end: the rest of
- * the suggested step, or (on an empty line) a note of what to do. Made safe: a suggestion may
- * hold what the user typed earlier (an address) or the target's name.
+ * the suggested step (empty when the line is the whole of it, or it has no text), and a note of
+ * what to do. Made safe by the caller: a suggestion may hold what the user typed earlier (an
+ * address) or the target's name.
  */
-export function suggestionShown(state: SessionState): { rest: string } | { note: string } | null {
+export function suggestionShown(state: SessionState): { rest: string; note: string | null } | null {
   const e = state.editor;
   if (e.cursor !== e.text.length) return null;
   const s = nextStep(state);
   if (!s) return null;
   const rest = suggestionRest(s, e.text);
-  if (rest !== null) return { rest };
-  return s.note && e.text === '' ? { note: s.note } : null;
+  // The note goes with an empty line, or with the suggestion it explains.
+  const note = s.note && (e.text === '' || rest !== null) ? s.note : null;
+  if (rest === null && note === null) return null;
+  return { rest: rest ?? '', note };
 }

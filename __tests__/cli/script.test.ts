@@ -1,0 +1,80 @@
+// -c without a terminal: the commands run, the transcript goes to stdout, the exit code says where
+// it stopped. Against the lab's practice servers (always here), as a script would run it.
+import { runCli } from '../helpers/cli.js';
+import { startLab, type Lab } from '../../src/lab/lab.js';
+
+let lab: Lab;
+beforeAll(async () => {
+  lab = await startLab({ only: ['smtp', 'http', 'pop3', 'imap'] });
+});
+afterAll(() => lab.close());
+
+test('smtp send: the whole walk in the transcript, marked by direction; the body dot-stuffed; exit 0', async () => {
+  const r = await runCli(['-c', "smtp send --from me@example.test --to alice@lab.porthole.test --subject Hello --body 'one\\n.two\\n.\\nthree'", '127.0.0.1', String(lab.ports.smtp)]);
+  expect(r.code).toBe(0);
+  const out = r.stdout;
+  expect(out).toMatch(/^<- {2}220 lab\.porthole\.test ESMTP/m);
+  expect(out).toMatch(/^ -> EHLO \S+$/m);
+  expect(out).toMatch(/^ -> MAIL FROM:<me@example\.test>$/m);
+  expect(out).toMatch(/^ -> RCPT TO:<alice@lab\.porthole\.test>$/m);
+  expect(out).toMatch(/^ -> Subject: Hello$/m);
+  expect(out).toMatch(/^ -> one\n -> \.\.two\n -> \.\.\n -> three\n -> \.\n<- {2}250 2\.0\.0 Ok: queued as/m);
+  expect(out).toMatch(/^=== smtp send: done\.$/m);
+  // The lab stored it un-stuffed, as a server does: read back over IMAP, the last message.
+  const back = await runCli(['-c', 'imap login alice', '-c', 'imap fetch *', '127.0.0.1', String(lab.ports.imap)], { input: 'wonderland\n' });
+  expect(back.code).toBe(0);
+  expect(back.stdout).toMatch(/^<- {2}Subject: Hello\n(<- .*\n)*<- {2}one\n<- {2}\.two\n<- {2}\.\n<- {2}three\n/m);
+});
+
+test('a refused step: the reply explained, the run stopped there, exit 9; nothing after it sent', async () => {
+  const r = await runCli(['-c', 'smtp send --from me@example.test --to nobody@lab.porthole.test', '-c', 'smtp send --from x@y --to alice@lab.porthole.test', '127.0.0.1', String(lab.ports.smtp)]);
+  expect(r.code).toBe(9);
+  expect(r.stdout).toMatch(/^=== ↳ 550 \(permanent\): .*5\.1\.1: no such mailbox/m);
+  expect(r.stdout).toMatch(/^=== smtp send stopped at RCPT TO:<nobody@lab\.porthole\.test>: the server said 550 5\.1\.1/m);
+  expect(r.stdout).not.toMatch(/DATA|MAIL FROM:<x@y>/);
+});
+
+test('smtp auth plain: the password from PORTHOLE_PASSWORD or the first line of stdin, never in the output', async () => {
+  const viaStdin = await runCli(['-c', 'smtp auth plain alice', '127.0.0.1', String(lab.ports.smtp)], { input: 'wonderland\n' });
+  expect(viaStdin.code).toBe(0);
+  expect(viaStdin.stdout).toMatch(/^ -> AUTH PLAIN \*{8}$/m);
+  expect(viaStdin.stdout).toMatch(/^<- {2}235 2\.7\.0 Authentication successful/m);
+  const b64 = Buffer.from('\0alice\0wonderland').toString('base64');
+  expect(viaStdin.stdout + viaStdin.stderr).not.toMatch(new RegExp(`wonderland|${b64.slice(0, 12)}`));
+  const wrong = await runCli(['-c', 'smtp auth login alice', '127.0.0.1', String(lab.ports.smtp)], { input: 'nope\n' });
+  expect(wrong.code).toBe(9);
+  expect(wrong.stdout).toMatch(/535 \(permanent\): authentication failed/);
+  const none = await runCli(['-c', 'pop3 login alice', '127.0.0.1', String(lab.ports.pop3)]);
+  expect(none.code).toBe(9);
+  expect(none.stderr).toMatch(/asks for a password: give it in PORTHOLE_PASSWORD or on the first line of stdin/);
+});
+
+test('http get and imap: Host added and said; IMAP tagged for the user and timed', async () => {
+  const http = await runCli(['-c', 'http get /headers', '127.0.0.1', String(lab.ports.http)]);
+  expect(http.code).toBe(0);
+  expect(http.stdout).toMatch(new RegExp(`^ -> Host: 127\\.0\\.0\\.1:${lab.ports.http}$`, 'm'));
+  expect(http.stdout).toMatch(/^=== ↳ porthole added: Host: /m);
+  expect(http.stdout).toMatch(/^<- {2}HTTP\/1\.1 200 OK/m);
+  const missing = await runCli(['-c', 'http get /nothing-here', '127.0.0.1', String(lab.ports.http)]);
+  expect(missing.code).toBe(9);
+  const imap = await runCli(['-c', 'imap login alice', '-c', 'imap select INBOX', '127.0.0.1', String(lab.ports.imap)], { input: 'wonderland\n' });
+  expect(imap.code).toBe(0);
+  expect(imap.stdout).toMatch(/^ -> A001 LOGIN alice \*{8}$/m);
+  expect(imap.stdout).toMatch(/^=== ↳ A001 LOGIN: done in \d+ ms\.$/m);
+  expect(imap.stdout).toMatch(/^ -> A002 SELECT INBOX$/m);
+});
+
+test('a -c that is no command is a usage error before anything connects; -c with -z is too', async () => {
+  const r = await runCli(['-c', 'smtp sned --from a', '127.0.0.1', String(lab.ports.smtp)]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/-c 'smtp sned --from a': smtp: send or auth/);
+  const field = await runCli(['-c', 'smtp send --from "a@x\r" --to b@y', '127.0.0.1', String(lab.ports.smtp)]);
+  expect(field.code).toBe(2);
+  expect(field.stderr).toMatch(/a CR: nothing sent/);
+  expect((await runCli(['-z', '-c', 'status', '127.0.0.1', '25'])).code).toBe(2);
+});
+
+test('a connection that fails keeps its own exit code (refused: 4)', async () => {
+  const r = await runCli(['-c', 'smtp send --from a@x --to b@y', '127.0.0.1', '1']);
+  expect(r.code).toBe(4);
+});
