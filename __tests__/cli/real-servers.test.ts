@@ -211,7 +211,9 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
 
     test('the mail read back by hand over POP3, then over IMAP without typing a tag', async () => {
       const subject = `read back ${Date.now()}`;
-      expect((await runCli(['-c', `smtp send --from tester@example.test --to bob@porthole.test --subject '${subject}'`, '127.0.0.1', '25'])).code).toBe(0);
+      const sent = await runCli(['-c', `smtp send --from tester@example.test --to bob@porthole.test --subject '${subject}' --body '.dot line\\nend'`, '127.0.0.1', '25']);
+      expect(sent.code).toBe(0);
+      expect(sent.stdout).toMatch(/^ -> \.\.dot line$/m);
       const p = (tui = new Tui(['127.0.0.1', '110'], 140, 50));
       await p.waitFor(/^\+OK Dovecot/m);
       await p.waitFor(/^> USER\s*$/m);
@@ -230,7 +232,11 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
       const count = Number((await p.waitFor(/^\+OK (\d+) \d+$/m)).match(/^\+OK (\d+) \d+$/m)![1]);
       p.type(`RETR ${count}`);
       p.keys('Enter');
-      s = await p.waitFor(new RegExp(`^Subject: ${subject}$`, 'm'));
+      s = await p.waitFor(/↳ RETR: \d+ lines, \d+ bytes, to the "\."/);
+      expect(s).toMatch(new RegExp(`^Subject: ${subject}$`, 'm'));
+      // Dovecot sends the stuffed line; the pane shows the message's own.
+      expect(s).toMatch(/^\.dot line$/m);
+      expect(s).not.toMatch(/^\.\.dot line$/m);
       p.kill();
       const i = (tui = new Tui(['127.0.0.1', '143'], 140, 50));
       await i.waitFor(/^\* OK .*Dovecot/m);
@@ -263,6 +269,14 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
       await prompt(t, 'http get /index.html');
       s = await t.waitFor(/^http get: done\.$/m);
       expect(s).toMatch(/↳ porthole added: Host: 127\.0\.0\.1/);
+      // A chunked answer, shown decoded: no size lines; its framing said, and its timing.
+      await prompt(t, 'clear');
+      await prompt(t, 'http get /chunked');
+      s = await t.waitFor(/body 78 bytes in 1 chunk, shown decoded/);
+      expect(s).toMatch(/^Transfer-Encoding: chunked$/m);
+      expect(s).toMatch(/^porthole \(chunked\) line 1\nporthole \(chunked\) line 2\nporthole \(chunked\) line 3$/m);
+      expect(s).not.toMatch(/^4e$/m);
+      expect(s).toMatch(/↳ 200: request sent -> first byte [\d.]+ ms -> last byte [\d.]+ ms/);
     }, 30_000);
   });
 });

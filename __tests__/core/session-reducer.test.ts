@@ -484,6 +484,8 @@ test('HTTP: a status line explained, and where the headers end what becomes of t
     '\u21b3 404: not found: nothing at this path (check the path and the Host header).',
     '\u21b3 The server keeps the connection open after this answer: send another request, or it closes when idle.',
   ]);
+  const idle = run(a.state, lines('HTTP/1.1 200 OK', 'Content-Length: 2', 'Keep-Alive: timeout=5, max=100', ''));
+  expect(infos(idle.effects)).toEqual(['\u21b3 The server keeps the connection open after this answer: send another request, or it closes in 5 s.']);
   const b = run(a.state, lines('HTTP/1.1 200 OK', 'Content-Length: 2', 'Connection: close', ''));
   expect(infos(b.effects)).toEqual(['\u21b3 The server closes the connection after this answer.']);
   // No length, not chunked: the body runs to the close. An interim 100 says nothing of the end.

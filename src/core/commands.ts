@@ -30,7 +30,7 @@ export type Command =
   /** A composer: a whole protocol step (smtp send, http get, imap login...), its fields checked. */
   | { type: 'compose'; spec: Compose };
 
-export type Toggle = 'echo' | 'hex' | 'timestamps' | 'colours';
+export type Toggle = 'echo' | 'hex' | 'timestamps' | 'colours' | 'raw';
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; code: UsageError['code']; message: string };
 
@@ -58,7 +58,7 @@ const oneOf = <T extends string>(word: string | undefined, choices: readonly T[]
 };
 
 const SEND_WORDS = ['eof', 'nul', 'esc', 'escape-char', 'crlf', 'lf', 'hex'] as const;
-const TOGGLES: readonly Toggle[] = ['echo', 'hex', 'timestamps', 'colours'];
+const TOGGLES: readonly Toggle[] = ['echo', 'hex', 'timestamps', 'colours', 'raw'];
 
 /** Named single sends: the bytes a user cannot type into the line editor. */
 const SEND_BYTES: Record<string, { bytes: number[]; label: string }> = {
@@ -276,7 +276,7 @@ export const COMMANDS: readonly Spec[] = [
   {
     name: 'toggle',
     args: 'WHAT',
-    help: "echo (local), hex (view), timestamps, colours (the peer's)",
+    help: "echo (local), hex (view), timestamps, colours (the peer's), raw (answers as they came: HTTP's chunk sizes, POP3's stuffed dots)",
     words: TOGGLES,
     parse: (args) => ({ type: 'toggle', what: oneOf(args[0] === 'colors' ? 'colours' : args[0], TOGGLES, 'toggle what') }),
   },

@@ -119,6 +119,7 @@ function detailLine(s: StatusInput): Words {
   if (!st.echo) parts.push('no echo');
   if (st.hex) parts.push('hex');
   if (st.timestamps) parts.push('time');
+  if (st.raw) parts.push('raw');
   if (st.colours) parts.push('colours');
   // The helper in force; "auto" while the banner has not told yet.
   if (c.phase === 'connected' && s.helper !== 'none') parts.push(`${s.helper ?? 'auto'} helper`);
@@ -163,7 +164,7 @@ export function statusReport(s: StatusInput): string[] {
   lines.push(`Bytes in ${s.bytesIn}, out ${s.bytesOut}${s.queued ? `, queued ${s.queued}` : ''}`);
   const st = s.settings;
   lines.push(
-    `Mode ${st.mode}, line ending ${st.lineEnding.toUpperCase()}, encoding ${st.encoding}, echo ${st.echo ? 'on' : 'off'}, hex ${st.hex ? 'on' : 'off'}, timestamps ${st.timestamps ? 'on' : 'off'}, colours ${st.colours ? 'on' : 'off'}`,
+    `Mode ${st.mode}, line ending ${st.lineEnding.toUpperCase()}, encoding ${st.encoding}, echo ${st.echo ? 'on' : 'off'}, hex ${st.hex ? 'on' : 'off'}, timestamps ${st.timestamps ? 'on' : 'off'}, colours ${st.colours ? 'on' : 'off'}, raw ${st.raw ? 'on' : 'off'}`,
   );
   lines.push(s.logFile ? `Transcript: ${s.logFile}` : 'Transcript: off');
   return lines;

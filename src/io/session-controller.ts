@@ -43,6 +43,8 @@ import { DEFAULT_TLS, type TlsPart } from '../core/options.js';
 import { panelView } from '../core/session/panel-slice.js';
 import { detectProtocol, unknownProtocol, type StartTlsProtocol } from '../core/starttls.js';
 import type { Compose } from '../core/protocols/compose.js';
+import { paneViewFor, type PaneView, type ViewItem } from '../core/protocols/pane-view.js';
+import { createDecoder, type Decoder } from '../core/codec.js';
 import { localName } from './local-name.js';
 import { readFileSync } from 'node:fs';
 import { expandHome } from './log-file.js';
@@ -105,6 +107,8 @@ interface Link {
   spoke: boolean;
   /** The lines queued while connecting are going out (they were typed before the peer spoke). */
   flushingQueued: boolean;
+  /** The helper's view of the answers, what the pane shows (the transcript keeps the wire's form). */
+  pane: { view: PaneView; decoder: Decoder; lines: LineAssembler } | null;
 }
 
 interface Log {
@@ -245,6 +249,11 @@ export class SessionController implements SessionView {
         const shown = e.display.masked ? Buffer.from(e.display.text + (e.display.eol === 'lf' ? '\n' : e.display.eol === 'crlf' ? '\r\n' : '')) : undefined;
         link.conn.write(link.outbound.data(e.bytes, shown));
         if (!link.flushingQueued) link.spoke = true;
+        if (e.display.eol !== null) {
+          // A request (or command) starts here: the helper's view of its answer begins with it.
+          this.syncPane(link, true);
+          link.pane?.view.sent(e.display.text, this.clock.now());
+        }
         if (e.display.echo && e.display.eol !== null) this.store.appendLine(e.display.text, 'out', this.wall());
         const t = this.log?.transcript;
         if (t) {
@@ -295,7 +304,15 @@ export class SessionController implements SessionView {
         return;
       case 'set-encoding': {
         const link = this.link;
-        if (link) this.takeText(link, link.inbound.setEncoding(e.encoding));
+        if (link) {
+          this.takeText(link, link.inbound.setEncoding(e.encoding));
+          if (link.pane) {
+            const sink = this.store.sinkFor('in', this.wall());
+            const rest = link.pane.decoder.end();
+            if (rest) link.pane.lines.push(rest, sink);
+            link.pane.decoder = createDecoder(e.encoding);
+          }
+        }
         return;
       }
     }
@@ -382,8 +399,10 @@ export class SessionController implements SessionView {
       off: () => {},
       spoke: false,
       flushingQueued: false,
+      pane: null,
     };
     this.link = link;
+    this.syncPane(link, false);
     this.connections += 1;
     // The transcript's marks follow what carries this connection (implicit TLS, or plain again).
     this.log?.transcript.setTls(c.kind === 'tls');
@@ -482,6 +501,7 @@ export class SessionController implements SessionView {
     link.conn.write(link.outbound.data(Buffer.from(text, 'latin1')));
     link.spoke = true;
     const shown = text.replace(/\r?\n$/, '');
+    link.pane?.view.sent(shown, this.clock.now());
     this.store.appendLine(shown, 'out', this.wall());
     const t = this.log?.transcript;
     if (t) {
@@ -503,9 +523,50 @@ export class SessionController implements SessionView {
   private received(link: Link, bytes: Uint8Array): void {
     const step = link.inbound.push(bytes);
     for (const reply of step.replies) link.conn.write(link.outbound.reply(reply));
+    const pane = link.pane;
+    const notes = pane && step.data.length > 0 ? this.showPane(link, pane.view.push(step.data, this.clock.now(), this.state.settings.raw)) : [];
     if (step.text) this.takeText(link, step.text);
+    for (const n of notes) this.log?.transcript.note(n);
     this.frame.changed();
     this.pace(link.conn);
+  }
+
+  /**
+   * The helper's view for the protocol in force: made when a connection starts or a line goes (an
+   * answer's start), so it never begins inside an answer. `greeted`: the server spoke already.
+   */
+  private syncPane(link: Link, greeted: boolean): void {
+    const proto = this.state.helper.proto;
+    if ((link.pane?.view.proto ?? null) === proto) return;
+    if (link.pane) this.endPane(link);
+    const view = paneViewFor(proto, greeted || (this.state.conn.phase === 'connected' && this.state.conn.heard));
+    link.pane = view ? { view, decoder: createDecoder(this.state.settings.encoding), lines: new LineAssembler() } : null;
+  }
+
+  /** What the view gives: its bytes into the pane, its notes under them. Returns the notes, for the transcript. */
+  private showPane(link: Link, items: readonly ViewItem[]): string[] {
+    const pane = link.pane!;
+    const notes: string[] = [];
+    const sink = this.store.sinkFor('in', this.wall());
+    for (const item of items) {
+      if (item.type === 'bytes') pane.lines.push(pane.decoder.write(item.data), sink);
+      else {
+        this.store.appendLine(item.text, 'info', this.wall());
+        notes.push(item.text);
+      }
+    }
+    return notes;
+  }
+
+  private endPane(link: Link): void {
+    const pane = link.pane;
+    if (!pane) return;
+    for (const n of this.showPane(link, pane.view.end(this.clock.now()))) this.log?.transcript.note(n);
+    const sink = this.store.sinkFor('in', this.wall());
+    const tail = pane.decoder.end();
+    if (tail) pane.lines.push(tail, sink);
+    pane.lines.flush(sink);
+    link.pane = null;
   }
 
   /** Decoded text into the line assembler, whose lines go to every sink that wants them. */
@@ -516,7 +577,8 @@ export class SessionController implements SessionView {
   }
 
   private inboundSink(link: Link): LineSink {
-    const sinks: LineSink[] = [this.store.sinkFor('in', this.wall())];
+    // With a helper's view the pane shows what the view gives; the rest take the wire's text.
+    const sinks: LineSink[] = link.pane ? [] : [this.store.sinkFor('in', this.wall())];
     if (this.log) sinks.push(this.log.transcript.sink('in'));
     if (wantsPeerLines(this.state)) sinks.push(link.collector);
     return fanOut(sinks);
@@ -535,6 +597,7 @@ export class SessionController implements SessionView {
     const tail = link.inbound.end();
     if (tail) link.lines.push(tail, sink);
     link.lines.flush(sink);
+    this.endPane(link);
     this.peerLines(link);
   }
 

@@ -62,6 +62,8 @@ export interface HeadersSeen {
   connection: string | null;
   /** Content-Length or chunked: where the body ends is known. */
   framed: boolean;
+  /** Keep-Alive's timeout=N, in seconds, when the server said it. */
+  idleS?: number;
 }
 
 /** Where the headers end: what happens next (null for an interim 1xx, whose final answer follows). */
@@ -73,5 +75,6 @@ export function afterHeaders(h: HeadersSeen): string | null {
   const bodiless = h.code === 204 || h.code === 304;
   if (!bodiless && !h.framed) return 'The body runs until the server closes the connection (no Content-Length, not chunked).';
   if (close || (h.version === '1.0' && !keep)) return 'The server closes the connection after this answer.';
-  return 'The server keeps the connection open after this answer: send another request, or it closes when idle.';
+  const when = h.idleS !== undefined ? `in ${h.idleS} s` : 'when idle';
+  return `The server keeps the connection open after this answer: send another request, or it closes ${when}.`;
 }

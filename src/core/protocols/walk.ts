@@ -17,6 +17,8 @@ export interface Answer {
   /** IMAP: the tag answered, and when its command went (to say the elapsed time). */
   tag?: string;
   sentAt?: number;
+  /** IMAP: the untagged data that came for it, by kind (FETCH: 3, EXISTS: 1). */
+  untagged?: Readonly<Record<string, number>>;
 }
 
 export interface SmtpWalk {
@@ -67,7 +69,8 @@ export interface ImapWalk {
   readonly authed: boolean;
   readonly selected: boolean;
   readonly fetched: boolean;
-  readonly awaiting: readonly { tag: string; verb: string; at: number }[];
+  /** Commands sent and not answered, with the untagged data that came while each was the oldest. */
+  readonly awaiting: readonly { tag: string; verb: string; at: number; untagged: Readonly<Record<string, number>> }[];
 }
 
 export type Walk = SmtpWalk | HttpWalk | Pop3Walk | ImapWalk;
@@ -185,7 +188,7 @@ export function httpAnswered(w: HttpWalk): HttpWalk {
 // --- POP3 ---
 
 /** Commands whose +OK opens a multi-line answer ended by a line with a single ".". */
-function pop3Multi(line: string): boolean {
+export function pop3Multi(line: string): boolean {
   const [verb, ...args] = line.trim().split(/\s+/);
   switch ((verb ?? '').toUpperCase()) {
     case 'CAPA':
@@ -243,7 +246,7 @@ export function imapSent(w: ImapWalk, line: string, now: number): ImapWalk {
   if (!m) return w;
   let verb = m[2]!.toUpperCase();
   if (verb === 'UID') verb = `UID ${(/^\S+\s+\S+\s+(\S+)/.exec(line)?.[1] ?? '').toUpperCase()}`;
-  return { ...w, awaiting: [...w.awaiting, { tag: m[1]!, verb, at: now }] };
+  return { ...w, awaiting: [...w.awaiting, { tag: m[1]!, verb, at: now, untagged: {} }] };
 }
 
 /** The server's lines: a tagged OK/NO/BAD answers its command; "+" asks for more; "* OK" greets. */
@@ -263,13 +266,21 @@ export function imapLines(w: ImapWalk, lines: readonly string[]): { walk: ImapWa
       answers.push({ verb: head?.verb ?? 'UNASKED', ok: false, goAhead: true, text, ...(head ? { tag: head.tag, sentAt: head.at } : {}) });
       continue;
     }
+    // Untagged data goes with the oldest command still waiting: what it caused, most often.
+    const u = /^\* (?:\d+ )?([A-Za-z]+)/.exec(text);
+    if (u && walk.awaiting.length > 0) {
+      const [first, ...rest] = walk.awaiting;
+      const kind = u[1]!.toUpperCase();
+      walk = { ...walk, awaiting: [{ ...first!, untagged: { ...first!.untagged, [kind]: (first!.untagged[kind] ?? 0) + 1 } }, ...rest] };
+      continue;
+    }
     const m = /^(\S+) (OK|NO|BAD)\b/i.exec(text);
     if (!m || m[1] === '*') continue;
     const at = walk.awaiting.findIndex((a) => a.tag.toLowerCase() === m[1]!.toLowerCase());
     if (at < 0) continue;
     const cmd = walk.awaiting[at]!;
     const ok = m[2]!.toUpperCase() === 'OK';
-    answers.push({ verb: cmd.verb, ok, goAhead: false, text, tag: cmd.tag, sentAt: cmd.at });
+    answers.push({ verb: cmd.verb, ok, goAhead: false, text, tag: cmd.tag, sentAt: cmd.at, untagged: cmd.untagged });
     walk = { ...walk, awaiting: walk.awaiting.filter((_, i) => i !== at) };
     if (!ok) continue;
     if (cmd.verb === 'LOGIN' || cmd.verb === 'AUTHENTICATE') walk = { ...walk, authed: true };

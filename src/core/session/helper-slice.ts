@@ -111,6 +111,8 @@ function readHttp(state: SessionState, helper: Helper, lines: readonly PeerLine[
     }
     const connection = /^Connection:\s*(.*)$/i.exec(line.text);
     if (connection) http = { ...http, connection: connection[1]! };
+    const idle = /^Keep-Alive:.*\btimeout=(\d+)/i.exec(line.text);
+    if (idle) http = { ...http, idleS: Number(idle[1]) };
     if (/^(Content-Length:\s*\d|Transfer-Encoding:.*\bchunked\b)/i.test(line.text)) http = { ...http, framed: true };
   }
   return { state: { ...state, helper: { ...helper, http, walk } }, effects, answers };
@@ -207,7 +209,9 @@ function readImap(state: SessionState, helper: Helper, lines: readonly PeerLine[
   for (const a of r.answers) {
     if (a.tag === undefined || a.goAhead) continue;
     const ms = a.sentAt !== undefined && now >= a.sentAt ? ` in ${Math.round(now - a.sentAt)} ms` : '';
-    effects.push({ type: 'info', lines: [`\u21b3 ${a.tag} ${a.verb}: ${a.ok ? 'done' : /^\S+ BAD/i.test(a.text) ? 'refused as malformed (BAD)' : 'refused (NO)'}${ms}.`] });
+    const data = Object.entries(a.untagged ?? {});
+    const untagged = data.length ? `; untagged: ${data.map(([k, n]) => `${n} ${k}`).join(', ')}` : '';
+    effects.push({ type: 'info', lines: [`\u21b3 ${a.tag} ${a.verb}: ${a.ok ? 'done' : /^\S+ BAD/i.test(a.text) ? 'refused as malformed (BAD)' : 'refused (NO)'}${ms}${untagged}.`] });
   }
   return { state: { ...state, helper: { ...helper, imap, walk: r.walk } }, effects, answers: r.answers };
 }

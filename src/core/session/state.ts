@@ -27,6 +27,8 @@ export interface Settings {
   timestamps: boolean;
   /** Show the peer's SGR colours (a safe subset) instead of marks. */
   colours: boolean;
+  /** Show answers as they came: no helper's view (HTTP bodies unframed, POP3 un-stuffed). */
+  raw: boolean;
   /** The protocol helper asked for: one by name, none, or auto (the port's, else the banner's). */
   proto: ProtoName | 'auto';
 }
@@ -212,6 +214,7 @@ export const DEFAULT_SETTINGS: Settings = {
   hex: false,
   timestamps: false,
   colours: false,
+  raw: false,
   proto: 'auto',
 };
 
