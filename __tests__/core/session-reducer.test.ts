@@ -468,6 +468,9 @@ test('F1 opens the help panel of the helper in force; `help PROTO` the one named
   expect(lines).toMatch(/^SMTP, typed as is:/);
   expect(lines).toMatch(/MAIL FROM:<address> +the sender/);
   expect(lines).toMatch(/starttls \[now\]/);
+  // The helper's own composers, under the protocol's commands.
+  expect(lines).toMatch(/smtp send --from A --to B +a whole mail/);
+  expect(lines).toMatch(/smtp auth plain\|login USER +log in/);
   const imap = menu(connected(), 'help imap').state;
   expect(panelView(imap, imap.panel!, 100, 40).lines.join('\n')).toMatch(/^IMAP, typed as is:[\s\S]*LOGIN user password/);
   expect(menu(connected(), 'help gopher').state.menu?.message?.text).toMatch(/usage: help \[smtp\|http\|pop3\|imap\]/);

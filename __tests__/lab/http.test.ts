@@ -68,6 +68,21 @@ describe('the lab HTTP service', () => {
     expect(refused.headers.allow).toBe('GET, HEAD');
   });
 
+  it('sends /chunked in chunks cut mid-line to HTTP/1.1, with Content-Length to HTTP/1.0', async () => {
+    const http = await connect();
+    http.send('GET /chunked HTTP/1.1\r\nHost: lab\r\n\r\n');
+    const head = await http.until('\r\n\r\n');
+    expect(head).toMatch(/\r\nTransfer-Encoding: chunked\r\n/);
+    expect(head).not.toMatch(/Content-Length/);
+    const framed = await http.until('0\r\n\r\n');
+    expect(framed).toBe('a\r\nThis body \r\n1e\r\ncame in chunks:\neach had its s\r\n14\r\nize in hex before it\r\n24\r\n,\nand a chunk of size 0 ended them.\n\r\n0\r\n\r\n');
+    const old = await connect();
+    old.send('GET /chunked HTTP/1.0\r\n\r\n');
+    const r = await response(old);
+    expect(r.headers['content-length']).toBe('96');
+    expect(r.body).toMatch(/^This body came in chunks:\n/);
+  });
+
   it('takes a request typed with bare LF line endings', async () => {
     const http = await connect();
     http.send('GET / HTTP/1.1\nHost: 127.0.0.1\n\n');

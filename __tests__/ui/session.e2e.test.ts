@@ -80,6 +80,8 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     t.type('USER alice');
     t.keys('Enter');
     t.type('PASS wonderland');
+    // Masked as it is typed, too: a mark a character.
+    await t.waitFor(/^> PASS \*{10}\s*$/m);
     t.keys('Enter');
     // The server took it: the password went as typed.
     let s = await t.waitFor(/\+OK Logged in/);

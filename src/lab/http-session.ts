@@ -35,7 +35,11 @@ interface Response {
   headers?: [string, string][];
   /** Close after this response whatever the request asked. */
   close?: boolean;
+  /** Sent in chunks of these sizes (HTTP/1.1), as a server streaming its answer does. */
+  chunks?: number[];
 }
+
+const CHUNKED_BODY = 'This body came in chunks:\neach had its size in hex before it,\nand a chunk of size 0 ended them.\n';
 
 const HOME_PAGE = `Porthole Lab: HTTP practice server
 ==================================
@@ -47,6 +51,7 @@ a request line, header lines, then an empty line.
   HEAD / HTTP/1.1           the same headers, no body
   GET /headers HTTP/1.1     echoes back the request you sent
   GET /redirect HTTP/1.1    a 301 pointing at /
+  GET /chunked HTTP/1.1     a body in chunks (Transfer-Encoding: chunked)
   GET /nowhere HTTP/1.1     404 Not Found
   DELETE / HTTP/1.1         405 Method Not Allowed
   GET / HTTP/1.0            the server closes after its answer
@@ -63,6 +68,8 @@ const ROUTES: Record<string, (req: Request) => Response> = {
     body: `${req.requestLine}\n${req.headers.map(([n, v]) => `${n}: ${v}\n`).join('')}`,
   }),
   '/redirect': () => ({ status: 301, body: 'Moved to /\n', headers: [['Location', '/']] }),
+  // Cut mid-line on purpose: the chunks are framing, not lines.
+  '/chunked': () => ({ status: 200, body: CHUNKED_BODY, chunks: [10, 30, 20] }),
 };
 
 const ALLOWED_METHODS = ['GET', 'HEAD'];
@@ -89,11 +96,25 @@ function route(req: Request): Response {
     return { ...error(405, `this server answers ${ALLOWED_METHODS.join(' and ')} only`), headers: [['Allow', ALLOWED_METHODS.join(', ')]] };
   }
   const handler = ROUTES[path];
-  return handler ? handler(req) : error(404, `nothing at ${path}; try / or /headers`);
+  return handler ? handler(req) : error(404, `nothing at ${path}; try /, /headers or /chunked`);
 }
 
 function header(req: Request, name: string): string[] {
   return req.headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
+}
+
+/** The body in chunks of these sizes (the rest in one more), then the last chunk and no trailers. */
+function chunk(body: Buffer, sizes: readonly number[]): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const size of [...sizes, body.length]) {
+    const piece = body.subarray(at, Math.min(body.length, at + size));
+    if (piece.length === 0) break;
+    parts.push(Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n'));
+    at += piece.length;
+  }
+  parts.push(Buffer.from('0\r\n\r\n'));
+  return Buffer.concat(parts);
 }
 
 export function createHttpSession(now: () => Date = () => new Date()): LineSession {
@@ -107,13 +128,16 @@ export function createHttpSession(now: () => Date = () => new Date()): LineSessi
       req !== undefined &&
       (header(req, 'transfer-encoding').length > 0 || header(req, 'content-length').some((v) => v.trim() !== '0'));
     const close = res.close || !req || req.version === '1.0' || connectionTokens.includes('close') || hasBody;
-    const body = Buffer.from(res.body);
+    const whole = Buffer.from(res.body);
+    // Chunked to an HTTP/1.1 client only: an HTTP/1.0 one does not know the framing.
+    const chunked = res.chunks !== undefined && req?.version === '1.1';
+    const body = chunked ? chunk(whole, res.chunks!) : whole;
     const head = [
       `HTTP/1.1 ${res.status} ${STATUS_TEXT[res.status]}`,
       'Server: porthole-lab',
       `Date: ${now().toUTCString()}`,
       'Content-Type: text/plain; charset=utf-8',
-      `Content-Length: ${body.length}`,
+      chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${body.length}`,
       ...(res.headers ?? []).map(([n, v]) => `${n}: ${v}`),
       `Connection: ${close ? 'close' : 'keep-alive'}`,
     ];

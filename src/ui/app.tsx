@@ -5,7 +5,8 @@ import { Box } from 'ink';
 import { useLayoutEffect, useSyncExternalStore } from 'react';
 import { layout } from '../core/layout.js';
 import { maskedView, promptedView } from '../core/line-editor.js';
-import { suggestionShown } from '../core/session/helper-slice.js';
+import { inData, suggestionShown } from '../core/session/helper-slice.js';
+import { secretSpan } from '../core/protocols/secrets.js';
 import { safeLine } from '../core/sanitize.js';
 import { MENU_LIST_ROWS, menuView } from '../core/session/menu-view.js';
 import type { SessionView } from '../core/session/snapshot.js';
@@ -44,10 +45,16 @@ export function App({ session }: { session: SessionView }) {
       ) : state.settings.mode === 'char' ? (
         <InputLine line={null} />
       ) : (
-        <InputLine line={promptedView(state.editor, '> ', l.width)} suggestion={shownSuggestion(state)} />
+        <InputLine line={typedLine(state, l.width)} suggestion={shownSuggestion(state)} />
       )}
     </Box>
   );
+}
+
+/** The line being typed, a secret in it (PASS, LOGIN, AUTH, Authorization) drawn as marks. */
+function typedLine(state: Parameters<typeof suggestionShown>[0], width: number) {
+  const span = inData(state.helper) || state.editor.held !== null ? null : secretSpan(state.editor.text, state.secrets);
+  return span ? maskedView(state.editor, '> ', width, span) : promptedView(state.editor, '> ', width);
 }
 
 function shownSuggestion(state: Parameters<typeof suggestionShown>[0]) {

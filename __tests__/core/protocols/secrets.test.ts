@@ -1,4 +1,5 @@
-import { MASK, maskSent, NO_SECRETS_AHEAD, secretsAfterServer, type SecretsAhead } from '../../../src/core/protocols/secrets.js';
+import { MASK, maskSent, NO_SECRETS_AHEAD, secretSpan, secretsAfterServer, type SecretsAhead } from '../../../src/core/protocols/secrets.js';
+import { createLineEditorState, lineEditorReducer, maskedView } from '../../../src/core/line-editor.js';
 
 const shown = (...lines: string[]) => {
   let ahead: SecretsAhead = NO_SECRETS_AHEAD;
@@ -37,4 +38,28 @@ test('the review\'s cases: AUTH LOGIN with its user name, a password as a litera
   expect(shown('AUTH LOGIN dXNlcg==', 'cGFzcw==')).toEqual([`AUTH LOGIN ${MASK}`, MASK]);
   expect(shown('A1 LOGIN alice {8}', 'hunter22')).toEqual(['A1 LOGIN alice {8}', MASK]);
   expect(shown('Please login with your password now', 'I auth them')).toEqual(['Please login with your password now', 'I auth them']);
+});
+
+test('the secret of a line being typed is found, to be drawn as marks in the input line', () => {
+  const at = (text: string, ahead: SecretsAhead = NO_SECRETS_AHEAD) => {
+    const span = secretSpan(text, ahead);
+    return span ? text.slice(span[0], span[1]) : null;
+  };
+  expect(at('PASS s3cret word')).toBe('s3cret word');
+  expect(at('PASS ')).toBeNull();
+  expect(at('a1 LOGIN bob "pa ss"')).toBe('"pa ss"');
+  expect(at('LOGIN bob {8}')).toBeNull();
+  expect(at('AUTH PLAIN AGJvYgBwdw==  ')).toBe('AGJvYgBwdw==');
+  expect(at('AUTH PLAIN =')).toBeNull();
+  expect(at('Authorization: Basic dXNlcjpwdw==')).toBe('dXNlcjpwdw==');
+  expect(at('Authorization: token')).toBe('token');
+  expect(at('YWxpY2U=', { lines: 1, prompted: true })).toBe('YWxpY2U=');
+  expect(at('EHLO me')).toBeNull();
+  // Drawn as one mark a character, the cursor where it was.
+  let e = lineEditorReducer(createLineEditorState(), { type: 'insert', text: 'PASS pässwörd' });
+  e = lineEditorReducer(e, { type: 'cursor-left' });
+  const v = maskedView(e, '> ', 40, secretSpan(e.text, NO_SECRETS_AHEAD)!);
+  expect(`${v.before}${v.under}${v.after}`).toBe('PASS ********');
+  expect(v.under).toBe('*');
+  expect(JSON.stringify(v)).not.toMatch(/pässw/);
 });

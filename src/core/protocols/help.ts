@@ -1,5 +1,6 @@
 // Each protocol's commands in one line each: what it does and what it needs. The help panel shows
-// them (`help PROTO` in the prompt, F1 in a session), the helper's own commands below.
+// them (`help PROTO` in the prompt, F1 in a session), the helper's own commands below: its
+// composers first, then the rest.
 
 import type { ProtoName } from './choose.js';
 
@@ -68,11 +69,32 @@ const TABLES: Readonly<Record<Exclude<ProtoName, 'none'>, { name: string; entrie
   http: { name: 'HTTP', entries: HTTP },
 };
 
+/** Each protocol's composers: a whole step done right, every line shown as it goes. */
+const COMPOSERS: Readonly<Record<Exclude<ProtoName, 'none'>, readonly Entry[]>> = {
+  smtp: [
+    ['smtp send --from A --to B', 'a whole mail: EHLO if need be, MAIL, RCPT (each --to), DATA, headers, the dot-stuffed body, "."'],
+    ['  [--subject S] [--body TEXT]', "--body-file FILE for a file; --header 'K: V' adds one; \n in --body '...' is a line break"],
+    ['smtp auth plain|login USER', 'log in: the password is asked for (masked), the base64 done for you'],
+  ],
+  http: [
+    ['http get|head|delete PATH', 'a whole request: Host (and Content-Length) added, and said as added'],
+    ['http post|put PATH --data TEXT', "with a body (--data-file FILE); --header 'K: V', --http1.0"],
+  ],
+  pop3: [['pop3 login USER', 'USER, then PASS with the password asked for (masked)']],
+  imap: [
+    ['imap login USER', 'LOGIN, quoted or as a literal as needed; the password asked for (masked)'],
+    ['imap select MAILBOX', 'SELECT it'],
+    ['imap fetch N', 'FETCH message N whole (INBOX selected first if none is)'],
+  ],
+};
+
 const OURS: readonly Entry[] = [
+  ['Tab (or Right at the end)', 'take the suggested next step (dimmed) into the line; Enter sends only what is typed'],
   ['proto NAME', 'the helper: smtp, http, pop3, imap, none or auto'],
   ['starttls [now]', "upgrade to TLS with the protocol's own command (now: after one typed by hand)"],
   ['tls', 'the TLS session and its certificate chain'],
   ['log FILE', 'write a transcript (secrets masked, as in the pane)'],
+  ['toggle raw', "answers as they came (HTTP's chunk sizes, POP3's stuffed dots)"],
 ];
 
 /** The help panel's lines for a protocol (or, for none, how to pick one). */
@@ -81,7 +103,7 @@ export function helpLines(proto: ProtoName | null): string[] {
     return ['No protocol helper in force: proto smtp|http|pop3|imap in the prompt picks one.', '', 'porthole, in the Ctrl+] prompt:', ...table(OURS)];
   }
   const t = TABLES[proto];
-  return [`${t.name}, typed as is:`, ...table(t.entries), '', 'porthole, in the Ctrl+] prompt:', ...table(OURS)];
+  return [`${t.name}, typed as is:`, ...table(t.entries), '', 'porthole, in the Ctrl+] prompt:', ...table([...COMPOSERS[proto], ...OURS])];
 }
 
 function table(entries: readonly Entry[]): string[] {

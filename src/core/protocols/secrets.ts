@@ -31,16 +31,22 @@ interface Rule {
   re: RegExp;
   /** The line as shown; `ahead`: answers of an exchange that follow. */
   mask(m: RegExpExecArray): { shown: string; ahead: number };
+  /** Where the secret is in the line (for the input line, masked as it is typed); null: none here. */
+  span(m: RegExpExecArray): readonly [number, number] | null;
 }
+
+/** From the end of the group before the secret to the end of the line. */
+const rest = (m: RegExpExecArray, before: number): readonly [number, number] => [m.index + before, m.index + m[0]!.length];
 
 const RULES: readonly Rule[] = [
   // POP3 and FTP.
-  { re: /^(PASS\s+)(.+)$/i, mask: (m) => ({ shown: `${m[1]}${MASK}`, ahead: 0 }) },
+  { re: /^(PASS\s+)(.+)$/i, mask: (m) => ({ shown: `${m[1]}${MASK}`, ahead: 0 }), span: (m) => rest(m, m[1]!.length) },
   // IMAP LOGIN, tagged or not (the helper may add the tag): the last argument is the password;
   // a literal ({8}) says the password is the next line, after the server's "+".
   {
     re: new RegExp(String.raw`^(${TAG}LOGIN\s+${ASTRING}\s+)(.+)$`, 'i'),
     mask: (m) => (LITERAL.test(m[2]!.trim()) ? { shown: m[0]!, ahead: 1 } : { shown: `${m[1]}${MASK}`, ahead: 0 }),
+    span: (m) => (LITERAL.test(m[2]!.trim()) ? null : rest(m, m[1]!.length)),
   },
   // SMTP AUTH and IMAP AUTHENTICATE: an initial response is the first secret (AUTH LOGIN's is the
   // user name: the password still comes); without one, every answer is.
@@ -50,9 +56,14 @@ const RULES: readonly Rule[] = [
       const answers = ANSWERS[m[2]!.toUpperCase()] ?? 1;
       return m[3] ? { shown: `${m[1]} ${m[4] === '=' ? '=' : MASK}`, ahead: Math.max(0, answers - 1) } : { shown: m[1]!, ahead: answers };
     },
+    span: (m) => (m[3] && m[4] !== '=' ? [m[1]!.length + m[3].length - m[4]!.length, m[1]!.length + m[3].length] : null),
   },
   // HTTP credentials: the scheme stays, its value goes.
-  { re: /^((?:Proxy-)?Authorization:\s*)(\S+)(\s+\S.*)?$/i, mask: (m) => ({ shown: m[3] ? `${m[1]}${m[2]} ${MASK}` : `${m[1]}${MASK}`, ahead: 0 }) },
+  {
+    re: /^((?:Proxy-)?Authorization:\s*)(\S+)(\s+\S.*)?$/i,
+    mask: (m) => ({ shown: m[3] ? `${m[1]}${m[2]} ${MASK}` : `${m[1]}${MASK}`, ahead: 0 }),
+    span: (m) => (m[3] ? rest(m, m[0]!.length - m[3].trimStart().length) : rest(m, m[1]!.length)),
+  },
 ];
 
 /**
@@ -83,4 +94,18 @@ export function secretsAfterServer(line: string, ahead: SecretsAhead): SecretsAh
   // Before its first prompt: a refusal ends the exchange; a success answers an earlier command
   // (a late reply to EHLO) and leaves it waiting.
   return /^([45]\d\d(\s|-|$)|-ERR\b|\S+ (NO|BAD)\b)/.test(line) ? NO_SECRETS_AHEAD : ahead;
+}
+
+/**
+ * Where the secret is in a line being typed, to draw it masked in the input line: the answer to an
+ * AUTH prompt is secret whole; null when the line holds none (yet).
+ */
+export function secretSpan(text: string, ahead: SecretsAhead): readonly [number, number] | null {
+  if (text === '') return null;
+  if (ahead.lines > 0) return [0, text.length];
+  for (const rule of RULES) {
+    const m = rule.re.exec(text);
+    if (m) return rule.span(m);
+  }
+  return null;
 }
