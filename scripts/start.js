@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the built-in practice lab on loopback, and porthole opened on its SMTP server.
-// Without a terminal (a script, CI), it shows a probe and a pipe session against the lab instead.
+// Without a terminal (a script, CI), it shows a probe, a pipe session and a -c one-liner against the
+// lab instead.
 
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,10 @@ if (process.stdin.isTTY && process.stdout.isTTY) {
   await porthole(['-z', '-w', '1', '127.0.0.1', ...probe.map(port)], '');
   process.stdout.write(`\n$ printf 'EHLO me\\r\\nQUIT\\r\\n' | porthole 127.0.0.1 ${port('smtp')}\n`);
   code = await porthole(['127.0.0.1', port('smtp')], 'EHLO me\r\nQUIT\r\n');
+  // A composer as a one-liner: the whole mail, each line shown as it goes, the exit code its end.
+  const send = `smtp send --from you@example.test --to alice@lab.porthole.test --subject 'from npm start'`;
+  process.stdout.write(`\n$ porthole -c "${send}" 127.0.0.1 ${port('smtp')}\n`);
+  code ||= await porthole(['-c', send, '127.0.0.1', port('smtp')], '');
 }
 process.stdout.write(
   `\nThe lab also has: ${lab.scenarios.map((s) => `${s.name} ${s.port}`).join(', ')}.\n` +
