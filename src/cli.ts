@@ -104,12 +104,16 @@ function parser(argv: string[]) {
 }
 
 /** -c's commands, checked before anything connects: a typo is a usage error, not a half-run script. */
-async function checkCommands(commands: readonly string[]): Promise<void> {
+async function checkCommands(commands: readonly string[], script = false): Promise<void> {
   if (commands.length === 0) return;
-  const { parseCommand } = await import('./core/commands.js');
+  const { parseCommand, shownCommand } = await import('./core/commands.js');
   for (const c of commands) {
     const r = parseCommand(c);
-    if (!r.ok) throw new UsageError('PH_BAD_OPTION', `-c '${c}': ${r.message || 'empty command'}`);
+    if (!r.ok) throw new UsageError('PH_BAD_OPTION', `-c '${shownCommand(c)}': ${r.message || 'empty command'}`);
+    // A script runs on one connection: its end is the script's.
+    if (script && (r.command.type === 'open' || r.command.type === 'reconnect')) {
+      throw new UsageError('PH_BAD_OPTION', `-c '${r.command.type}' needs a session on a terminal: without one, the script's connection is the one on the command line`);
+    }
   }
 }
 
@@ -122,7 +126,7 @@ async function run(opts: Options): Promise<number> {
     }
     case 'script': {
       const s = opts.session;
-      await checkCommands(s.commands);
+      await checkCommands(s.commands, true);
       const tls = needsTlsConfig(s.tls) ? (await import('./io/tls.js')).tlsSetup(s.tls) : null;
       const { runScript } = await import('./modes/script.js');
       return runScript(s, s.commands, tls ?? undefined);

@@ -110,11 +110,11 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
     }, 40_000);
   });
 
-  /** Alice's mail over IMAPS, whole, once a message with `subject` is there (delivery is postfix's business). */
-  async function mailWith(subject: string): Promise<string> {
+  /** A user's mail over IMAPS, whole, once a message with `subject` is there (delivery is postfix's business). */
+  async function mailWith(subject: string, login = 'alice wonderland'): Promise<string> {
     for (let i = 0; i < 50; i++) {
       const r = await runCli(['--tls', '--no-shutdown', '--ca', CA, 'localhost', '993'], {
-        input: 'a1 LOGIN alice wonderland\r\na2 SELECT INBOX\r\na3 FETCH 1:* (BODY.PEEK[])\r\na4 LOGOUT\r\n',
+        input: `a1 LOGIN ${login}\r\na2 SELECT INBOX\r\na3 FETCH 1:* (BODY.PEEK[])\r\na4 LOGOUT\r\n`,
       });
       const block = r.stdout.split(/^\* \d+ FETCH /m).find((b) => b.includes(subject));
       if (block) return block;
@@ -214,6 +214,8 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
       const sent = await runCli(['-c', `smtp send --from tester@example.test --to bob@porthole.test --subject '${subject}' --body '.dot line\\nend'`, '127.0.0.1', '25']);
       expect(sent.code).toBe(0);
       expect(sent.stdout).toMatch(/^ -> \.\.dot line$/m);
+      // Delivered before POP3 counts the messages: the last one is this one.
+      await mailWith(subject, 'bob builder');
       const p = (tui = new Tui(['127.0.0.1', '110'], 140, 50));
       await p.waitFor(/^\+OK Dovecot/m);
       await p.waitFor(/^> USER\s*$/m);
@@ -272,7 +274,8 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
       // A chunked answer, shown decoded: no size lines; its framing said, and its timing.
       await prompt(t, 'clear');
       await prompt(t, 'http get /chunked');
-      s = await t.waitFor(/body 78 bytes in 1 chunk, shown decoded/);
+      // (How many chunks is nginx's business: sub_filter passes on its buffers as they fill.)
+      s = await t.waitFor(/body 78 bytes in \d+ chunks?, shown decoded/);
       expect(s).toMatch(/^Transfer-Encoding: chunked$/m);
       expect(s).toMatch(/^porthole \(chunked\) line 1\nporthole \(chunked\) line 2\nporthole \(chunked\) line 3$/m);
       expect(s).not.toMatch(/^4e$/m);

@@ -1,7 +1,7 @@
 // -c without a terminal: the commands run, the transcript goes to stdout, the exit code says where
 // it stopped. Against the lab's practice servers (always here), as a script would run it.
 import { runCli } from '../helpers/cli.js';
-import { startLab, type Lab } from '../../src/lab/lab.js';
+import { LAB_CA, startLab, type Lab } from '../../src/lab/lab.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -46,7 +46,7 @@ test('smtp auth plain: the password from PORTHOLE_PASSWORD or the first line of 
   expect(wrong.stdout).toMatch(/535 \(permanent\): authentication failed/);
   const none = await runCli(['-c', 'pop3 login alice', '127.0.0.1', String(lab.ports.pop3)]);
   expect(none.code).toBe(9);
-  expect(none.stderr).toMatch(/asks for a password: give it in PORTHOLE_PASSWORD or on the first line of stdin/);
+  expect(none.stderr).toMatch(/asks for a password: give it in PORTHOLE_PASSWORD or a line of stdin for each/);
 });
 
 test('http get and imap: Host added and said; IMAP tagged for the user and timed', async () => {
@@ -77,4 +77,44 @@ test('a -c that is no command is a usage error before anything connects; -c with
 test('a connection that fails keeps its own exit code (refused: 4)', async () => {
   const r = await runCli(['-c', 'smtp send --from a@x --to b@y', '127.0.0.1', '1']);
   expect(r.code).toBe(4);
+});
+
+test('starttls in a script is waited for: what follows goes over TLS; --starttls too', async () => {
+  const r = await runCli(['--ca', LAB_CA, '-c', 'starttls', '-c', 'smtp auth plain alice', '127.0.0.1', String(lab.ports.smtp)], { input: 'wonderland\n' });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^ -> STARTTLS$/m);
+  // After the upgrade the marks say TLS: the AUTH went encrypted.
+  expect(r.stdout).toMatch(/^ ~> AUTH PLAIN \*{8}$/m);
+  expect(r.stdout).not.toMatch(/^ -> AUTH/m);
+  const full = await runCli(['--ca', LAB_CA, '--starttls', 'smtp', '-c', 'smtp send --from a@x.test --to alice@lab.porthole.test', '127.0.0.1', String(lab.ports.smtp)]);
+  expect(full.code).toBe(0);
+  expect(full.stdout).toMatch(/^ ~> MAIL FROM:<a@x\.test>$/m);
+  expect(full.stdout).not.toMatch(/^ -> MAIL/m);
+});
+
+test('a STARTTLS that fails ends the script: nothing after it goes in plain text', async () => {
+  // Without the lab's CA its certificate is refused.
+  const r = await runCli(['-c', 'starttls', '-c', 'smtp auth plain alice', '127.0.0.1', String(lab.ports.smtp)], { input: 'wonderland\n' });
+  expect(r.code).toBe(9);
+  expect(r.stdout).not.toMatch(/AUTH PLAIN/);
+});
+
+test('two passwords, a line of stdin each; a command that does not act ends the script with 9', async () => {
+  const two = await runCli(['-c', 'smtp auth plain alice', '-c', 'smtp auth plain bob', '127.0.0.1', String(lab.ports.smtp)], { input: 'wonderland\nbuilder\n' });
+  // The second AUTH is refused by the server (one login a session): it was sent, with its own password.
+  expect(two.stdout.match(/^ -> AUTH PLAIN \*{8}$/gm)).toHaveLength(2);
+  expect(two.code).toBe(9);
+  expect(two.stdout).toMatch(/503 5\.5\.1 Error: already authenticated/);
+  const tls = await runCli(['-c', 'tls', '127.0.0.1', String(lab.ports.smtp)]);
+  expect(tls.code).toBe(9);
+  expect(tls.stdout).toMatch(/^=== -c tls: Not a TLS connection/m);
+  const open = await runCli(['-c', 'open 127.0.0.1 25', '127.0.0.1', String(lab.ports.smtp)]);
+  expect(open.code).toBe(2);
+  expect(open.stderr).toMatch(/needs a session on a terminal/);
+});
+
+test('an Authorization header given to a composer is masked in what is printed', async () => {
+  const r = await runCli(['-c', "http get / --header 'Authorization: Basic c2VjcmV0'", '127.0.0.1', String(lab.ports.http)]);
+  expect(r.stdout).toMatch(/^ -> Authorization: Basic \*{8}$/m);
+  expect(r.stdout).not.toMatch(/c2VjcmV0/);
 });

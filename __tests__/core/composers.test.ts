@@ -1,5 +1,5 @@
 import type { InputEvent, KeyEvent } from '../../src/core/key-decoder.js';
-import { parseCommand } from '../../src/core/commands.js';
+import { commandSecretSpan, parseCommand } from '../../src/core/commands.js';
 import { checkCompose, dotStuff, dotUnstuff, FieldError, imapString, mailDate, messageLines, plan, type Compose } from '../../src/core/protocols/compose.js';
 import { newWalk, pop3Lines, suggestionRest, type ImapWalk, type Pop3Walk } from '../../src/core/protocols/walk.js';
 import { sessionReducer } from '../../src/core/session/reducer.js';
@@ -301,6 +301,13 @@ describe('composers: logging in, the password asked for and never shown', () => 
     r = menu(r.state, 'imap fetch 1');
     expect(sent(r.effects)).toEqual(['A003 FETCH 1 (FLAGS BODY.PEEK[])\r\n']);
 
+    // A fetched message's own lines ("+", "A003 OK", "* note") are a literal's data, not replies.
+    const body = ['+ a diff line', 'A003 OK not the server', '* note'];
+    const literal = body.map((l) => `${l}\r\n`).join('').length;
+    const f = run(r.state, server(`* 1 FETCH (FLAGS () BODY[] {${literal}}`, ...body, ')', 'A003 OK Fetch completed'));
+    expect(infos(f.effects)).toEqual([expect.stringMatching(/^↳ A003 FETCH: done in \d+ ms; untagged: 1 FETCH\.$/), 'imap fetch: done.']);
+    expect(f.state.helper.imap.continuation).toBe(false);
+
     let u = menu(run(at(143), greeting('* OK ready')).state, 'imap login bob');
     u = run(u.state, text('pässword'), key('enter'));
     expect(sent(u.effects)).toEqual(['A001 LOGIN bob {9}\r\n']);
@@ -316,10 +323,18 @@ describe('composers: http', () => {
     let r = menu(at(8080), 'http get /index.html');
     expect(sent(r.effects)).toEqual(['GET /index.html HTTP/1.1\r\n', 'Host: mx.test:8080\r\n', '\r\n']);
     expect(infos(r.effects)).toContain('↳ porthole added: Host: mx.test:8080');
-    const ok = run(r.state, server('HTTP/1.1 200 OK', 'Content-Length: 2', ''));
+    // The status line is not the end: the answer ends by its framing, as the pane's view reads it.
+    const headers = run(r.state, server('HTTP/1.1 200 OK', 'Content-Length: 2', ''));
+    expect(headers.state.composer).not.toBeNull();
+    const ok = run(headers.state, { type: 'http-answered', code: 200, status: 'HTTP/1.1 200 OK', now: clock });
     expect(infos(ok.effects)).toContain('http get: done.');
-    r = run(r.state, server('HTTP/1.1 404 Not Found'));
+    r = run(r.state, server('HTTP/1.1 404 Not Found'), { type: 'http-answered', code: 404, status: 'HTTP/1.1 404 Not Found', now: clock });
     expect(codes(r.effects)).toContain('PH_STEP_REFUSED');
+    expect(infos(r.effects)).toContain('http get stopped at GET /index.html: the server said HTTP/1.1 404 Not Found.');
+    // Another request while an answer is still coming would take that answer for its own.
+    const busy = menu(run(at(8080), text('GET / HTTP/1.1'), key('enter'), key('enter')).state, 'http get /');
+    expect(sent(busy.effects)).toEqual([]);
+    expect(infos(busy.effects).join('\n')).toMatch(/the answer to the last request has not come yet/);
   });
 
   test('post: Content-Length from the body in the encoding in force; the body after the empty line, as is', () => {
@@ -328,10 +343,13 @@ describe('composers: http', () => {
     expect(parseCommand('http get / --data x')).toMatchObject({ ok: false });
   });
 
-  test('an Authorization header given is masked where shown', () => {
+  test('an Authorization header given is masked where shown, and in the prompt\'s history', () => {
     const r = menu(at(80), "http get / --header 'Authorization: Basic dXNlcjpwdw=='");
     expect(shown(r.effects)).toContain('Authorization: Basic ********');
     expect(sent(r.effects)).toContain('Authorization: Basic dXNlcjpwdw==\r\n');
+    // Nothing of the state keeps it (the prompt's history included).
+    expect(JSON.stringify(r.state)).not.toMatch(/dXNlcjpwdw/);
+    expect(commandSecretSpan("http get / --header 'Authorization: token abc'")).toEqual([42, 45]);
   });
 });
 

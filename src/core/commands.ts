@@ -7,6 +7,7 @@ import { UsageError, type CommandCode } from './errors.js';
 import { parseStartTlsProtocol, STARTTLS_PROTOCOLS, type StartTlsProtocol } from './starttls.js';
 import { parseProto, PROTOS, type ProtoName } from './protocols/choose.js';
 import { checkCompose, FieldError, type Compose } from './protocols/compose.js';
+import { MASK } from './protocols/secrets.js';
 
 /** A parsed command, ready for the session to carry out. */
 export type Command =
@@ -402,4 +403,21 @@ export function complete(text: string): { text: string; candidates: string[] } {
   const head = parts.slice(0, -1).join(' ');
   const completed = candidates.length === 1 ? `${candidates[0]} ` : common;
   return { text: (head ? `${head} ` : '') + completed, candidates: candidates.length === 1 ? [] : candidates };
+}
+
+/** An Authorization header's credentials inside a command (http ... --header 'Authorization: ...'). */
+const CREDENTIALS = /((?:Proxy-)?Authorization:\s*(?:[A-Za-z][\w-]*\s+)?)([^\s'"]+)/i;
+
+/** Where a command's secret is, to draw it as marks in the prompt; null when it has none. */
+export function commandSecretSpan(text: string): readonly [number, number] | null {
+  const m = CREDENTIALS.exec(text);
+  if (!m) return null;
+  const start = m.index + m[1]!.length;
+  return [start, start + m[2]!.length];
+}
+
+/** A command as it may be shown and kept (the prompt's history, -c's messages): its secret masked. */
+export function shownCommand(text: string): string {
+  const span = commandSecretSpan(text);
+  return span ? text.slice(0, span[0]) + MASK + text.slice(span[1]) : text;
 }

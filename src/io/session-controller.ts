@@ -42,7 +42,7 @@ import type { TlsConfig } from './tls.js';
 import { DEFAULT_TLS, type TlsPart } from '../core/options.js';
 import { panelView } from '../core/session/panel-slice.js';
 import { detectProtocol, unknownProtocol, type StartTlsProtocol } from '../core/starttls.js';
-import type { Compose } from '../core/protocols/compose.js';
+import { checkCompose, FieldError, type Compose } from '../core/protocols/compose.js';
 import { paneViewFor, type PaneView, type ViewItem } from '../core/protocols/pane-view.js';
 import { createDecoder, type Decoder } from '../core/codec.js';
 import { localName } from './local-name.js';
@@ -337,6 +337,13 @@ export class SessionController implements SessionView {
         ready = { ...rest, data: text };
       }
     }
+    // A file's text is checked as a typed one is (a NUL in a body), before anything goes.
+    try {
+      checkCompose(ready);
+    } catch (err) {
+      if (err instanceof FieldError) return this.dispatch({ type: 'compose-failed', message: `Not sent: ${file}: ${err.message}.` });
+      throw err;
+    }
     const unique = this.opts.unique?.() ?? `${this.wall().toString(36)}.${Math.random().toString(36).slice(2, 12)}`;
     this.dispatch({ type: 'compose', spec: ready, now: this.clock.now(), wall: this.wall(), unique });
   }
@@ -410,7 +417,8 @@ export class SessionController implements SessionView {
     const local = `${c.localAddress.includes(':') ? `[${c.localAddress}]` : c.localAddress}:${c.localPort}`;
     this.note('info', `Connected to ${c.address} port ${c.remotePort} in ${c.connectMs.toFixed(1)} ms. Escape character is '^]'.`);
     link.flushingQueued = true;
-    this.dispatch({ type: 'connected', address: c.address, local, connectMs: c.connectMs, now: this.clock.now(), tls: c.tls });
+    // With --starttls the upgrade comes first: what waits on it (-c) knows from the start.
+    this.dispatch({ type: 'connected', address: c.address, local, connectMs: c.connectMs, now: this.clock.now(), tls: c.tls, upgrading: Boolean(this.opts.tls?.starttls) });
     link.flushingQueued = false;
     link.off = c.on((e) => {
       if (this.link !== link) return;
@@ -460,9 +468,10 @@ export class SessionController implements SessionView {
     try {
       config = this.tlsConfig ??= (await import('./tls.js')).loadTlsConfig(this.opts.tls ?? DEFAULT_TLS);
     } catch (err) {
-      this.note('info', `STARTTLS not begun: ${(err as Error).message}.`);
       if (full && !link.conn.closed) link.conn.resumeReading();
-      return;
+      // Said as a failure, so what waits on the upgrade (-c, a composer) stops rather than going on in plain text.
+      const outcome = makeOutcome('tls-failure', 'PH_TLS_HANDSHAKE', { label: 'STARTTLS not begun', meaning: `${(err as Error).message}.`, next: 'check the --ca, --cert and --key files' });
+      return this.dispatch({ type: 'starttls-failed', outcome, tls: null, closed: false });
     }
     if (this.link !== link) return;
     const ehloName = localName();
@@ -524,9 +533,9 @@ export class SessionController implements SessionView {
     const step = link.inbound.push(bytes);
     for (const reply of step.replies) link.conn.write(link.outbound.reply(reply));
     const pane = link.pane;
-    const notes = pane && step.data.length > 0 ? this.showPane(link, pane.view.push(step.data, this.clock.now(), this.state.settings.raw)) : [];
+    const shown = pane && step.data.length > 0 ? this.showPane(link, pane.view.push(step.data, this.clock.now(), this.state.settings.raw)) : null;
     if (step.text) this.takeText(link, step.text);
-    for (const n of notes) this.log?.transcript.note(n);
+    if (shown) this.afterPane(shown);
     this.frame.changed();
     this.pace(link.conn);
   }
@@ -543,25 +552,36 @@ export class SessionController implements SessionView {
     link.pane = view ? { view, decoder: createDecoder(this.state.settings.encoding), lines: new LineAssembler() } : null;
   }
 
-  /** What the view gives: its bytes into the pane, its notes under them. Returns the notes, for the transcript. */
-  private showPane(link: Link, items: readonly ViewItem[]): string[] {
+  /**
+   * What the view gives: its bytes into the pane, its notes under them. Returns the notes and the
+   * answers that ended, for after the wire's text has gone to the transcript and the helper.
+   */
+  private showPane(link: Link, items: readonly ViewItem[]): ViewItem[] {
     const pane = link.pane!;
-    const notes: string[] = [];
+    const later: ViewItem[] = [];
     const sink = this.store.sinkFor('in', this.wall());
     for (const item of items) {
       if (item.type === 'bytes') pane.lines.push(pane.decoder.write(item.data), sink);
-      else {
+      else if (item.type === 'note') {
         this.store.appendLine(item.text, 'info', this.wall());
-        notes.push(item.text);
-      }
+        later.push(item);
+      } else later.push(item);
     }
-    return notes;
+    return later;
+  }
+
+  /** The view's notes into the transcript; an HTTP answer ended by its framing, to what waits on it. */
+  private afterPane(items: readonly ViewItem[]): void {
+    for (const item of items) {
+      if (item.type === 'note') this.log?.transcript.note(item.text);
+      else if (item.type === 'answered') this.dispatch({ type: 'http-answered', code: item.code, status: item.status, now: this.clock.now() });
+    }
   }
 
   private endPane(link: Link): void {
     const pane = link.pane;
     if (!pane) return;
-    for (const n of this.showPane(link, pane.view.end(this.clock.now()))) this.log?.transcript.note(n);
+    this.afterPane(this.showPane(link, pane.view.end(this.clock.now())));
     const sink = this.store.sinkFor('in', this.wall());
     const tail = pane.decoder.end();
     if (tail) pane.lines.push(tail, sink);

@@ -22,26 +22,85 @@ function stdoutLog(out: NodeJS.WritableStream): LogFile {
   return { path: 'stdout', write: (text) => void out.write(text), end: () => {}, onError: () => {} };
 }
 
-/** The first line of stdin: a password given to a script that asks for one. */
-function firstLine(stdin: NodeJS.ReadableStream): Promise<string | null> {
+/**
+ * Passwords for a script that asks for them, a line of stdin each (what follows a line is kept for
+ * the next). stdin is read only once one is asked for: a script that asks none leaves it alone.
+ */
+class StdinLines {
+  private text = '';
+  private ended = false;
+  private reading = false;
+  private waiting: ((line: string | null) => void) | null = null;
+
+  constructor(private readonly stdin: NodeJS.ReadableStream) {}
+
+  next(): Promise<string | null> {
+    if (!this.reading) {
+      this.reading = true;
+      this.stdin.on('data', (chunk: Buffer | string) => {
+        this.text += chunk.toString();
+        this.give();
+      });
+      this.stdin.on('end', () => {
+        this.ended = true;
+        this.give();
+      });
+      this.stdin.on('error', () => {
+        this.ended = true;
+        this.give();
+      });
+    }
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+      this.give();
+    });
+  }
+
+  private give(): void {
+    if (!this.waiting) return;
+    const at = this.text.search(/\r?\n/);
+    let line: string | null;
+    if (at >= 0) {
+      line = this.text.slice(0, at);
+      this.text = this.text.slice(this.text.indexOf('\n', at) + 1);
+    } else if (this.ended) {
+      line = this.text === '' ? null : this.text;
+      this.text = '';
+    } else return;
+    const resolve = this.waiting;
+    this.waiting = null;
+    resolve(line);
+  }
+}
+
+/** A password typed at a terminal (stdin is one, stdout is not): asked on stderr, not echoed. */
+function typedPassword(stdin: NodeJS.ReadStream, stderr: NodeJS.WritableStream, prompt: string): Promise<string | null> {
   return new Promise((resolve) => {
     let text = '';
+    stderr.write(prompt);
+    stdin.setRawMode(true);
+    stdin.resume();
     const done = (line: string | null) => {
       stdin.off('data', onData);
-      stdin.off('end', onEnd);
-      stdin.pause?.();
+      stdin.setRawMode(false);
+      stdin.pause();
+      stderr.write('\n');
       resolve(line);
     };
-    const onData = (chunk: Buffer | string) => {
-      text += chunk.toString();
-      const at = text.search(/\r?\n/);
-      if (at >= 0) done(text.slice(0, at));
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done(text);
+        if (ch === '\x03' || ch === '\x04') return done(null);
+        if (ch === '\x7f' || ch === '\b') text = Array.from(text).slice(0, -1).join('');
+        else if (ch >= ' ') text += ch;
+      }
     };
-    const onEnd = () => done(text === '' ? null : text);
     stdin.on('data', onData);
-    stdin.on('end', onEnd);
   });
 }
+
+/** How long a step may wait for its answer (or a password), unless -w says longer. */
+const ANSWER_WAIT_MS = 60_000;
 
 export async function runScript(
   opts: SessionPart,
@@ -50,8 +109,10 @@ export async function runScript(
   io: ScriptIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
 ): Promise<number> {
   const settings: Settings = { ...DEFAULT_SETTINGS, lineEnding: opts.lineEnding, encoding: opts.encoding, proto: opts.proto };
-  // Nothing answers for this long at any step: said, and the run ends (as -w bounds a connect).
-  const idleMs = Math.max(opts.connectTimeoutMs, 1000);
+  // Nothing answers for this long at any step: said, and the run ends. A minute, or -w when longer:
+  // a server may pause on purpose before it answers (a greet pause, a tarpit).
+  const idleMs = Math.max(opts.connectTimeoutMs, ANSWER_WAIT_MS);
+  const lines = new StdinLines(io.stdin);
   let timer: NodeJS.Timeout | null = null;
   let timedOut = false;
   let asked = false;
@@ -85,18 +146,18 @@ export async function runScript(
     if (c.phase !== 'connected') return arm();
     if (state.composer?.asking && !asked) {
       asked = true;
-      void password().then((pw) => {
+      void password(state.composer.asking.prompt).then((pw) => {
         if (finished) return;
         if (pw === null) {
-          io.stderr.write('porthole: a -c command asks for a password: give it in PORTHOLE_PASSWORD or on the first line of stdin.\n');
+          io.stderr.write('porthole: a -c command asks for a password: give it in PORTHOLE_PASSWORD or a line of stdin for each.\n');
           return session.input([{ type: 'key', name: 'escape', ctrl: false, meta: false, shift: false, sequence: '\x1b' }]);
         }
         session.input([{ type: 'paste', text: `${pw}\n`, final: true }]);
       });
-      return;
     }
     if (!state.composer?.asking) asked = false;
-    if (state.script.length === 0 && state.composer === null) return finish();
+    if (state.script.length === 0 && state.composer === null && !state.upgrading) return finish();
+    // Waiting for an answer, or for a password: either way not for ever.
     arm();
   }
 
@@ -108,12 +169,20 @@ export async function runScript(
     }, idleMs);
   }
 
-  const password = (): Promise<string | null> => (io.env.PORTHOLE_PASSWORD !== undefined ? Promise.resolve(io.env.PORTHOLE_PASSWORD) : firstLine(io.stdin));
+  const password = (prompt: string): Promise<string | null> => {
+    if (io.env.PORTHOLE_PASSWORD !== undefined) return Promise.resolve(io.env.PORTHOLE_PASSWORD);
+    const tty = io.stdin as NodeJS.ReadStream;
+    // A terminal echoes what is typed unless told not to; the prompt goes where the transcript does not.
+    if (tty.isTTY && typeof tty.setRawMode === 'function') return typedPassword(tty, io.stderr, prompt);
+    return lines.next();
+  };
 
   session.startLog('stdout');
   started = true;
   session.start();
   const code = await session.done;
+  // The whole transcript out before the process exits (a pipe may take its writes later).
+  await new Promise<void>((resolve) => io.stdout.write('', () => resolve()));
   const state = session.current;
   if (timedOut) return ExitCode.timeout;
   if (state.conn.phase === 'failed') return code;

@@ -4,7 +4,8 @@
 import { Box } from 'ink';
 import { useLayoutEffect, useSyncExternalStore } from 'react';
 import { layout } from '../core/layout.js';
-import { maskedView, promptedView } from '../core/line-editor.js';
+import { maskedView, promptedView, type LineEditorState } from '../core/line-editor.js';
+import { commandSecretSpan } from '../core/commands.js';
 import { inData, suggestionShown } from '../core/session/helper-slice.js';
 import { secretSpan } from '../core/protocols/secrets.js';
 import { safeLine } from '../core/sanitize.js';
@@ -39,7 +40,7 @@ export function App({ session }: { session: SessionView }) {
       ) : null}
       <StatusBar lines={snap.status.slice(0, l.statusRows)} width={l.width} />
       {state.menu ? (
-        <EscapeMenu line={promptedView(state.menu.editor, 'porthole> ', l.width)} view={menuView(state.menu, l.menuListRows, l.width)} width={l.width} height={l.menuRows} />
+        <EscapeMenu line={promptLine(state.menu.editor, l.width)} view={menuView(state.menu, l.menuListRows, l.width)} width={l.width} height={l.menuRows} />
       ) : state.composer?.asking ? (
         <InputLine line={maskedView(state.composer.asking.editor, state.composer.asking.prompt, l.width)} />
       ) : state.settings.mode === 'char' ? (
@@ -49,6 +50,12 @@ export function App({ session }: { session: SessionView }) {
       )}
     </Box>
   );
+}
+
+/** The prompt's line, an Authorization header's credentials in it drawn as marks. */
+function promptLine(editor: LineEditorState, width: number) {
+  const span = editor.held === null ? commandSecretSpan(editor.text) : null;
+  return span ? maskedView(editor, 'porthole> ', width, span) : promptedView(editor, 'porthole> ', width);
 }
 
 /** The line being typed, a secret in it (PASS, LOGIN, AUTH, Authorization) drawn as marks. */

@@ -2,7 +2,7 @@ import { ImapView } from '../../../src/core/protocols/imap-view.js';
 import { Pop3View } from '../../../src/core/protocols/pop3-view.js';
 import type { PaneView, ViewItem } from '../../../src/core/protocols/pane-view.js';
 
-const shown = (items: ViewItem[]) => items.map((i) => (i.type === 'bytes' ? Buffer.from(i.data).toString('latin1') : `##${i.text}##`)).join('');
+const shown = (items: ViewItem[]) => items.map((i) => (i.type === 'bytes' ? Buffer.from(i.data).toString('latin1') : i.type === 'note' ? `##${i.text}##` : `@@${i.code}@@`)).join('');
 const feed = (v: PaneView, parts: string[], raw = false) => parts.map((p) => shown(v.push(Buffer.from(p, 'latin1'), 0, raw))).join('');
 
 /** The same view fed whole, and cut at every byte (twice): the pane must not tell the difference. */
@@ -37,6 +37,17 @@ describe('POP3', () => {
   test('raw: the wire as it came, the notes still said', () => {
     const out = everyCut(session, WIRE, true);
     expect(out.replace(/##[^#]*##/g, '')).toBe(WIRE);
+  });
+
+  test('AUTH\'s "+" asks for an answer: the answer is no command, and what follows is matched right', () => {
+    const v = new Pop3View(true);
+    v.sent('AUTH PLAIN');
+    let out = feed(v, ['+ \r\n']);
+    v.sent('AGJvYgBwdw==');
+    out += feed(v, ['+OK Logged in.\r\n']);
+    v.sent('RETR 1');
+    out += feed(v, ['+OK\r\n..x\r\n.\r\n']);
+    expect(out).toMatch(/\+OK\r\n\.x\r\n\.\r\n##↳ RETR: 1 line, 4 bytes/);
   });
 
   test('a close inside a multi-line answer is said', () => {

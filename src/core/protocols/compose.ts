@@ -175,7 +175,9 @@ export function messageLines(c: Extract<Compose, { kind: 'smtp-send' }>, ctx: Pl
   add('To', c.to.map((t) => `<${t}>`).join(', '));
   add('Subject', c.subject ?? 'porthole test');
   headers.push(...c.headers);
-  const body = (c.body ?? 'This is a test message sent by porthole.').split(/\r\n|\n/);
+  // A bare CR is a line break too: sent inside a line, "\r.\r\n" could end the message early at a
+  // server that takes a bare CR as a line end (SMTP smuggling).
+  const body = (c.body ?? 'This is a test message sent by porthole.').split(/\r\n|\r|\n/);
   // A body that ends with a line break has no empty last line of its own.
   if (body.length > 1 && body.at(-1) === '') body.pop();
   return [...headers, '', ...body];

@@ -34,6 +34,8 @@ interface Exchange {
 
 interface Answer {
   code: number;
+  /** The status line, as the server said it. */
+  status: string;
   firstByteAt: number;
   /** Body bytes (decoded size for chunked). */
   body: number;
@@ -131,8 +133,10 @@ export class HttpView implements PaneView {
             break;
           }
           show(end);
-          const r = this.headEnded(p.bytes, now);
-          for (const t of r) note(t, end);
+          for (const item of this.headEnded(p.bytes, now)) {
+            if (item.type === 'note') note(item.text, end);
+            else items.push(item);
+          }
           break;
         }
         case 'length': {
@@ -142,7 +146,7 @@ export class HttpView implements PaneView {
           this.answer!.body += take;
           if (this.answer!.compressed) skip(i);
           else show(i);
-          if (p.left === 0) this.answerEnded(now, (t) => note(t, i));
+          if (p.left === 0) this.answerEnded(now, (t) => note(t, i), (d) => items.push(d));
           break;
         }
         case 'size': {
@@ -200,7 +204,7 @@ export class HttpView implements PaneView {
           i++;
           if (blank && (b === CR || b === LF)) {
             skip(i);
-            if (b === LF) this.answerEnded(now, (t) => note(t, i));
+            if (b === LF) this.answerEnded(now, (t) => note(t, i), (d) => items.push(d));
             else p.line.push(b);
           } else if (b === LF) {
             show(i);
@@ -226,7 +230,7 @@ export class HttpView implements PaneView {
   /** The connection's end: a body that runs to the close ends here. */
   end(now: number): ViewItem[] {
     const items: ViewItem[] = [];
-    if (this.phase.kind === 'close') this.answerEnded(now, (t) => items.push({ type: 'note', text: t }));
+    if (this.phase.kind === 'close') this.answerEnded(now, (t) => items.push({ type: 'note', text: t }), (d) => items.push(d));
     else if (this.phase.kind === 'length' || this.phase.kind === 'data' || this.phase.kind === 'size' || this.phase.kind === 'data-end') {
       items.push({ type: 'note', text: '\u21b3 The connection closed before the body ended: the answer is cut short.' });
     }
@@ -240,7 +244,7 @@ export class HttpView implements PaneView {
   }
 
   /** Where the head ends: the framing of what follows, from the status code and the headers. */
-  private headEnded(bytes: number[], now: number): string[] {
+  private headEnded(bytes: number[], now: number): ViewItem[] {
     const head = Buffer.from(bytes).toString('latin1');
     const status = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(head);
     if (!status) {
@@ -261,17 +265,17 @@ export class HttpView implements PaneView {
     const compressed = encoding && !/^identity$/i.test(encoding) ? encoding : null;
     const bodiless = request?.method === 'HEAD' || code === 204 || code === 304;
     const framing: Answer['framing'] = bodiless ? 'none' : te && /\bchunked\s*$/i.test(te) ? 'chunked' : length !== null && /^\d+$/.test(length) ? 'length' : code === 101 ? 'none' : 'close';
-    this.answer = { code, firstByteAt: now, body: 0, chunks: 0, framing, compressed, request };
+    this.answer = { code, status: head.slice(0, head.search(/\r?\n/)), firstByteAt: now, body: 0, chunks: 0, framing, compressed, request };
     if (code === 101) {
       this.phase = { kind: 'opaque' };
       return [];
     }
-    const notes: string[] = [];
-    if (compressed && framing !== 'none') notes.push(`\u21b3 The body is ${compressed}-compressed: not shown (toggle raw shows its bytes; the hex view too).`);
+    const notes: ViewItem[] = [];
+    if (compressed && framing !== 'none') notes.push({ type: 'note', text: `\u21b3 The body is ${compressed}-compressed: not shown (toggle raw shows its bytes; the hex view too).` });
     switch (framing) {
       case 'none':
         this.phase = { kind: 'idle' };
-        this.answerEnded(now, (t) => notes.push(t));
+        this.answerEnded(now, (t) => notes.push({ type: 'note', text: t }), (d) => notes.push(d));
         return notes;
       case 'chunked':
         this.phase = { kind: 'size', line: [] };
@@ -280,7 +284,7 @@ export class HttpView implements PaneView {
         this.phase = { kind: 'length', left: Number(length) };
         if (Number(length) === 0) {
           this.phase = { kind: 'idle' };
-          this.answerEnded(now, (t) => notes.push(t));
+          this.answerEnded(now, (t) => notes.push({ type: 'note', text: t }), (d) => notes.push(d));
         }
         return notes;
       case 'close':
@@ -289,7 +293,7 @@ export class HttpView implements PaneView {
     }
   }
 
-  private answerEnded(now: number, say: (text: string) => void): void {
+  private answerEnded(now: number, say: (text: string) => void, done: (item: ViewItem) => void): void {
     const a = this.answer;
     this.phase = { kind: 'idle' };
     if (!a) return;
@@ -307,5 +311,6 @@ export class HttpView implements PaneView {
             ? `body ${size} (Content-Length)`
             : `body ${size}, ended by the close`;
     say(`\u21b3 ${a.code}: ${[timing, body].filter(Boolean).join('; ')}.`);
+    done({ type: 'answered', code: a.code, status: a.status });
   }
 }

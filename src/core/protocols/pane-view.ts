@@ -7,8 +7,11 @@ import { HttpView } from './http-view.js';
 import { ImapView } from './imap-view.js';
 import { Pop3View } from './pop3-view.js';
 
-/** What the pane shows, in order: bytes of the answer, and porthole's own notes between them. */
-export type ViewItem = { type: 'bytes'; data: Uint8Array } | { type: 'note'; text: string };
+/**
+ * What the pane shows, in order: bytes of the answer, and porthole's own notes between them; and
+ * where an answer ended by its framing (HTTP), for what waits on it (a composer).
+ */
+export type ViewItem = { type: 'bytes'; data: Uint8Array } | { type: 'note'; text: string } | { type: 'answered'; code: number; status: string };
 
 export interface PaneView {
   readonly proto: 'http' | 'pop3' | 'imap';

@@ -20,6 +20,8 @@ const DOT = 0x2e;
 const CR = 0x0d;
 const LF = 0x0a;
 const ONE_DOT = Uint8Array.of(DOT);
+/** Of a status line, what is kept to read it: a line of a flood is no status line. */
+const MAX_STATUS = 512;
 
 export class Pop3View implements PaneView {
   readonly proto = 'pop3' as const;
@@ -32,10 +34,17 @@ export class Pop3View implements PaneView {
   private dot = false;
   /** The "." line is ending (its CR seen). */
   private ending = false;
-  /** The status line being read, for -ERR's words. */
-  private status: number[] = [];
+  /** The start of the status line being read, for its words. */
+  private status = '';
+
+  /** The server's "+" asked for an AUTH answer: the next line sent is one, not a command. */
+  private saslAnswer = false;
 
   sent(line: string): void {
+    if (this.saslAnswer) {
+      this.saslAnswer = false;
+      return;
+    }
     const verb = (/^\s*(\S+)/.exec(line)?.[1] ?? '').toUpperCase();
     if (verb) this.awaiting.push({ verb, multi: pop3Multi(line) });
   }
@@ -53,34 +62,34 @@ export class Pop3View implements PaneView {
       emit(at);
       items.push({ type: 'bytes', data: ONE_DOT });
     };
-    for (let i = 0; i < data.length; i++) {
-      const b = data[i]!;
+    let i = 0;
+    while (i < data.length) {
       const m = this.multi;
       if (!m) {
-        this.status.push(b);
-        if (b === LF) this.statusLine(i, emit, items);
+        // A status line: +OK or -ERR, answering the oldest command. Only its start is kept.
+        const lf = data.indexOf(LF, i);
+        const end = lf < 0 ? data.length : lf + 1;
+        if (this.status.length < MAX_STATUS) this.status += Buffer.from(data.subarray(i, Math.min(end, i + MAX_STATUS))).toString('latin1');
+        i = end;
+        if (lf >= 0) this.statusLine(end, emit, items);
         continue;
       }
+      const b = data[i]!;
       if (this.ending) {
+        i++;
         if (b !== LF) continue;
-        emit(i + 1);
+        emit(i);
         items.push({ type: 'note', text: `\u21b3 ${m.verb}: ${m.lines.toLocaleString('en-US')} line${m.lines === 1 ? '' : 's'}, ${m.bytes.toLocaleString('en-US')} bytes, to the "."; lines sent as ".." are shown with one.` });
         this.multi = null;
         this.ending = false;
-        this.atLineStart = true;
         continue;
       }
       if (this.dot) {
         this.dot = false;
         if (b === CR || b === LF) {
-          // The lone "." ends the answer.
+          // The lone "." ends the answer (its line end is shown with it).
           heldDot(i);
-          if (b === CR) {
-            this.ending = true;
-            continue;
-          }
           this.ending = true;
-          i--;
           continue;
         }
         // "..": the server's stuffing, dropped (the held dot); a dot then text: shown as it came.
@@ -93,22 +102,28 @@ export class Pop3View implements PaneView {
         if (!raw) from = i + 1;
         this.dot = true;
         this.atLineStart = false;
+        i++;
         continue;
       }
-      m.bytes += 1;
-      if (b === LF) m.lines += 1;
-      this.atLineStart = b === LF;
+      // The rest of the line is the message's: to its end at once.
+      const lf = data.indexOf(LF, i);
+      const end = lf < 0 ? data.length : lf + 1;
+      m.bytes += end - i;
+      if (lf >= 0) m.lines += 1;
+      this.atLineStart = lf >= 0;
+      i = end;
     }
     emit(data.length);
     return items;
   }
 
-  /** A status line ended (at `i`): it answers the oldest command; -ERR is explained. */
-  private statusLine(i: number, emit: (to: number) => void, items: ViewItem[]): void {
-    const text = Buffer.from(this.status).toString('latin1').replace(/\r?\n$/, '');
-    this.status = [];
+  /** A status line ended (before `end`): it answers the oldest command; -ERR is explained. */
+  private statusLine(end: number, emit: (to: number) => void, items: ViewItem[]): void {
+    const text = this.status.replace(/\r?\n$/, '');
+    this.status = '';
     const ok = /^\+OK\b/.test(text);
     const err = /^-ERR\b/.test(text);
+    if (/^\+(\s|$)/.test(text)) this.saslAnswer = true;
     if (!ok && !err) return;
     const head = this.greeted ? this.awaiting.shift() : undefined;
     this.greeted = true;
@@ -117,7 +132,7 @@ export class Pop3View implements PaneView {
       this.atLineStart = true;
     }
     if (err) {
-      emit(i + 1);
+      emit(end);
       const code = /^-ERR \[([A-Z0-9/-]+)\]/.exec(text)?.[1];
       const words = code && CODES[code] ? `; [${code}]: ${CODES[code]}` : '';
       items.push({ type: 'note', text: `\u21b3 -ERR: ${head ? `${head.verb} refused` : 'the server refused you'}${words}.` });

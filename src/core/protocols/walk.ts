@@ -61,6 +61,8 @@ export interface Pop3Walk {
   readonly multi: boolean;
   readonly listed: boolean;
   readonly read: boolean;
+  /** The server's "+" asked for an AUTH answer: the next line sent is one, not a command. */
+  readonly saslAnswer: boolean;
 }
 
 export interface ImapWalk {
@@ -71,6 +73,8 @@ export interface ImapWalk {
   readonly fetched: boolean;
   /** Commands sent and not answered, with the untagged data that came while each was the oldest. */
   readonly awaiting: readonly { tag: string; verb: string; at: number; untagged: Readonly<Record<string, number>> }[];
+  /** Bytes still to come of a literal the server is sending: its lines are data, not replies. */
+  readonly literal: number;
 }
 
 export type Walk = SmtpWalk | HttpWalk | Pop3Walk | ImapWalk;
@@ -82,9 +86,9 @@ export function newWalk(proto: string | null): Walk | null {
     case 'http':
       return { proto, stage: 'request', version: '1.1', host: false, answered: 0 };
     case 'pop3':
-      return { proto, greeted: false, user: false, authed: false, awaiting: [], multi: false, listed: false, read: false };
+      return { proto, greeted: false, user: false, authed: false, awaiting: [], multi: false, listed: false, read: false, saslAnswer: false };
     case 'imap':
-      return { proto, greeted: false, authed: false, selected: false, fetched: false, awaiting: [] };
+      return { proto, greeted: false, authed: false, selected: false, fetched: false, awaiting: [], literal: 0 };
     default:
       return null;
   }
@@ -204,6 +208,7 @@ export function pop3Multi(line: string): boolean {
 }
 
 export function pop3Sent(w: Pop3Walk, line: string): Pop3Walk {
+  if (w.saslAnswer) return { ...w, saslAnswer: false };
   const verb = verbOf(line);
   if (verb === '') return w;
   return { ...w, awaiting: [...w.awaiting, { verb, multi: pop3Multi(line) }] };
@@ -227,6 +232,11 @@ export function pop3Lines(w: Pop3Walk, lines: readonly string[]): { walk: Pop3Wa
     const ok = m[1] === '+OK';
     const verb = head?.verb ?? (walk.greeted ? 'UNASKED' : 'greeting');
     answers.push({ verb, ok, goAhead: m[1] === '+', text });
+    // AUTH's "+" asks for the next answer: the command still waits for its +OK or -ERR.
+    if (m[1] === '+') {
+      walk = { ...walk, saslAnswer: true };
+      continue;
+    }
     walk = { ...walk, awaiting: head ? rest : walk.awaiting };
     if (verb === 'greeting') walk = { ...walk, greeted: ok };
     if (!ok) continue;
@@ -249,11 +259,42 @@ export function imapSent(w: ImapWalk, line: string, now: number): ImapWalk {
   return { ...w, awaiting: [...w.awaiting, { tag: m[1]!, verb, at: now, untagged: {} }] };
 }
 
-/** The server's lines: a tagged OK/NO/BAD answers its command; "+" asks for more; "* OK" greets. */
-export function imapLines(w: ImapWalk, lines: readonly string[]): { walk: ImapWalk; answers: Answer[] } {
+/** A line as the line assembler ended it: its ending counts in a literal's bytes. */
+export interface WalkLine {
+  text: string;
+  eol?: 'crlf' | 'lf';
+}
+
+/** A line's size on the wire, near enough for a literal's count (the text as UTF-8). */
+const wireBytes = (l: WalkLine) => Buffer.byteLength(l.text, 'utf8') + (l.eol === 'lf' ? 1 : l.eol === 'crlf' ? 2 : 0);
+
+/**
+ * The server's lines: a tagged OK/NO/BAD answers its command; "+" asks for more; "* OK" greets.
+ * A literal's lines ({n} ends the line before them) are data: a message line "+" or "A1 OK" in a
+ * fetched mail answers nothing. `plus`: whether the last reply line asked for more (null: none came).
+ */
+export function imapLines(w: ImapWalk, lines: readonly WalkLine[]): { walk: ImapWalk; answers: Answer[]; plus: boolean | null } {
   const answers: Answer[] = [];
   let walk = w;
-  for (const text of lines) {
+  let plus: boolean | null = null;
+  for (const line of lines) {
+    let text = line.text;
+    if (walk.literal > 0) {
+      const size = wireBytes(line);
+      if (size <= walk.literal) {
+        walk = { ...walk, literal: walk.literal - size };
+        continue;
+      }
+      // The literal ends inside this line: the rest is the reply's again (") ..." or another {n}).
+      text = Buffer.from(line.text, 'utf8').subarray(walk.literal).toString('utf8');
+      walk = { ...walk, literal: 0 };
+      const more = /\{(\d+)\+?\}$/.exec(text);
+      if (more) walk = { ...walk, literal: Number(more[1]) };
+      continue;
+    }
+    const announced = /\{(\d+)\+?\}$/.exec(text);
+    if (announced && walk.greeted) walk = { ...walk, literal: Number(announced[1]) };
+    plus = /^\+(\s|$)/.test(text);
     if (!walk.greeted) {
       if (/^\* (OK|PREAUTH)\b/i.test(text)) {
         walk = { ...walk, greeted: true, authed: /^\* PREAUTH/i.test(text) };
@@ -288,7 +329,7 @@ export function imapLines(w: ImapWalk, lines: readonly string[]): { walk: ImapWa
     if (cmd.verb === 'FETCH' || cmd.verb === 'UID FETCH') walk = { ...walk, fetched: true };
     if (cmd.verb === 'CLOSE' || cmd.verb === 'UNSELECT') walk = { ...walk, selected: false };
   }
-  return { walk, answers };
+  return { walk, answers, plus };
 }
 
 // --- the next step ---

@@ -12,6 +12,7 @@ import type { Answer } from '../protocols/walk.js';
 import { helperSends, hostHeader, NO_HELPER } from './helper-slice.js';
 import { newWalk } from '../protocols/walk.js';
 import { sendEffect } from './send.js';
+import { maskSent, NO_SECRETS_AHEAD } from '../protocols/secrets.js';
 import { canSend, noEffects, notSentReason, type ComposerRun, type Effect, type SessionState, type Step } from './state.js';
 
 export interface ComposeClock {
@@ -29,6 +30,8 @@ export function startComposer(state: SessionState, spec: Compose, clock: Compose
   const name = composeName(spec);
   if (state.composer) return { state, effects: [said([`Not started: ${composeName(state.composer.spec)} is still running (Ctrl+C stops it).`])] };
   if (!canSend(state)) return ended(state, spec, 'the start', `not sent (${notSentReason(state)})`, 'PH_NOT_SENT');
+  // Its lines would cross the upgrade's own dialogue, and might go before TLS is up.
+  if (state.upgrading) return ended(state, spec, 'the start', 'not now: a STARTTLS is under way', 'PH_NOT_SENT');
   const proto = COMPOSE_PROTO[spec.kind];
   let next = state;
   if (state.helper.proto !== proto) {
@@ -41,6 +44,11 @@ export function startComposer(state: SessionState, spec: Compose, clock: Compose
     // Spoken already: a greeting came and is past.
     const greeted = c.phase === 'connected' && c.heard && walk && walk.proto !== 'http' ? { ...walk, greeted: true } : walk;
     next = { ...state, helper: { ...NO_HELPER, proto, walk: greeted } };
+  }
+  // An answer still to come would be taken for this request's.
+  const w = next.helper.walk;
+  if (w?.proto === 'http' && w.stage !== 'request') {
+    return ended(state, spec, 'the start', w.stage === 'waiting' ? 'not now: the answer to the last request has not come yet' : 'not now: finish the request being typed first (an empty line ends it)', 'PH_NOT_SENT');
   }
   const prompt = secretPrompt(spec);
   const run: ComposerRun = { spec, clock, steps: [], waiting: null, asking: prompt ? { prompt, editor: createLineEditorState() } : null };
@@ -66,7 +74,9 @@ function planned(state: SessionState, secret: string | null): SessionState {
     },
     secret,
   );
-  return { ...state, composer: { spec, clock, steps, waiting: null, asking: null } };
+  // The plan holds the secrets now, until each is sent: the spec keeps none (an Authorization header).
+  const kept = spec.kind === 'http' ? { ...spec, headers: spec.headers.map((h) => maskSent(h, NO_SECRETS_AHEAD).shown) } : spec;
+  return { ...state, composer: { spec: kept, clock, steps, waiting: null, asking: null } };
 }
 
 /** Sends steps until one waits for an answer; the run ends when none is left. */
@@ -80,7 +90,10 @@ function advance(state: SessionState, now: number): Step {
       const r = ended({ ...s, composer: run }, run.spec, '', '', undefined);
       return { state: r.state, effects: [...effects, ...r.effects] };
     }
-    const sent = sendStep({ ...s, composer: { ...run, steps: rest, waiting: step } }, step, now);
+    // What waits for the answer is the step as shown: its lines (a password) went, and are dropped.
+    const { body: _body, ...rest_ } = step;
+    const waiting = { ...rest_, lines: [] };
+    const sent = sendStep({ ...s, composer: { ...run, steps: rest, waiting } }, step, now);
     if (!sent.ok) {
       const r = ended(s, run.spec, step.what, sent.why, 'PH_NOT_SENT');
       return { state: r.state, effects: [...effects, ...r.effects] };
@@ -102,8 +115,10 @@ function sendStep(state: SessionState, step: PlanStep, now: number): { ok: true;
   for (const [i, line] of tagged.lines.entries()) {
     const e = encodeText(`${line}\r\n`, encoding);
     if (!e.ok) return { ok: false, why: `${e.char} has no byte in ${encoding}` };
-    // The tag the helper gave goes before the masked form too.
-    const shown = tagged.lines[i] !== step.lines[i] ? tagged.lines[i]!.replace(step.lines[i]!, step.shown[i]!) : step.shown[i]!;
+    // The tag the helper gave goes before the masked form too (a prefix: never a pattern, whose
+    // replacement text could bring the secret back with "$&").
+    const plain = step.lines[i]!;
+    const shown = line !== plain && line.endsWith(plain) ? line.slice(0, line.length - plain.length) + step.shown[i]! : step.shown[i]!;
     effects.push(sendEffect(e.bytes, { text: shown, eol: 'crlf', echo: true, ...(shown !== line ? { masked: true } : {}) }));
   }
   if (step.body !== undefined) {

@@ -23,8 +23,16 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
   const step = connection(state, action);
   switch (action.type) {
     case 'connected':
-      // -c: the commands go once the connection is up.
+    case 'tls-up':
+      // -c: the commands go once the connection is up, and go on once TLS is.
       return step.state.script.length > 0 ? { state: step.state, effects: [...step.effects, { type: 'script-next' }] } : step;
+    case 'starttls-failed': {
+      // What was to follow the upgrade assumed TLS: an AUTH must not go in plain text instead.
+      const s = step.state;
+      if (s.script.length === 0 && !s.composer) return step;
+      const stopped = then(step, composerLost(s, 'STARTTLS failed'));
+      return { state: { ...stopped.state, script: [], lastRun: { ok: false, name: 'starttls', what: 'STARTTLS' } }, effects: [...stopped.effects, ...(s.script.length ? [{ type: 'info' as const, lines: [`The -c commands after it are not run: ${s.script.length} left.`] }] : [])] };
+    }
     case 'peer-eof':
       return then(step, composerLost(step.state, 'the server closed its side of the connection'));
     case 'closed':
@@ -59,6 +67,7 @@ function connection(state: SessionState, action: ConnectionAction): Step {
         ...state,
         pending: [],
         tls: action.tls,
+        upgrading: action.upgrading ?? false,
         helper: helperForConnection(state.settings.proto, state.conn.target.port),
         conn: {
           phase: 'connected',
@@ -144,6 +153,8 @@ function connection(state: SessionState, action: ConnectionAction): Step {
           },
         ],
       };
+    case 'http-answered':
+      return state.composer ? composerAnswers(state, [{ verb: 'RESPONSE', ok: action.code < 400, goAhead: false, text: action.status }], action.now) : noEffects(state);
     case 'peer-lines': {
       const c = state.conn;
       if (c.phase !== 'connected') return noEffects(state);

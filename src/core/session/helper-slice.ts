@@ -85,7 +85,6 @@ export interface HelperRead extends Step {
 /** HTTP: a status line explained, and where its headers end, what becomes of the connection. */
 function readHttp(state: SessionState, helper: Helper, lines: readonly PeerLine[]): HelperRead {
   const effects: Effect[] = [];
-  const answers: Answer[] = [];
   let walk = helper.walk;
   let http = helper.http;
   // The status line and the headers open a batch: its first lines, not its last.
@@ -93,11 +92,9 @@ function readHttp(state: SessionState, helper: Helper, lines: readonly PeerLine[
     const status = http === null ? statusLine(line.text) : null;
     if (status) {
       http = { version: status.version, code: status.code, connection: null, framed: false };
-      // An interim 1xx is no answer yet: the final one follows.
-      if (status.code >= 200 || status.code === 101) {
-        if (walk?.proto === 'http') walk = httpAnswered(walk);
-        answers.push({ verb: 'RESPONSE', ok: status.code < 400, goAhead: false, text: line.text });
-      }
+      // An interim 1xx is no answer yet: the final one follows. (A composer waits for the whole
+      // answer, body and all: the pane's view says when it has ended, by its framing.)
+      if ((status.code >= 200 || status.code === 101) && walk?.proto === 'http') walk = httpAnswered(walk);
       const words = explainStatus(status.code);
       if (words) effects.push({ type: 'info', lines: [`\u21b3 ${words}`] });
       continue;
@@ -115,7 +112,7 @@ function readHttp(state: SessionState, helper: Helper, lines: readonly PeerLine[
     if (idle) http = { ...http, idleS: Number(idle[1]) };
     if (/^(Content-Length:\s*\d|Transfer-Encoding:.*\bchunked\b)/i.test(line.text)) http = { ...http, framed: true };
   }
-  return { state: { ...state, helper: { ...helper, http, walk } }, effects, answers };
+  return { state: { ...state, helper: { ...helper, http, walk } }, effects, answers: [] };
 }
 
 /**
@@ -200,11 +197,10 @@ export function helperReads(state: SessionState, lines: readonly PeerLine[], unp
 
 /** IMAP: a "+" asks for a literal's data; a tagged answer is matched to its command and timed. */
 function readImap(state: SessionState, helper: Helper, lines: readonly PeerLine[], now: number): HelperRead {
+  if (helper.walk?.proto !== 'imap') return { state: { ...state, helper }, effects: [], answers: [] };
+  const r = imapLines(helper.walk, lines);
   // A "+" asks for a literal's data: what is typed next is data, not a command to tag.
-  const last = lines.at(-1)?.text ?? '';
-  const imap = { ...helper.imap, continuation: /^\+(\s|$)/.test(last) };
-  if (helper.walk?.proto !== 'imap') return { state: { ...state, helper: { ...helper, imap } }, effects: [], answers: [] };
-  const r = imapLines(helper.walk, lines.map((l) => l.text));
+  const imap = r.plus === null ? helper.imap : { ...helper.imap, continuation: r.plus };
   const effects: Effect[] = [];
   for (const a of r.answers) {
     if (a.tag === undefined || a.goAhead) continue;

@@ -3,7 +3,7 @@
 
 import { openPanel } from './panel-slice.js';
 import { helperAsked } from './helper-slice.js';
-import { commandList, complete, parseCommand, type Command } from '../commands.js';
+import { commandList, complete, parseCommand, shownCommand, type Command } from '../commands.js';
 import type { InputEvent } from '../key-decoder.js';
 import { DEFAULT_KEYS, DESCRIPTIONS, formatKey, lookup, type Command as KeyCommand } from '../key-bindings.js';
 import { createLineEditorState, isEditorCommand, lineEditorReducer, type LineEditorState } from '../line-editor.js';
@@ -57,8 +57,11 @@ export function menuInput(state: SessionState, menu: Menu, event: InputEvent, no
     return closeMenu(state, canSend(state) ? [sendEffect(ESCAPE_CHAR, { text: '^]', eol: null, echo: false })] : []);
   }
   if (command === 'submit') {
-    const editor = lineEditorReducer(menu.editor, { type: 'submit' });
-    const text = editor.submitted ?? '';
+    const submitted = lineEditorReducer(menu.editor, { type: 'submit' });
+    const text = submitted.submitted ?? '';
+    // The history keeps the command with its secret masked (an Authorization header's credentials).
+    const shown = shownCommand(text);
+    const editor = shown === text ? submitted : { ...submitted, history: [...submitted.history.slice(0, -1), shown], submitted: shown };
     if (text.trim() === '') return closeMenu(state);
     const parsed = menu.editor.held !== null ? ({ ok: false, message: 'that is no command (too long)' } as const) : parseCommand(text);
     if (!parsed.ok) {
@@ -121,8 +124,10 @@ export function runCommand(state: SessionState, command: Command, now: number): 
       if (state.conn.phase !== 'connected') return answer('Not connected.');
       if (state.tls) return answer('Already over TLS.');
       if (state.upgrading) return answer('A STARTTLS is under way already.');
+      if (state.composer) return answer('A composer is running: wait for it, or Ctrl+C stops it.');
       if (!canSend(state)) return answer(`Not now: ${notSentReason(state)}.`);
-      return closeMenu(state, [{ type: 'starttls', how: command.how }]);
+      // Under way from now: nothing that waits on it (a composer, -c) goes before it ends.
+      return closeMenu({ ...state, upgrading: true }, [{ type: 'starttls', how: command.how }]);
     case 'proto': {
       const settings = { ...state.settings, proto: command.proto };
       const helper = helperAsked({ ...state, settings }, command.proto);

@@ -175,10 +175,13 @@ export type ConnectionAction =
   | { type: 'resolving'; target: Target; now: number }
   | { type: 'trying'; address: string; now: number }
   | { type: 'attempt'; attempt: Attempt }
-  | { type: 'connected'; address: string; local: string; connectMs: number; now: number; tls: TlsReport | null }
+  /** `upgrading`: a STARTTLS begins at once (--starttls): nothing waiting on it goes before it ends. */
+  | { type: 'connected'; address: string; local: string; connectMs: number; now: number; tls: TlsReport | null; upgrading?: boolean }
   | { type: 'failed'; outcome: Outcome; address: string | null; now: number; tls: TlsReport | null }
   | { type: 'peer-eof'; outcome: Outcome }
   | { type: 'closed'; outcome: Outcome | null; now: number }
+  /** An HTTP answer ended, by its framing (the pane's view read it): a composer waiting on it goes on. */
+  | { type: 'http-answered'; code: number; status: string; now: number }
   /** Lines the peer sent; `unprompted` while we had sent nothing yet on this connection. */
   | { type: 'peer-lines'; lines: PeerLine[]; unprompted: boolean; now?: number }
   /** STARTTLS began: `protocol` is asked (auto: told by the greeting; null: at once, no command sent). */
