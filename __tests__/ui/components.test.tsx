@@ -28,6 +28,15 @@ test('the output pane shows the visible rows in order', () => {
   expect(lastFrame()!.split('\n')[0]).toBe('220 ready');
 });
 
+test('under a helper, a reply is drawn in the colour of its class, its explanation too; without one, plain', () => {
+  const rows = [row('250 2.1.0 Ok', 'in'), row('550 5.1.1 User unknown', 'in'), row('↳ 550 (permanent): no such mailbox', 'info')];
+  const lines = render(<OutputPane rows={rows} hexRows={null} height={3} timestamps={false} colours={false} proto="smtp" />).lastFrame()!.split('\n');
+  expect(lines[0]).toBe('\x1b[32m250 2.1.0 Ok\x1b[39m');
+  expect(lines[1]).toBe('\x1b[1m\x1b[31m550 5.1.1 User unknown\x1b[39m\x1b[22m');
+  expect(lines[2]).toMatch(/^\x1b\[1m\x1b\[31m↳ 550/);
+  expect(render(<OutputPane rows={rows.slice(0, 1)} hexRows={null} height={1} timestamps={false} colours={false} proto="none" />).lastFrame()).toBe('250 2.1.0 Ok');
+});
+
 test('the output pane shows hex rows in hex view, and time stamps on first rows only', () => {
   expect(render(<OutputPane rows={null} hexRows={[hexRow('< 00000000  41 42'), hexRow('< 00000010  43')]} height={3} timestamps={false} colours={false} />).lastFrame()).toBe(
     '< 00000000  41 42\n< 00000010  43\n',

@@ -36,7 +36,7 @@ export function App({ session }: { session: SessionView }) {
       {l.pane.height > 0 && snap.panel ? (
         <Panel view={snap.panel} height={l.pane.height} />
       ) : l.pane.height > 0 ? (
-        <OutputPane rows={snap.view?.rows ?? null} hexRows={snap.hexRows} height={l.pane.height} timestamps={state.settings.timestamps} colours={state.settings.colours} />
+        <OutputPane rows={snap.view?.rows ?? null} hexRows={snap.hexRows} height={l.pane.height} timestamps={state.settings.timestamps} colours={state.settings.colours} proto={state.helper.proto} />
       ) : null}
       <StatusBar lines={snap.status.slice(0, l.statusRows)} width={l.width} />
       {state.menu ? (

@@ -4,7 +4,9 @@ import { Box, Text } from 'ink';
 import type { HexRow } from '../core/hex-log.js';
 import { sanitizeWithSgr, type SgrStyle } from '../core/sanitize.js';
 import type { ViewRow } from '../core/scrollback.js';
-import { DIM_SGR, SOURCE_SGR } from '../core/styles.js';
+import { DIM_SGR, SOURCE_SGR, TONE_SGR } from '../core/styles.js';
+import { lineTone } from '../core/protocols/tones.js';
+import type { ProtoName } from '../core/protocols/choose.js';
 
 export interface OutputPaneProps {
   rows: readonly ViewRow[] | null;
@@ -13,6 +15,8 @@ export interface OutputPaneProps {
   timestamps: boolean;
   /** Draw the peer's own SGR colours (a whitelisted subset, see sanitizeWithSgr) instead of marks. */
   colours: boolean;
+  /** The helper in force: its replies are drawn in the colour of their class. */
+  proto?: ProtoName | null;
 }
 
 /** Width of the time-stamp column: "12:34:56 ". */
@@ -69,11 +73,13 @@ function colourRows(rows: readonly ViewRow[]): string[] {
   });
 }
 
-function paint(rows: readonly ViewRow[], timestamps: boolean, colours: boolean): string {
+function paint(rows: readonly ViewRow[], timestamps: boolean, colours: boolean, proto: ProtoName | null): string {
   const texts: readonly string[] = colours ? colourRows(rows) : rows.map((r) => r.text);
   return rows
     .map((r, i) => {
-      const [on, off] = SOURCE_SGR[r.source];
+      // A reply's class as its colour, on every row of the line (the line's start says it).
+      const tone = colours && r.source === 'in' ? null : lineTone(proto, r.source, r.line.text);
+      const [on, off] = tone ? TONE_SGR[tone] : SOURCE_SGR[r.source];
       const time = timestamps ? `${DIM_SGR[0]}${stamp(r)}${DIM_SGR[1]}` : '';
       return `${time}${on}${texts[i]}${off}`;
     })
@@ -84,10 +90,10 @@ function paintHex(rows: readonly HexRow[]): string {
   return rows.map((r) => `${SOURCE_SGR[r.kind][0]}${r.text}${SOURCE_SGR[r.kind][1]}`).join('\n');
 }
 
-export function OutputPane({ rows, hexRows, height, timestamps, colours }: OutputPaneProps) {
+export function OutputPane({ rows, hexRows, height, timestamps, colours, proto }: OutputPaneProps) {
   return (
     <Box height={height} flexDirection="column" overflow="hidden">
-      <Text wrap="truncate">{hexRows ? paintHex(hexRows) : paint(rows ?? [], timestamps, colours)}</Text>
+      <Text wrap="truncate">{hexRows ? paintHex(hexRows) : paint(rows ?? [], timestamps, colours, proto ?? null)}</Text>
     </Box>
   );
 }
