@@ -1,11 +1,12 @@
 import type { InputEvent, KeyEvent } from '../../src/core/key-decoder.js';
-import { commandSecretSpan, parseCommand } from '../../src/core/commands.js';
+import { commandSecretSpans, parseCommand, shownCommand } from '../../src/core/commands.js';
 import { checkCompose, dotStuff, dotUnstuff, FieldError, imapString, mailDate, messageLines, plan, type Compose } from '../../src/core/protocols/compose.js';
-import { newWalk, pop3Lines, suggestionRest, type ImapWalk, type Pop3Walk } from '../../src/core/protocols/walk.js';
+import { imapLines, newWalk, pop3Lines, suggestionRest, type ImapWalk, type Pop3Walk } from '../../src/core/protocols/walk.js';
 import { sessionReducer } from '../../src/core/session/reducer.js';
 import { nextStep, suggestionShown } from '../../src/core/session/helper-slice.js';
 import { focus } from '../../src/core/session/focus.js';
 import { judgeTls } from '../../src/core/tls.js';
+import { makeOutcome } from '../../src/core/outcome.js';
 import { DEFAULT_SETTINGS, initialSessionState, type Effect, type SessionAction, type SessionState } from '../../src/core/session/state.js';
 
 const key = (name: string, mods: Partial<KeyEvent> = {}): InputEvent => ({ type: 'key', name, ctrl: false, meta: false, shift: false, sequence: '', ...mods });
@@ -334,7 +335,15 @@ describe('composers: http', () => {
     // Another request while an answer is still coming would take that answer for its own.
     const busy = menu(run(at(8080), text('GET / HTTP/1.1'), key('enter'), key('enter')).state, 'http get /');
     expect(sent(busy.effects)).toEqual([]);
-    expect(infos(busy.effects).join('\n')).toMatch(/the answer to the last request has not come yet/);
+    expect(infos(busy.effects).join('\n')).toMatch(/the answer to the last request has not ended yet/);
+    // Its status line is not its end: the body may still be coming. Its end (by its framing) is.
+    const headOnly = run(busy.state, server('HTTP/1.1 200 OK', 'Content-Length: 10', ''));
+    expect(sent(menu(headOnly.state, 'http get /').effects)).toEqual([]);
+    const ended = run(headOnly.state, { type: 'http-answered', code: 200, status: 'HTTP/1.1 200 OK', now: clock });
+    expect(sent(menu(ended.state, 'http get /').effects)[0]).toBe('GET / HTTP/1.1\r\n');
+    // An answer whose end cannot be known (not HTTP, broken framing) stops the composer: no success.
+    const lost = run(menu(ended.state, 'http get /x').state, { type: 'http-answered', code: 0, status: 'the answer is not HTTP (no status line)', now: clock });
+    expect(infos(lost.effects)).toContain('http get stopped at GET /x: the server said the answer is not HTTP (no status line).');
   });
 
   test('post: Content-Length from the body in the encoding in force; the body after the empty line, as is', () => {
@@ -349,7 +358,14 @@ describe('composers: http', () => {
     expect(sent(r.effects)).toContain('Authorization: Basic dXNlcjpwdw==\r\n');
     // Nothing of the state keeps it (the prompt's history included).
     expect(JSON.stringify(r.state)).not.toMatch(/dXNlcjpwdw/);
-    expect(commandSecretSpan("http get / --header 'Authorization: token abc'")).toEqual([42, 45]);
+    expect(commandSecretSpans("http get / --header 'Authorization: token abc'")).toEqual([[42, 45]]);
+    // Every one of them, to the end of its argument: Digest's parameters, a signature, two headers.
+    expect(shownCommand(`http get / --header 'Proxy-Authorization: Basic AAA' --header "Authorization: Bearer SECRET2"`)).toBe(
+      `http get / --header 'Proxy-Authorization: Basic ********' --header "Authorization: Bearer ********"`,
+    );
+    expect(shownCommand(`http get / --header 'Authorization: Digest username="bob", response="6629fae4"'`)).toBe(`http get / --header 'Authorization: Digest ********'`);
+    expect(shownCommand('http get / --header Authorization:AWS4-HMAC-SHA256')).toBe('http get / --header Authorization:********');
+    expect(parseCommand("http get / --header 'Authorization Basic c2VjcmV0'")).toMatchObject({ ok: false, message: expect.not.stringMatching(/c2VjcmV0/) });
   });
 });
 
@@ -363,6 +379,42 @@ describe('-c: commands run in order once connected', () => {
     expect(r.state.script).toEqual([]);
     expect(r.state.composer).toBeNull();
     expect(r.state.lastRun).toMatchObject({ ok: false, what: 'MAIL FROM:<a@x>' });
+  });
+});
+
+test('IMAP literals are counted in the bytes the controller measured, whatever the text became', () => {
+  const w = { ...(newWalk('imap') as ImapWalk), greeted: true, awaiting: [{ tag: 'A1', verb: 'FETCH', at: 0, untagged: {} }] };
+  // 20 bytes of 0xE9: latin1 text of 20 characters, or 20 U+FFFD under UTF-8; and a line the reader
+  // cut at 4096 characters that was 5000 bytes long. The wire's counts, not the text's, say where the literal ends.
+  const lines = [
+    { text: '* 1 FETCH (BODY[] {5024}', eol: 'crlf' as const, bytes: 26 },
+    { text: '\ufffd'.repeat(20), eol: 'crlf' as const, bytes: 22 },
+    { text: 'x'.repeat(4096), eol: 'crlf' as const, bytes: 5002 },
+    { text: ')', eol: 'crlf' as const, bytes: 3 },
+    { text: 'A1 OK done', eol: 'crlf' as const, bytes: 12 },
+  ];
+  const r = imapLines(w, lines);
+  expect(r.answers.map((a) => [a.tag, a.ok])).toEqual([['A1', true]]);
+  expect(r.walk.literal).toBe(0);
+});
+
+describe('STARTTLS holds what is typed until TLS is up', () => {
+  const tls = () =>
+    judgeTls({ version: 'TLSv1.3', cipher: 'TLS_AES_128_GCM_SHA256', alpn: null, servername: 'mx.test', checkedName: 'mx.test', chainError: null, nameError: null, chain: [], insecure: false, handshakeMs: 1 }, Date.UTC(2026, 11, 1));
+  test('lines typed while connecting with --starttls, or during a starttls, wait; they go over TLS, or not at all', () => {
+    // Typed while connecting, with --starttls: not flushed at connect.
+    let r = run({ ...initialSessionState({ host: 'mx.test', port: 25 }, DEFAULT_SETTINGS), machine: 'me.test' }, text('AUTH PLAIN AGFsaWNlAHB3'), key('enter'));
+    r = run(r.state, { ...(CONNECTED as Extract<SessionAction, { type: 'connected' }>), upgrading: true });
+    expect(sent(r.effects)).toEqual([]);
+    r = run(r.state, text('MAIL FROM:<a@x>'), key('enter'));
+    expect(sent(r.effects)).toEqual([]);
+    expect(infos(r.effects)).toEqual(['Queued until TLS is up (2 pending): MAIL FROM:<a@x>']);
+    const up = run(r.state, { type: 'tls-up', tls: tls(), protocol: 'smtp', discarded: 0, ehloName: 'me.test' });
+    expect(sent(up.effects)).toEqual(['AUTH PLAIN AGFsaWNlAHB3\r\n', 'MAIL FROM:<a@x>\r\n']);
+    const failed = run(r.state, { type: 'starttls-failed', outcome: makeOutcome('tls-failure', 'PH_TLS_HANDSHAKE', { label: 'STARTTLS failed', meaning: 'x', next: '' }), tls: null, closed: false });
+    expect(sent(failed.effects)).toEqual([]);
+    expect(infos(failed.effects).join('\n')).toMatch(/Not sent \(STARTTLS failed: it was typed to go over TLS\): 2 lines typed while TLS was not up yet: AUTH PLAIN \*{8} \| MAIL FROM:<a@x>/);
+    expect(failed.state.pending).toEqual([]);
   });
 });
 

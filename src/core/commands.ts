@@ -405,19 +405,41 @@ export function complete(text: string): { text: string; candidates: string[] } {
   return { text: (head ? `${head} ` : '') + completed, candidates: candidates.length === 1 ? [] : candidates };
 }
 
-/** An Authorization header's credentials inside a command (http ... --header 'Authorization: ...'). */
-const CREDENTIALS = /((?:Proxy-)?Authorization:\s*(?:[A-Za-z][\w-]*\s+)?)([^\s'"]+)/i;
-
-/** Where a command's secret is, to draw it as marks in the prompt; null when it has none. */
-export function commandSecretSpan(text: string): readonly [number, number] | null {
-  const m = CREDENTIALS.exec(text);
-  if (!m) return null;
-  const start = m.index + m[1]!.length;
-  return [start, start + m[2]!.length];
+/**
+ * Where a command's secrets are, to draw them as marks in the prompt: the credentials of every
+ * Authorization (and Proxy-Authorization) header given to a composer, from after the scheme to the
+ * end of the argument that holds it (its closing quote, or the next space outside quotes), so a
+ * Digest's parameters and a signature's fields are covered too. Empty when it has none.
+ */
+export function commandSecretSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  const header = /(?:proxy-)?authorization:/giy;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      if (ch === quote) quote = null;
+      else if (ch === '\\' && quote === '"') i++;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '\\') i++;
+    header.lastIndex = i;
+    if (!header.test(text)) continue;
+    let at = header.lastIndex;
+    while (at < text.length && text[at] === ' ') at++;
+    // The scheme stays (Basic, Bearer, Digest): what follows it is the secret.
+    const scheme = /^[A-Za-z][\w-]*\s+/.exec(text.slice(at));
+    if (scheme) at += scheme[0].length;
+    let end = at;
+    while (end < text.length && (quote ? text[end] !== quote : !/\s/.test(text[end]!))) end++;
+    if (end > at) spans.push([at, end]);
+    i = end - 1;
+  }
+  return spans;
 }
 
-/** A command as it may be shown and kept (the prompt's history, -c's messages): its secret masked. */
+/** A command as it may be shown and kept (the prompt's history, -c's messages): its secrets masked. */
 export function shownCommand(text: string): string {
-  const span = commandSecretSpan(text);
-  return span ? text.slice(0, span[0]) + MASK + text.slice(span[1]) : text;
+  let out = text;
+  for (const [from, to] of commandSecretSpans(text).reverse()) out = out.slice(0, from) + MASK + out.slice(to);
+  return out;
 }

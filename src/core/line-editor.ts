@@ -644,10 +644,10 @@ export function promptedView(state: LineEditorState, prompt: string, width: numb
  * A line with a secret (a password a composer asks for, or the part of a typed line after PASS):
  * one mark per character of the secret, the cursor where it is; the secret itself is never drawn.
  */
-export function maskedView(state: LineEditorState, prompt: string, width: number, span: readonly [number, number] = [0, state.text.length]): PromptedView {
+export function maskedView(state: LineEditorState, prompt: string, width: number, spans: readonly (readonly [number, number])[] = [[0, state.text.length]]): PromptedView {
   const count = (t: string) => Array.from(t).length;
-  const [from, to] = span;
-  const text = state.text.slice(0, from) + '*'.repeat(count(state.text.slice(from, to))) + state.text.slice(to);
+  let text = state.text;
+  for (const [from, to] of [...spans].sort((a, b) => b[0] - a[0])) text = text.slice(0, from) + '*'.repeat(count(text.slice(from, to))) + text.slice(to);
   let masked = lineEditorReducer(createLineEditorState(), { type: 'insert', text });
   // The cursor where it was: counted in characters from the end, which the mask keeps.
   for (let i = count(state.text.slice(state.cursor)); i > 0; i--) masked = lineEditorReducer(masked, { type: 'cursor-left' });

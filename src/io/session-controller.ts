@@ -44,6 +44,7 @@ import { panelView } from '../core/session/panel-slice.js';
 import { detectProtocol, unknownProtocol, type StartTlsProtocol } from '../core/starttls.js';
 import { checkCompose, FieldError, type Compose } from '../core/protocols/compose.js';
 import { paneViewFor, type PaneView, type ViewItem } from '../core/protocols/pane-view.js';
+import { isRequestLine } from '../core/protocols/walk.js';
 import { createDecoder, type Decoder } from '../core/codec.js';
 import { localName } from './local-name.js';
 import { readFileSync } from 'node:fs';
@@ -109,6 +110,8 @@ interface Link {
   flushingQueued: boolean;
   /** The helper's view of the answers, what the pane shows (the transcript keeps the wire's form). */
   pane: { view: PaneView; decoder: Decoder; lines: LineAssembler } | null;
+  /** IMAP: each line's length on the wire, for its literals' byte counts; the line not ended yet. */
+  wire: { ends: number[]; partial: number };
 }
 
 interface Log {
@@ -251,7 +254,7 @@ export class SessionController implements SessionView {
         if (!link.flushingQueued) link.spoke = true;
         if (e.display.eol !== null) {
           // A request (or command) starts here: the helper's view of its answer begins with it.
-          this.syncPane(link, true);
+          this.syncPane(link, true, e.display.text);
           link.pane?.view.sent(e.display.text, this.clock.now());
         }
         if (e.display.echo && e.display.eol !== null) this.store.appendLine(e.display.text, 'out', this.wall());
@@ -407,6 +410,7 @@ export class SessionController implements SessionView {
       spoke: false,
       flushingQueued: false,
       pane: null,
+      wire: { ends: [], partial: 0 },
     };
     this.link = link;
     this.syncPane(link, false);
@@ -468,6 +472,7 @@ export class SessionController implements SessionView {
     try {
       config = this.tlsConfig ??= (await import('./tls.js')).loadTlsConfig(this.opts.tls ?? DEFAULT_TLS);
     } catch (err) {
+      if (this.link !== link) return;
       if (full && !link.conn.closed) link.conn.resumeReading();
       // Said as a failure, so what waits on the upgrade (-c, a composer) stops rather than going on in plain text.
       const outcome = makeOutcome('tls-failure', 'PH_TLS_HANDSHAKE', { label: 'STARTTLS not begun', meaning: `${(err as Error).message}.`, next: 'check the --ca, --cert and --key files' });
@@ -534,6 +539,7 @@ export class SessionController implements SessionView {
     for (const reply of step.replies) link.conn.write(link.outbound.reply(reply));
     const pane = link.pane;
     const shown = pane && step.data.length > 0 ? this.showPane(link, pane.view.push(step.data, this.clock.now(), this.state.settings.raw)) : null;
+    if (this.state.helper.proto === 'imap' && step.data.length > 0) countLines(link.wire, step.data);
     if (step.text) this.takeText(link, step.text);
     if (shown) this.afterPane(shown);
     this.frame.changed();
@@ -544,8 +550,14 @@ export class SessionController implements SessionView {
    * The helper's view for the protocol in force: made when a connection starts or a line goes (an
    * answer's start), so it never begins inside an answer. `greeted`: the server spoke already.
    */
-  private syncPane(link: Link, greeted: boolean): void {
-    const proto = this.state.helper.proto;
+  private syncPane(link: Link, greeted: boolean, line?: string): void {
+    let proto = this.state.helper.proto;
+    if (proto === null) {
+      // Not decided yet (a port that does not tell): an HTTP request line says what its answer
+      // will be, so the view reads that answer from its start; the answer decides the helper.
+      if (link.pane || line === undefined || !isRequestLine(line)) return;
+      proto = 'http';
+    }
     if ((link.pane?.view.proto ?? null) === proto) return;
     if (link.pane) this.endPane(link);
     const view = paneViewFor(proto, greeted || (this.state.conn.phase === 'connected' && this.state.conn.heard));
@@ -606,7 +618,12 @@ export class SessionController implements SessionView {
 
   private peerLines(link: Link): void {
     const lines = link.collector.take();
-    if (lines.length > 0) this.dispatch({ type: 'peer-lines', lines: lines.map((l) => ({ text: l.text, eol: l.eol })), unprompted: !link.spoke, now: this.clock.now() });
+    if (lines.length === 0) return;
+    const wire = link.wire.ends;
+    // IMAP counts its literals in bytes: each line's, as it crossed the wire (a line cut short
+    // for the reader, or decoded from 8-bit bytes, has another length as text).
+    const sized = wire.length > 0 ? lines.map((l) => ({ text: l.text, eol: l.eol, ...(wire.length ? { bytes: wire.shift()! } : {}) })) : lines.map((l) => ({ text: l.text, eol: l.eol }));
+    this.dispatch({ type: 'peer-lines', lines: sized, unprompted: !link.spoke, now: this.clock.now() });
   }
 
   /** Nothing more will arrive: what the decoder and the line assembler held back comes out. */
@@ -773,6 +790,17 @@ export class SessionController implements SessionView {
       panel: this.state.panel ? panelView(this.state, this.state.panel, this.scroll.width, this.scroll.height) : null,
     };
   }
+}
+
+/** The lengths of the lines that end in these bytes (an LF ends one whatever the encoding). */
+function countLines(wire: { ends: number[]; partial: number }, data: Uint8Array): void {
+  let from = 0;
+  for (let lf = data.indexOf(0x0a); lf >= 0; lf = data.indexOf(0x0a, from)) {
+    wire.ends.push(wire.partial + lf + 1 - from);
+    wire.partial = 0;
+    from = lf + 1;
+  }
+  wire.partial += data.length - from;
 }
 
 /** Two snapshots draw the same frame: same state, same rows, same status words. */

@@ -5,7 +5,7 @@ import { Box } from 'ink';
 import { useLayoutEffect, useSyncExternalStore } from 'react';
 import { layout } from '../core/layout.js';
 import { maskedView, promptedView, type LineEditorState } from '../core/line-editor.js';
-import { commandSecretSpan } from '../core/commands.js';
+import { commandSecretSpans } from '../core/commands.js';
 import { inData, suggestionShown } from '../core/session/helper-slice.js';
 import { secretSpan } from '../core/protocols/secrets.js';
 import { safeLine } from '../core/sanitize.js';
@@ -54,14 +54,14 @@ export function App({ session }: { session: SessionView }) {
 
 /** The prompt's line, an Authorization header's credentials in it drawn as marks. */
 function promptLine(editor: LineEditorState, width: number) {
-  const span = editor.held === null ? commandSecretSpan(editor.text) : null;
-  return span ? maskedView(editor, 'porthole> ', width, span) : promptedView(editor, 'porthole> ', width);
+  const spans = editor.held === null ? commandSecretSpans(editor.text) : [];
+  return spans.length ? maskedView(editor, 'porthole> ', width, spans) : promptedView(editor, 'porthole> ', width);
 }
 
 /** The line being typed, a secret in it (PASS, LOGIN, AUTH, Authorization) drawn as marks. */
 function typedLine(state: Parameters<typeof suggestionShown>[0], width: number) {
   const span = inData(state.helper) || state.editor.held !== null ? null : secretSpan(state.editor.text, state.secrets);
-  return span ? maskedView(state.editor, '> ', width, span) : promptedView(state.editor, '> ', width);
+  return span ? maskedView(state.editor, '> ', width, [span]) : promptedView(state.editor, '> ', width);
 }
 
 function shownSuggestion(state: Parameters<typeof suggestionShown>[0]) {

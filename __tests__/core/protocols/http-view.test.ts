@@ -87,10 +87,17 @@ test('a compressed body is said, not dumped; 100 Continue waits for the final an
 });
 
 test('not HTTP, or broken framing: shown as it comes, said once', () => {
+  // What waits for the answer's end is told it will not come (@@0@@), once.
   const v = new HttpView();
-  expect(feed(v, ['SSH-2.0-OpenSSH_9.6\r\n', 'more'])).toBe('SSH-2.0-OpenSSH_9.6\r\nmore');
+  expect(feed(v, ['SSH-2.0-OpenSSH_9.6\r\n', 'more'])).toBe('@@0@@SSH-2.0-OpenSSH_9.6\r\nmore');
   const b = new HttpView();
   request(b);
   const out = feed(b, [`${HEAD}zz\r\nrest`]);
-  expect(out).toMatch(/##↳ The chunked framing is broken here \("zz" is no chunk size\): the rest is shown as it comes\.##rest$/);
+  expect(out).toMatch(/##↳ The chunked framing is broken here \("zz" is no chunk size\): the rest is shown as it comes\.##@@0@@rest$/);
+  // A new request reads its answer afresh; 101 is an answer of its own, whatever follows.
+  request(b);
+  expect(feed(b, ['HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'])).toMatch(/@@200@@$/);
+  const ws = new HttpView();
+  request(ws);
+  expect(feed(ws, ['HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05hello'])).toMatch(/@@101@@\x81\x05hello$/);
 });

@@ -58,7 +58,7 @@ test('the secret of a line being typed is found, to be drawn as marks in the inp
   // Drawn as one mark a character, the cursor where it was.
   let e = lineEditorReducer(createLineEditorState(), { type: 'insert', text: 'PASS pässwörd' });
   e = lineEditorReducer(e, { type: 'cursor-left' });
-  const v = maskedView(e, '> ', 40, secretSpan(e.text, NO_SECRETS_AHEAD)!);
+  const v = maskedView(e, '> ', 40, [secretSpan(e.text, NO_SECRETS_AHEAD)!]);
   expect(`${v.before}${v.under}${v.after}`).toBe('PASS ********');
   expect(v.under).toBe('*');
   expect(JSON.stringify(v)).not.toMatch(/pässw/);

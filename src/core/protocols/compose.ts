@@ -95,7 +95,9 @@ export function checkField(what: string, value: string): string {
 
 function checkHeader(h: string): string {
   checkField('a header', h);
-  if (!/^[!-9;-~]+:/.test(h)) throw new FieldError(`not a header: "${h}" (it needs "Name: value")`);
+  // Not echoed whole when it may hold credentials (an Authorization without its colon).
+  const echo = /authorization/i.test(h) ? `${h.split(/\s/)[0]} ...` : h;
+  if (!/^[!-9;-~]+:/.test(h)) throw new FieldError(`not a header: "${echo}" (it needs "Name: value")`);
   return h;
 }
 

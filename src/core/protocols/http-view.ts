@@ -70,6 +70,8 @@ export class HttpView implements PaneView {
     if (!m) return;
     const exchange: Exchange = { method: m[1]!, sentAt: null };
     this.requests.push(exchange);
+    // A new request, a new answer to read (after one whose end could not be known).
+    if (this.phase.kind === 'opaque') this.phase = { kind: 'idle' };
     // HTTP/0.9's "GET /" has no headers: it went whole.
     if (/ HTTP\/\d\.\d\s*$/.test(line)) this.typing = exchange;
     else exchange.sentAt = now;
@@ -117,13 +119,13 @@ export class HttpView implements PaneView {
               break;
             }
             if (n === 8 && !/^HTTP\/\d/.test(Buffer.from(p.bytes).toString('latin1'))) {
-              // No status line: not an HTTP answer.
-              this.phase = { kind: 'opaque' };
+              // No status line: not an HTTP answer (what waits for one is told: it will not come).
+              this.lost(items, 'the answer is not HTTP (no status line)');
               i++;
               break;
             }
             if (n > MAX_HEAD) {
-              this.phase = { kind: 'opaque' };
+              this.lost(items, 'the answer\'s head is over 64 KiB: not read');
               i++;
               break;
             }
@@ -154,14 +156,14 @@ export class HttpView implements PaneView {
           for (; i < data.length && data[i] !== LF; i++) p.line.push(data[i]!);
           skip(i < data.length ? i + 1 : i);
           if (i === data.length) {
-            if (p.line.length > MAX_SIZE_LINE) this.broken('a chunk-size line too long', note, start);
+            if (p.line.length > MAX_SIZE_LINE) this.broken('a chunk-size line too long', note, start, items);
             break;
           }
           i++;
           const text = Buffer.from(p.line).toString('latin1').replace(/\r$/, '');
           const m = /^([0-9a-fA-F]{1,12})\s*(;.*)?$/.exec(text);
           if (!m) {
-            this.broken(`"${text.slice(0, 20)}" is no chunk size`, note, i);
+            this.broken(`"${text.slice(0, 20)}" is no chunk size`, note, i, items);
             break;
           }
           const size = parseInt(m[1]!, 16);
@@ -193,7 +195,7 @@ export class HttpView implements PaneView {
             skip(i);
             this.phase = { kind: 'size', line: [] };
           } else {
-            this.broken('a chunk does not end with CRLF', note, i);
+            this.broken('a chunk does not end with CRLF', note, i, items);
           }
           break;
         }
@@ -238,9 +240,19 @@ export class HttpView implements PaneView {
     return items;
   }
 
-  private broken(why: string, note: (text: string, at: number) => void, at: number): void {
+  private broken(why: string, note: (text: string, at: number) => void, at: number, items: ViewItem[]): void {
     note(`\u21b3 The chunked framing is broken here (${why}): the rest is shown as it comes.`, at);
+    this.lost(items, `the chunked framing is broken (${why})`);
+  }
+
+  /**
+   * Where the answer's end can no longer be known: shown as it comes from here, and what waits for
+   * the end (a composer) told it will not be known. The next request starts afresh.
+   */
+  private lost(items: ViewItem[], why: string): void {
     this.phase = { kind: 'opaque' };
+    this.answer = null;
+    items.push({ type: 'answered', code: 0, status: why });
   }
 
   /** Where the head ends: the framing of what follows, from the status code and the headers. */
@@ -248,8 +260,9 @@ export class HttpView implements PaneView {
     const head = Buffer.from(bytes).toString('latin1');
     const status = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(head);
     if (!status) {
-      this.phase = { kind: 'opaque' };
-      return [];
+      const lost: ViewItem[] = [];
+      this.lost(lost, 'the answer is not HTTP (no status line)');
+      return lost;
     }
     const code = Number(status[1]);
     const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*?)[ \\t]*\\r?$`, 'im').exec(head)?.[1] ?? null;
@@ -267,8 +280,10 @@ export class HttpView implements PaneView {
     const framing: Answer['framing'] = bodiless ? 'none' : te && /\bchunked\s*$/i.test(te) ? 'chunked' : length !== null && /^\d+$/.test(length) ? 'length' : code === 101 ? 'none' : 'close';
     this.answer = { code, status: head.slice(0, head.search(/\r?\n/)), firstByteAt: now, body: 0, chunks: 0, framing, compressed, request };
     if (code === 101) {
+      // Switched protocols: the answer is the head; what follows is another protocol's.
       this.phase = { kind: 'opaque' };
-      return [];
+      this.answer = null;
+      return [{ type: 'answered', code, status: head.slice(0, head.search(/\r?\n/)) }];
     }
     const notes: ViewItem[] = [];
     if (compressed && framing !== 'none') notes.push({ type: 'note', text: `\u21b3 The body is ${compressed}-compressed: not shown (toggle raw shows its bytes; the hex view too).` });

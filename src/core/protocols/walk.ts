@@ -49,6 +49,8 @@ export interface HttpWalk {
   readonly version: string;
   readonly host: boolean;
   readonly answered: number;
+  /** Requests sent whose answers have not ended yet (the pane's view says when one ends). */
+  readonly outstanding: number;
 }
 
 export interface Pop3Walk {
@@ -84,7 +86,7 @@ export function newWalk(proto: string | null): Walk | null {
     case 'smtp':
       return { proto, greeted: false, hello: false, starttls: false, auth: [], authed: false, from: null, to: [], awaiting: [], authAnswer: false, data: null, sent: 0 };
     case 'http':
-      return { proto, stage: 'request', version: '1.1', host: false, answered: 0 };
+      return { proto, stage: 'request', version: '1.1', host: false, answered: 0, outstanding: 0 };
     case 'pop3':
       return { proto, greeted: false, user: false, authed: false, awaiting: [], multi: false, listed: false, read: false, saslAnswer: false };
     case 'imap':
@@ -175,18 +177,28 @@ function offers(lines: readonly string[]): { starttls: boolean; auth: string[] }
 
 export function httpSent(w: HttpWalk, line: string): HttpWalk {
   if (w.stage === 'headers') {
-    if (line === '') return { ...w, stage: 'waiting' };
+    if (line === '') return { ...w, stage: 'waiting', outstanding: w.outstanding + 1 };
     return /^host\s*:/i.test(line) ? { ...w, host: true } : w;
   }
   const m = /^[A-Z]+ \S+(?: HTTP\/(\d\.\d))?\s*$/.exec(line);
   if (!m) return w;
   // HTTP/0.9's bare "GET /" has no headers: it waits at once.
-  return m[1] ? { ...w, stage: 'headers', version: m[1], host: false } : { ...w, stage: 'waiting' };
+  return m[1] ? { ...w, stage: 'headers', version: m[1], host: false } : { ...w, stage: 'waiting', outstanding: w.outstanding + 1 };
 }
 
 /** An answer's status line came: another request may be typed (pipelining too). */
 export function httpAnswered(w: HttpWalk): HttpWalk {
   return { ...w, stage: w.stage === 'waiting' ? 'request' : w.stage, answered: w.answered + 1 };
+}
+
+/** An answer ended, by its framing: one request fewer waits. */
+export function httpEnded(w: HttpWalk): HttpWalk {
+  return { ...w, outstanding: Math.max(0, w.outstanding - 1) };
+}
+
+/** A request line as HTTP's: the pane's view of its answer begins with it. */
+export function isRequestLine(line: string): boolean {
+  return /^[A-Z]+ \S+(?: HTTP\/\d\.\d)?\s*$/.test(line);
 }
 
 // --- POP3 ---
@@ -263,10 +275,12 @@ export function imapSent(w: ImapWalk, line: string, now: number): ImapWalk {
 export interface WalkLine {
   text: string;
   eol?: 'crlf' | 'lf';
+  /** Its length on the wire, as the controller counted the bytes (exact whatever the encoding). */
+  bytes?: number;
 }
 
-/** A line's size on the wire, near enough for a literal's count (the text as UTF-8). */
-const wireBytes = (l: WalkLine) => Buffer.byteLength(l.text, 'utf8') + (l.eol === 'lf' ? 1 : l.eol === 'crlf' ? 2 : 0);
+/** A line's size on the wire: as counted, else the text as UTF-8 (near enough). */
+const wireBytes = (l: WalkLine) => l.bytes ?? Buffer.byteLength(l.text, 'utf8') + (l.eol === 'lf' ? 1 : l.eol === 'crlf' ? 2 : 0);
 
 /**
  * The server's lines: a tagged OK/NO/BAD answers its command; "+" asks for more; "* OK" greets.
@@ -286,7 +300,9 @@ export function imapLines(w: ImapWalk, lines: readonly WalkLine[]): { walk: Imap
         continue;
       }
       // The literal ends inside this line: the rest is the reply's again (") ..." or another {n}).
-      text = Buffer.from(line.text, 'utf8').subarray(walk.literal).toString('utf8');
+      // (Its start is counted in characters from the end, which a line of text in any encoding keeps.)
+      const after = size - walk.literal - (line.eol === 'lf' ? 1 : line.eol === 'crlf' ? 2 : 0);
+      text = after > 0 ? line.text.slice(-after) : '';
       walk = { ...walk, literal: 0 };
       const more = /\{(\d+)\+?\}$/.exec(text);
       if (more) walk = { ...walk, literal: Number(more[1]) };

@@ -47,8 +47,8 @@ export function startComposer(state: SessionState, spec: Compose, clock: Compose
   }
   // An answer still to come would be taken for this request's.
   const w = next.helper.walk;
-  if (w?.proto === 'http' && w.stage !== 'request') {
-    return ended(state, spec, 'the start', w.stage === 'waiting' ? 'not now: the answer to the last request has not come yet' : 'not now: finish the request being typed first (an empty line ends it)', 'PH_NOT_SENT');
+  if (w?.proto === 'http' && (w.stage !== 'request' || w.outstanding > 0)) {
+    return ended(state, spec, 'the start', w.stage === 'headers' ? 'not now: finish the request being typed first (an empty line ends it)' : 'not now: the answer to the last request has not ended yet', 'PH_NOT_SENT');
   }
   const prompt = secretPrompt(spec);
   const run: ComposerRun = { spec, clock, steps: [], waiting: null, asking: prompt ? { prompt, editor: createLineEditorState() } : null };

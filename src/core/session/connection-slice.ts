@@ -8,6 +8,7 @@ import { tlsSummary, type TlsReport } from '../tls.js';
 import { afterUpgrade } from '../starttls.js';
 import { afterTls, helperForConnection, helperListens, helperReads } from './helper-slice.js';
 import { composerAnswers, composerLost } from './composer-slice.js';
+import { httpEnded } from '../protocols/walk.js';
 import { NO_SECRETS_AHEAD, secretsAfterServer } from '../protocols/secrets.js';
 import { lineEditorReducer } from '../line-editor.js';
 import {
@@ -84,11 +85,9 @@ function connection(state: SessionState, action: ConnectionAction): Step {
       };
       // The handshake's summary, as s_client's but in one line; a certificate taken with -k, with its problems.
       const said: Effect[] = action.tls ? [{ type: 'info', lines: tlsNotes(action.tls) }] : [];
-      if (state.pending.length === 0) return { state: next, effects: said };
-      // What was typed while connecting goes now, in order, as if typed now (its secrets counted
-      // afresh from the first line: the queue's count was for its notes).
-      const r = sendLines({ ...next, secrets: NO_SECRETS_AHEAD }, state.pending.map((p) => p.text));
-      return r.ok ? { state: r.state, effects: [...said, ...r.effects] } : { state: next, effects: [...said, ...r.effects, ...dropPending(state, 'not sendable')] };
+      // With --starttls, what was typed while connecting waits for TLS: it may hold an AUTH.
+      if (next.upgrading) return { state: { ...next, pending: state.pending }, effects: said };
+      return flushPending(next, state.pending, said);
     }
     case 'failed':
       return {
@@ -138,23 +137,32 @@ function connection(state: SessionState, action: ConnectionAction): Step {
         lines.push(`Discarded ${action.discarded} byte${action.discarded === 1 ? '' : 's'} the server sent after its go-ahead, before TLS: never shown, never trusted (the STARTTLS injection class, CVE-2011-0411).`);
       }
       if (after.note) lines.push(after.note);
-      // The offer goes in the input line, only if nothing is being typed there.
-      const editor = after.offer && state.editor.text === '' ? lineEditorReducer(state.editor, { type: 'insert', text: after.offer }) : state.editor;
+      // The offer goes in the input line, only if nothing is being typed there (or waits to go).
+      const editor = after.offer && state.editor.text === '' && state.pending.length === 0 ? lineEditorReducer(state.editor, { type: 'insert', text: after.offer }) : state.editor;
       // The conversation starts again over TLS: greeted already, the hello (and what it offered) to come.
-      return { state: { ...state, tls: action.tls, editor, upgrading: false, helper: afterTls(state.helper) }, effects: [{ type: 'info', lines }] };
+      const lastRun = state.lastRun?.name === 'starttls' ? { ...state.lastRun, ok: true } : state.lastRun;
+      const up: SessionState = { ...state, tls: action.tls, editor, upgrading: false, helper: afterTls(state.helper), pending: [], lastRun };
+      // Lines typed while the upgrade ran go now, over TLS.
+      return flushPending(up, state.pending, [{ type: 'info', lines }]);
     }
     case 'starttls-failed':
       return {
-        state: { ...state, tls: action.tls ?? state.tls, upgrading: false },
+        // What was typed for TLS is not sent in plain text instead.
+        state: { ...state, tls: action.tls ?? state.tls, upgrading: false, pending: [] },
         effects: [
           {
             type: 'info',
             lines: [...outcomeLines(action.outcome, action.tls), ...(action.closed ? [] : ['The connection goes on in plain text.'])],
           },
+          ...dropPending(state, 'STARTTLS failed: it was typed to go over TLS'),
         ],
       };
-    case 'http-answered':
-      return state.composer ? composerAnswers(state, [{ verb: 'RESPONSE', ok: action.code < 400, goAhead: false, text: action.status }], action.now) : noEffects(state);
+    case 'http-answered': {
+      const w = state.helper.walk;
+      const next = w?.proto === 'http' ? { ...state, helper: { ...state.helper, walk: httpEnded(w) } } : state;
+      // Code 0: the answer's end could not be known (not HTTP, broken framing): no success.
+      return next.composer ? composerAnswers(next, [{ verb: 'RESPONSE', ok: action.code >= 100 && action.code < 400, goAhead: false, text: action.status }], action.now) : noEffects(next);
+    }
     case 'peer-lines': {
       const c = state.conn;
       if (c.phase !== 'connected') return noEffects(state);
@@ -212,9 +220,17 @@ export function closeByUser(state: SessionState, now: number): Step {
 }
 
 /** Lines queued while connecting that will never go: said, never dropped silently. */
+/** What was typed before the connection (or its TLS) was up goes now, in order, as if typed now. */
+function flushPending(next: SessionState, pending: SessionState['pending'], said: Effect[]): Step {
+  if (pending.length === 0) return { state: next, effects: said };
+  // Its secrets are counted afresh from the first line: the queue's count was for its notes.
+  const r = sendLines({ ...next, secrets: NO_SECRETS_AHEAD }, pending.map((p) => p.text));
+  return r.ok ? { state: r.state, effects: [...said, ...r.effects] } : { state: next, effects: [...said, ...r.effects, ...dropPending({ ...next, pending }, 'not sendable')] };
+}
+
 function dropPending(state: SessionState, why: string): Effect[] {
   if (state.pending.length === 0) return [];
   const n = state.pending.length;
   const shown = state.pending.map((p) => p.shown).join(' | ');
-  return [{ type: 'info', lines: [`Not sent (${why}): ${n === 1 ? 'the line' : `${n} lines`} typed while connecting: ${shown}`], code: 'PH_NOT_SENT' }];
+  return [{ type: 'info', lines: [`Not sent (${why}): ${n === 1 ? 'the line' : `${n} lines`} typed while ${state.upgrading ? 'TLS was not up yet' : 'connecting'}: ${shown}`], code: 'PH_NOT_SENT' }];
 }

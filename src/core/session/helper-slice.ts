@@ -164,9 +164,10 @@ export function helperReads(state: SessionState, lines: readonly PeerLine[], unp
     // The first words decide; an answer to what we sent first (HTTP) is no banner.
     // HTTP speaks only when spoken to: a status line answering what we sent says it.
     const proto = unprompted ? (protoForBanner(first.text) ?? 'none') : statusLine(first.text) ? 'http' : 'none';
-    // The walk follows from here; what was sent before the helper knew is past.
+    // The walk follows from here; what was sent before the helper knew is past, but for the
+    // request this answers, whose end is still to come.
     helper = { ...helper, proto, walk: newWalk(proto) };
-    if (helper.walk?.proto === 'http') helper = { ...helper, walk: { ...helper.walk, stage: 'waiting' } };
+    if (helper.walk?.proto === 'http') helper = { ...helper, walk: { ...helper.walk, stage: 'waiting', outstanding: 1 } };
   }
   if (helper.proto === 'imap') return readImap(state, helper, lines, now);
   if (helper.proto === 'pop3') {

@@ -28,7 +28,8 @@ export function scriptNext(state: SessionState, now: number): Step {
       effects: [{ type: 'info', lines: [`-c ${shownCommand(text!)}: ${answer.text}`], code: 'PH_STEP_REFUSED' }],
     };
   }
-  const after = { ...step.state, menu: null };
+  // A STARTTLS counts as not done until TLS is up: refused, it is where the script stopped.
+  const after = { ...step.state, menu: null, ...(parsed.command.type === 'starttls' ? { lastRun: { ok: false, name: 'starttls', what: 'STARTTLS' } } : {}) };
   // A composer says when it ends, and a STARTTLS when TLS is up; any other command is done now.
   const waits = step.effects.some((e) => e.type === 'compose' || e.type === 'starttls');
   return { state: after, effects: [...step.effects, ...(waits ? [] : [{ type: 'script-next' } as Effect])] };

@@ -32,14 +32,16 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
   }
   // What may be shown and kept of each line: its secret masked (PASS, LOGIN, AUTH and its answers).
   const shown = shownLines(state, lines);
-  if (isConnecting(state)) {
+  // While connecting, or while a STARTTLS runs (a line may hold an AUTH meant for TLS): queued.
+  if (isConnecting(state) || state.upgrading) {
     // Kept with what may be shown of it: a line never sent is said, masked.
     const queued = lines.map((text, i) => ({ text, shown: shown.lines[i]! }));
     const total = state.pending.length + queued.length;
+    const until = state.upgrading && !isConnecting(state) ? 'TLS is up' : 'connected';
     return {
       ok: true,
       state: { ...state, pending: [...state.pending, ...queued], secrets: shown.ahead },
-      effects: [{ type: 'info', lines: shown.lines.map((l) => `Queued until connected (${total} pending): ${l}`) }],
+      effects: [{ type: 'info', lines: shown.lines.map((l) => `Queued until ${until} (${total} pending): ${l}`) }],
     };
   }
   if (!canSend(state)) {

@@ -169,6 +169,8 @@ export type Effect =
 export interface PeerLine {
   text: string;
   eol: Eol;
+  /** Its length on the wire, line end included, when the reader needs it (IMAP's literals). */
+  bytes?: number;
 }
 
 export type ConnectionAction =
