@@ -82,6 +82,9 @@ function parser(argv: string[]) {
       requiresArg: true,
       describe: "Session: a prompt command to run once connected, repeatable (-c 'smtp send --from a@x --to b@y')",
     })
+    .option('telnet', { type: 'boolean', describe: 'Session: speak telnet (options, echo) whatever the port; on by default for port 23' })
+    .option('raw', { type: 'boolean', describe: 'Session: no telnet even on port 23: every byte as it is, as nc' })
+    .option('user', { alias: 'l', type: 'string', describe: "Session: the user telnet gives the server (NEW-ENVIRON's USER), as telnet -l" })
     .option('starttls', { type: 'string', describe: 'Plaintext first, then the protocol\'s upgrade, then TLS: smtp, pop3, imap, ftp or auto' })
     .option('ca', { type: 'string', describe: "TLS: trust this CA (PEM file) too, beside the system's and Node's" })
     .option('insecure', { alias: 'k', type: 'boolean', describe: 'TLS: go on when the certificate does not verify (the verdict is still shown)' })
@@ -166,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
     raw = (await parser(argv).parseAsync()) as RawArgs;
     // --help and --version have printed already.
     if (raw.help || raw.version) return ExitCode.ok;
-    return await run(resolveOptions(raw, { stdinIsTTY: Boolean(process.stdin.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY) }));
+    return await run(resolveOptions(raw, { stdinIsTTY: Boolean(process.stdin.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY), ...(process.env.TERM ? { term: process.env.TERM } : {}) }));
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`porthole: ${err.message}. Try 'porthole --help'.\n`);

@@ -1,6 +1,6 @@
-// TLS, STARTTLS and the protocol helpers against the real servers people meet: Debian's postfix
-// (AUTH through dovecot's SASL), dovecot and nginx on 127.0.0.1, started by scripts/servers
-// (.ci/run does) with a CA of its own making.
+// TLS, STARTTLS, the protocol helpers and telnet against the real servers people meet: Debian's
+// postfix (AUTH through dovecot's SASL), dovecot, nginx and busybox's telnetd on 127.0.0.1, started
+// by scripts/servers (.ci/run does) with a CA of its own making.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +11,7 @@ import { Tui, tmuxMissing } from '../helpers/tmux.js';
 
 const DIR = process.env.PORTHOLE_SERVERS ?? '/tmp/porthole-servers';
 const CA = path.join(DIR, 'ca.pem');
-const PORTS = { smtp: 25, pop3: 110, imap: 143, imaps: 993, pop3s: 995, http: 80, https: 443 } as const;
+const PORTS = { telnet: 23, smtp: 25, pop3: 110, imap: 143, imaps: 993, pop3s: 995, http: 80, https: 443 } as const;
 
 function serversMissing(): string | null {
   if (!fs.existsSync(CA)) return `the real servers are not running (no ${CA}): run scripts/servers start as root`;
@@ -281,5 +281,60 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
       expect(s).not.toMatch(/^4e$/m);
       expect(s).toMatch(/↳ 200: request sent -> first byte [\d.]+ ms -> last byte [\d.]+ ms/);
     }, 30_000);
+  });
+
+  describeRequiring(tmuxMissing(), 'telnet against busybox telnetd, in a terminal', () => {
+    let tui: Tui | null = null;
+    afterEach(() => tui?.kill());
+
+    test('porthole 127.0.0.1: no negotiation on screen, the password not echoed nor logged, stty size the pane\'s, the close said', async () => {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'porthole-telnet-')), 'session.log');
+      const t = (tui = new Tui(['127.0.0.1'], 100, 24));
+      let s = await t.waitFor(/login: *$/m);
+      // The negotiation is the protocol's: none of its bytes as marks on screen.
+      expect(s).not.toMatch(/[\ufffd␁␃␟␍]/);
+      expect(s).toMatch(/\| telnet \| char: server echoes \|/);
+      t.keys('C-]');
+      await t.waitFor(/porthole>/);
+      t.type(`log ${file}`);
+      t.keys('Enter');
+      await t.waitFor(/Writing a transcript/);
+      t.type('porthole-test');
+      t.keys('Enter');
+      await t.waitFor(/Password: *$/m);
+      t.type('telnet-pw');
+      t.keys('Enter');
+      s = await t.waitFor(/^\$ *$/m, 10_000);
+      expect(s).not.toMatch(/telnet-pw/);
+      t.type('stty size');
+      t.keys('Enter');
+      s = await t.waitFor(/^\d+ 100$/m);
+      const rows = Number(s.match(/^(\d+) 100$/m)![1]);
+      expect(rows).toBeGreaterThan(10);
+      // A new size reaches the remote program (NAWS, at once).
+      t.resize(120, 30);
+      await new Promise((r) => setTimeout(r, 300));
+      t.type('stty size');
+      t.keys('Enter');
+      s = await t.waitFor(/^\d+ 120$/m);
+      expect(Number(s.match(/^(\d+) 120$/m)![1])).toBe(rows + 6);
+      t.type('echo done-$((6*7))');
+      t.keys('Enter');
+      await t.waitFor(/^done-42$/m);
+      t.type('exit');
+      t.keys('Enter');
+      s = await t.waitFor(/Connection closed by foreign host/, 10_000);
+      const log = fs.readFileSync(file, 'utf8');
+      expect(log).not.toMatch(/telnet-pw/);
+      expect(log).toMatch(/^<- {2}done-42$/m);
+      expect(log).not.toMatch(/\xff/);
+    }, 40_000);
+
+    test('--raw on port 23: every byte as it came, the negotiation as marks, as nc shows it', async () => {
+      const t = (tui = new Tui(['--raw', '127.0.0.1'], 100, 24));
+      const s = await t.waitFor(/login: *$/m);
+      expect(s).toMatch(/\|\s*line\s*\|/);
+      expect(s).not.toMatch(/\| telnet \|/);
+    }, 20_000);
   });
 });

@@ -74,7 +74,7 @@ test('completion: unique completes, ambiguous lists candidates, arguments too', 
   expect(complete('se')).toEqual({ text: 'se', candidates: ['send', 'set'] });
   expect(complete('tog')).toEqual({ text: 'toggle ', candidates: [] });
   expect(complete('toggle t')).toEqual({ text: 'toggle timestamps ', candidates: [] });
-  expect(complete('send e')).toEqual({ text: 'send e', candidates: ['eof', 'esc', 'escape-char'] });
+  expect(complete('send e')).toEqual({ text: 'send e', candidates: ['eof', 'esc', 'escape-char', 'ec', 'el'] });
   expect(complete('send es')).toEqual({ text: 'send esc', candidates: ['esc', 'escape-char'] });
   expect(complete('xyz')).toEqual({ text: 'xyz', candidates: [] });
 });

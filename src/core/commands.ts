@@ -21,6 +21,8 @@ export type Command =
   | { type: 'starttls'; how: StartTlsProtocol | 'auto' | 'now' }
   | { type: 'send'; what: 'eof' }
   | { type: 'send'; what: 'bytes'; bytes: Uint8Array; label: string }
+  /** A telnet command (IAC AYT...); `eof` is telnet's EOF in a telnet session, else the half-close. */
+  | { type: 'send'; what: 'telnet'; name: string }
   | { type: 'mode'; mode: 'line' | 'char' }
   | { type: 'set-line-ending'; ending: 'crlf' | 'lf' }
   | { type: 'set-encoding'; encoding: string }
@@ -31,7 +33,7 @@ export type Command =
   /** A composer: a whole protocol step (smtp send, http get, imap login...), its fields checked. */
   | { type: 'compose'; spec: Compose };
 
-export type Toggle = 'echo' | 'hex' | 'timestamps' | 'colours' | 'raw';
+export type Toggle = 'echo' | 'hex' | 'timestamps' | 'colours' | 'raw' | 'options';
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; code: UsageError['code']; message: string };
 
@@ -58,8 +60,10 @@ const oneOf = <T extends string>(word: string | undefined, choices: readonly T[]
   return bad('PH_BAD_ARGUMENT', `${what}: ${choices.join(' or ')}`);
 };
 
-const SEND_WORDS = ['eof', 'nul', 'esc', 'escape-char', 'crlf', 'lf', 'hex'] as const;
-const TOGGLES: readonly Toggle[] = ['echo', 'hex', 'timestamps', 'colours', 'raw'];
+const SEND_WORDS = ['eof', 'nul', 'esc', 'escape-char', 'crlf', 'lf', 'hex', 'ao', 'ayt', 'brk', 'ec', 'el', 'ga', 'ip', 'nop', 'synch'] as const;
+/** telnet's `send` words (eof among them: telnet's EOF in a telnet session). */
+const TELNET_SENDS: ReadonlySet<string> = new Set(['ao', 'ayt', 'brk', 'ec', 'el', 'ga', 'ip', 'nop', 'synch']);
+const TOGGLES: readonly Toggle[] = ['echo', 'hex', 'timestamps', 'colours', 'raw', 'options'];
 
 /** Named single sends: the bytes a user cannot type into the line editor. */
 const SEND_BYTES: Record<string, { bytes: number[]; label: string }> = {
@@ -242,11 +246,12 @@ export const COMMANDS: readonly Spec[] = [
   {
     name: 'send',
     args: 'WHAT',
-    help: 'eof (half-close), nul, esc, escape-char (^]), crlf, lf, hex HH..',
+    help: "eof (half-close; telnet's EOF in a telnet session), nul, esc, escape-char (^]), crlf, lf, hex HH..; telnet: ao ayt brk ec el ga ip nop synch",
     words: SEND_WORDS,
     parse: (args) => {
       const what = oneOf(args[0], SEND_WORDS, 'send what');
       if (what === 'eof') return { type: 'send', what: 'eof' };
+      if (TELNET_SENDS.has(what)) return { type: 'send', what: 'telnet', name: what };
       if (what === 'hex') {
         const bytes = parseHex(args.slice(1));
         return { type: 'send', what: 'bytes', bytes, label: `${bytes.length} byte${bytes.length === 1 ? '' : 's'}` };
@@ -277,7 +282,7 @@ export const COMMANDS: readonly Spec[] = [
   {
     name: 'toggle',
     args: 'WHAT',
-    help: "echo (local), hex (view), timestamps, colours (the peer's), raw (answers as they came: HTTP's chunk sizes, POP3's stuffed dots)",
+    help: "echo (local), hex (view), timestamps, colours (the peer's), raw (answers as they came: HTTP's chunk sizes, POP3's stuffed dots), options (telnet's negotiation)",
     words: TOGGLES,
     parse: (args) => ({ type: 'toggle', what: oneOf(args[0] === 'colors' ? 'colours' : args[0], TOGGLES, 'toggle what') }),
   },

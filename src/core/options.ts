@@ -46,6 +46,11 @@ export interface RawArgs {
   proto?: unknown;
   /** -c: prompt commands to run once connected. */
   command?: unknown;
+  /** --telnet: speak telnet whatever the port; --raw: never (every byte as it is). */
+  telnet?: unknown;
+  raw?: unknown;
+  /** -l, --user: the user telnet's NEW-ENVIRON gives. */
+  user?: unknown;
 }
 
 export type Mode = 'probe' | 'pipe' | 'tui' | 'script';
@@ -54,6 +59,8 @@ export type Mode = 'probe' | 'pipe' | 'tui' | 'script';
 export interface Terminal {
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
+  /** The user's TERM, which telnet gives as the terminal type. */
+  term?: string;
 }
 
 /**
@@ -109,6 +116,12 @@ export interface PipePart extends ConnectPart {
   idleTimeoutMs: number | null;
 }
 
+export interface TelnetPart {
+  when: 'port-23' | 'always' | 'never';
+  term: string;
+  user: string | null;
+}
+
 export interface SessionPart extends ConnectPart {
   port: number;
   lineEnding: LineEnding;
@@ -123,6 +136,8 @@ export interface SessionPart extends ConnectPart {
   proto: ProtoName | 'auto';
   /** -c: prompt commands run once connected, in order (checked by the mode before it connects). */
   commands: string[];
+  /** Telnet: when (port 23's connections, unless --raw; every one with --telnet), the terminal type and user it gives. */
+  telnet: TelnetPart;
 }
 
 export interface Options {
@@ -298,6 +313,9 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
   const encoding = raw.encoding === undefined ? null : checkEncoding(String(raw.encoding));
   // Without a terminal on both sides there is no screen to draw: nc's way, bytes in and out.
   const commands = list(raw.command).map(String);
+  if (raw.telnet === true && raw.raw === true) throw new UsageError('PH_BAD_OPTION', '--telnet and --raw exclude each other');
+  const user = raw.user === undefined ? null : String(raw.user);
+  if (user !== null && !/^[\x21-\x7e]{1,64}$/.test(user)) throw new UsageError('PH_BAD_OPTION', `-l/--user: a user name of printable characters, not "${user}"`);
   if (commands.length > 0 && (probe || raw.pipe === true)) throw new UsageError('PH_BAD_OPTION', '-c runs in a session (or, without a terminal, as a script): not with -z or --pipe');
   let mode: Mode;
   let modeNote: string | null = null;
@@ -349,6 +367,8 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       keepOutput: keepOutput(raw.keepOutput),
       proto: protoOption(raw.proto),
       commands,
+      // Port 23 is telnet's own: its servers negotiate, and a login prompt takes over echo.
+      telnet: { when: raw.raw === true ? 'never' : raw.telnet === true ? 'always' : 'port-23', term: terminal.term || 'dumb', user },
     },
   };
 }

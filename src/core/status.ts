@@ -31,6 +31,8 @@ export interface StatusInput {
   tls: TlsReport | null;
   /** The protocol helper in force (null: auto, not decided yet). */
   helper: ProtoName | null;
+  /** Telnet on this connection, and whether the server echoes; null without telnet. */
+  telnet?: { serverEcho: boolean } | null;
 }
 
 export interface StatusLine {
@@ -115,8 +117,11 @@ function detailLine(s: StatusInput): Words {
   }
   parts.push(`in ${formatBytes(s.bytesIn)}`, `out ${formatBytes(s.bytesOut)}`);
   const st = s.settings;
-  parts.push(st.mode, st.lineEnding.toUpperCase(), st.encoding);
-  if (!st.echo) parts.push('no echo');
+  // Telnet: which mode, and why ("server echoes": a password is typed blind, as the server wants).
+  if (s.telnet) parts.push('telnet', s.telnet.serverEcho && st.mode === 'char' ? 'char: server echoes' : st.mode === 'line' ? 'line mode' : 'char');
+  else parts.push(st.mode);
+  parts.push(st.lineEnding.toUpperCase(), st.encoding);
+  if (!st.echo && !s.telnet?.serverEcho) parts.push('no echo');
   if (st.hex) parts.push('hex');
   if (st.timestamps) parts.push('time');
   if (st.raw) parts.push('raw');

@@ -14,7 +14,8 @@ import { makeOutcome, type Outcome } from '../core/outcome.js';
 import { HexLog, hexScrollReducer } from '../core/hex-log.js';
 import type { InputEvent } from '../core/key-decoder.js';
 import { fanOut, LineAssembler, LineCollector, type LineSink } from '../core/line-assembler.js';
-import { inbound, outbound, type Inbound, type Outbound, type ProtocolFilter } from '../core/pipeline.js';
+import { inbound, outbound, type FilterEvent, type FilterOutput, type Inbound, type Outbound, type ProtocolFilter } from '../core/pipeline.js';
+import { TelnetFilter } from '../core/telnet.js';
 import { initialScroll, newLineCount, Scrollback, scrollReducer, viewport, type ScrollAction, type ScrollState } from '../core/scrollback.js';
 import { fitColumns, type SafeText } from '../core/sanitize.js';
 import { wantsPeerLines } from '../core/session/connection-slice.js';
@@ -39,7 +40,7 @@ import type { Family, Resolver } from './resolver.js';
 import { startConnect, type Connection, type PendingConnect } from './session.js';
 import type { Dial } from './transport.js';
 import type { TlsConfig } from './tls.js';
-import { DEFAULT_TLS, type TlsPart } from '../core/options.js';
+import { DEFAULT_PORT, DEFAULT_TLS, type TelnetPart, type TlsPart } from '../core/options.js';
 import { panelView } from '../core/session/panel-slice.js';
 import { detectProtocol, unknownProtocol, type StartTlsProtocol } from '../core/starttls.js';
 import { checkCompose, FieldError, type Compose } from '../core/protocols/compose.js';
@@ -84,6 +85,8 @@ export interface ControllerOptions {
   unique?: () => string;
   /** Called after each action has been carried out to the end (-c without a terminal watches it). */
   onSettled?: (state: SessionState) => void;
+  /** When to speak telnet (port 23's connections by default), and the terminal type and user it gives. */
+  telnet?: TelnetPart;
 }
 
 /**
@@ -112,6 +115,8 @@ interface Link {
   pane: { view: PaneView; decoder: Decoder; lines: LineAssembler } | null;
   /** IMAP: each line's length on the wire, for its literals' byte counts; the line not ended yet. */
   wire: { ends: number[]; partial: number };
+  /** The telnet negotiator in the pipeline's filter slot, when the connection speaks telnet. */
+  telnet: TelnetFilter | null;
 }
 
 interface Log {
@@ -197,6 +202,10 @@ export class SessionController implements SessionView {
   resize(width: number, height: number): void {
     if (width === this.scroll.width && height === this.scroll.height) return;
     this.scroll = scrollReducer(this.scroll, { type: 'resize', width, height }, this.store);
+    // The remote program learns the pane's new size (telnet's NAWS), as a terminal's resize tells it.
+    const link = this.link;
+    const naws = link?.telnet?.resize(width, height);
+    if (link && naws) link.conn.write(link.outbound.reply(naws));
     this.frame.now();
   }
 
@@ -293,9 +302,21 @@ export class SessionController implements SessionView {
       case 'log':
         this.setLog(e.file);
         return;
-      case 'status':
+      case 'status': {
         for (const line of statusReport(this.statusInput())) this.note('info', line);
+        const t = this.link?.telnet;
+        if (t) {
+          const o = t.options();
+          this.note('info', `Telnet options: ours ${o.ours.join(', ') || 'none'}; the server's ${o.his.join(', ') || 'none'}${t.serverEchoes ? ' (the server echoes)' : ''}.`);
+        }
         return;
+      }
+      case 'telnet-command': {
+        const link = this.link;
+        const bytes = link?.telnet?.command(e.name);
+        if (link && bytes) link.conn.write(link.outbound.reply(bytes));
+        return;
+      }
       case 'starttls':
         this.startTlsSafely(e.how, false);
         return;
@@ -398,7 +419,10 @@ export class SessionController implements SessionView {
 
   private attach(c: Connection, target: Target): void {
     const hex = this.hex;
-    const filter = this.opts.filter?.();
+    const t = this.opts.telnet;
+    const speaks = t !== undefined && (t.when === 'always' || (t.when === 'port-23' && target.port === DEFAULT_PORT));
+    const telnet = speaks ? new TelnetFilter({ term: t.term, user: t.user, cols: this.scroll.width, rows: this.scroll.height }) : null;
+    const filter = telnet ?? this.opts.filter?.();
     const link: Link = {
       conn: c,
       inbound: inbound({ ...(filter ? { filter } : {}), hex: (bytes) => hex.append('in', bytes), encoding: this.state.settings.encoding }),
@@ -411,6 +435,7 @@ export class SessionController implements SessionView {
       flushingQueued: false,
       pane: null,
       wire: { ends: [], partial: 0 },
+      telnet,
     };
     this.link = link;
     this.syncPane(link, false);
@@ -422,8 +447,10 @@ export class SessionController implements SessionView {
     this.note('info', `Connected to ${c.address} port ${c.remotePort} in ${c.connectMs.toFixed(1)} ms. Escape character is '^]'.`);
     link.flushingQueued = true;
     // With --starttls the upgrade comes first: what waits on it (-c) knows from the start.
-    this.dispatch({ type: 'connected', address: c.address, local, connectMs: c.connectMs, now: this.clock.now(), tls: c.tls, upgrading: Boolean(this.opts.tls?.starttls) });
+    this.dispatch({ type: 'connected', address: c.address, local, connectMs: c.connectMs, now: this.clock.now(), tls: c.tls, upgrading: Boolean(this.opts.tls?.starttls), telnet: telnet !== null });
     link.flushingQueued = false;
+    // A telnet client says first what it will do (NAWS, TERMINAL-TYPE) and wants (SUPPRESS-GO-AHEAD).
+    if (telnet) this.filterSaid(link, telnet.start());
     link.off = c.on((e) => {
       if (this.link !== link) return;
       switch (e.type) {
@@ -542,8 +569,23 @@ export class SessionController implements SessionView {
     if (this.state.helper.proto === 'imap' && step.data.length > 0) countLines(link.wire, step.data);
     if (step.text) this.takeText(link, step.text);
     if (shown) this.afterPane(shown);
+    if (step.events.length) this.filterEvents(step.events);
     this.frame.changed();
     this.pace(link.conn);
+  }
+
+  /** What the protocol filter says on its own (telnet's first offers): its replies out, its events told. */
+  private filterSaid(link: Link, out: FilterOutput): void {
+    for (const reply of out.replies) link.conn.write(link.outbound.reply(reply));
+    this.filterEvents(out.events);
+  }
+
+  /** The filter's news for the session: the server echoes (telnet), a negotiation step. */
+  private filterEvents(events: readonly FilterEvent[]): void {
+    for (const e of events) {
+      if (e.type === 'telnet-echo') this.dispatch({ type: 'telnet-echo', on: e.on === true });
+      else if (e.type === 'telnet-log') this.dispatch({ type: 'telnet-log', text: String(e.text) });
+    }
   }
 
   /**
@@ -775,6 +817,7 @@ export class SessionController implements SessionView {
       hint: this.state.hint,
       tls: this.state.conn.phase === 'connected' ? this.state.tls : null,
       helper: this.state.helper.proto,
+      telnet: this.state.conn.phase === 'connected' ? this.state.telnet : null,
     };
   }
 

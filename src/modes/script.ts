@@ -124,6 +124,7 @@ export async function runScript(
     family: opts.family,
     connectTimeoutMs: opts.connectTimeoutMs,
     commands,
+    telnet: opts.telnet,
     openLog: () => stdoutLog(io.stdout),
     ...(tls?.dial ? { dial: tls.dial } : {}),
     ...(tls?.config ? { tlsConfig: tls.config } : {}),

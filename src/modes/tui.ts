@@ -46,6 +46,7 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
     ...(tls?.config ? { tlsConfig: tls.config } : {}),
     tls: opts.tls,
     commands: opts.commands,
+    telnet: opts.telnet,
   });
   // The pane's width before Ink's first layout says it (the app sets it exactly then): lines that
   // arrive first are wrapped at the terminal's width, not at a default of 80.

@@ -14,7 +14,7 @@ export function charInput(state: SessionState, event: InputEvent): Step {
   switch (event.type) {
     case 'text':
     case 'paste':
-      return canSend(state) ? { state: sent(state), effects: sendText(state, event.text) } : notSent(state);
+      return canSend(state) ? { state: sent(state), effects: typed(state, event.text) } : notSent(state);
     case 'focus':
     case 'unknown':
       return noEffects(state);
@@ -27,6 +27,15 @@ export function charInput(state: SessionState, event: InputEvent): Step {
   if (event.shift && scroll) return { state, effects: [{ type: 'scroll', action: { type: scroll } as ScrollAction }] };
   if (!canSend(state)) return notSent(state);
   return { state: sent(state), effects: keyEffects(event, state) };
+}
+
+/**
+ * Text typed as keys. While a telnet server echoes (a password prompt) it is shown only as the
+ * server shows it: the transcript and the hex view get marks, never the keys.
+ */
+function typed(state: SessionState, text: string): ReturnType<typeof sendText> {
+  if (!state.telnet?.serverEcho) return sendText(state, text);
+  return sendText(state, text, '*'.repeat(Array.from(text).length), true);
 }
 
 /** A key went out: a "keys not sent" hint from before the connection is no longer true. */

@@ -69,6 +69,7 @@ function connection(state: SessionState, action: ConnectionAction): Step {
         pending: [],
         tls: action.tls,
         upgrading: action.upgrading ?? false,
+        telnet: action.telnet ? { serverEcho: false } : null,
         helper: helperForConnection(state.settings.proto, state.conn.target.port),
         conn: {
           phase: 'connected',
@@ -157,6 +158,18 @@ function connection(state: SessionState, action: ConnectionAction): Step {
           ...dropPending(state, 'STARTTLS failed: it was typed to go over TLS'),
         ],
       };
+    case 'telnet-echo': {
+      if (!state.telnet || state.telnet.serverEcho === action.on) return noEffects(state);
+      // As telnet does: the server's echo means character mode, each key sent as typed, nothing
+      // shown but what the server shows (and what is typed not kept: it may be a password).
+      const settings = action.on ? { ...state.settings, mode: 'char' as const, echo: false } : { ...state.settings, mode: 'line' as const, echo: true };
+      const words = action.on
+        ? 'The server echoes now: character mode, each key sent as typed and shown only as the server shows it (a password is not). Ctrl+] then mode line types lines again.'
+        : 'The server stopped echoing: line mode, the line is edited here and sent on Enter.';
+      return { state: { ...state, settings, telnet: { serverEcho: action.on } }, effects: [{ type: 'info', lines: [words] }] };
+    }
+    case 'telnet-log':
+      return state.settings.options ? { state, effects: [{ type: 'info', lines: [action.text] }] } : noEffects(state);
     case 'http-answered': {
       const w = state.helper.walk;
       const next = w?.proto === 'http' ? { ...state, helper: { ...state.helper, walk: httpEnded(w) } } : state;

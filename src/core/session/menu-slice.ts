@@ -8,6 +8,7 @@ import type { InputEvent } from '../key-decoder.js';
 import { DEFAULT_KEYS, DESCRIPTIONS, formatKey, lookup, type Command as KeyCommand } from '../key-bindings.js';
 import { createLineEditorState, isEditorCommand, lineEditorReducer, type LineEditorState } from '../line-editor.js';
 import { DEFAULT_PORT } from '../options.js';
+import { TELNET_COMMANDS } from '../telnet.js';
 import { closeByUser } from './connection-slice.js';
 import { halfClose } from './line-slice.js';
 import { sendEffect } from './send.js';
@@ -139,6 +140,11 @@ export function runCommand(state: SessionState, command: Command, now: number): 
       return closeMenu(openPanel(state, 'tls'));
     case 'send':
       if (!canSend(state)) return answer(`Not sent: ${notSentReason(state)}.`);
+      if (command.what === 'telnet' || (command.what === 'eof' && state.telnet)) {
+        if (!state.telnet) return answer(`send ${command.what === 'telnet' ? command.name : 'eof'} is telnet's: this is no telnet session (port 23, or --telnet).`);
+        const name = command.what === 'telnet' ? command.name : 'eof';
+        return closeMenu(state, [{ type: 'telnet-command', name }, { type: 'info', lines: [`Sent IAC ${name.toUpperCase()} (${TELNET_COMMANDS[name]!.words}).`] }]);
+      }
       if (command.what === 'eof') return settle(halfClose(state));
       return closeMenu(state, [sendEffect(command.bytes, { text: `<${command.label}>`, eol: null, echo: false }), { type: 'info', lines: [`Sent ${command.label}.`] }]);
     case 'mode':

@@ -74,10 +74,10 @@ export function shownLines(state: SessionState, lines: readonly string[]): { lin
 }
 
 /** Text sent as typed (character mode): refused whole when the encoding lacks a character. */
-export function sendText(state: SessionState, text: string, display: string = text): Effect[] {
+export function sendText(state: SessionState, text: string, display: string = text, masked = false): Effect[] {
   const e = encodeText(text, state.settings.encoding);
   if (!e.ok) return [unencodable(e.char, state.settings.encoding)];
-  return [sendEffect(e.bytes, { text: display, eol: null, echo: false })];
+  return [sendEffect(e.bytes, { text: display, eol: null, echo: false, ...(masked ? { masked: true } : {}) })];
 }
 
 function unencodable(char: string, encoding: string): Effect {

@@ -29,6 +29,8 @@ export interface Settings {
   colours: boolean;
   /** Show answers as they came: no helper's view (HTTP bodies unframed, POP3 un-stuffed). */
   raw: boolean;
+  /** Telnet: show the option negotiation in the pane, as telnet's `toggle options`. */
+  options: boolean;
   /** The protocol helper asked for: one by name, none, or auto (the port's, else the banner's). */
   proto: ProtoName | 'auto';
 }
@@ -114,6 +116,8 @@ export interface SessionState {
   lastRun: { ok: boolean; name: string; what: string } | null;
   /** This machine's name, for EHLO and Message-ID. */
   machine: string;
+  /** The telnet protocol on this connection (port 23, --telnet), and whether the server echoes. */
+  telnet: { serverEcho: boolean } | null;
 }
 
 export interface ComposerRun {
@@ -163,7 +167,9 @@ export type Effect =
   /** A composer needs a file's text (--body-file, --data-file), or the clock and a unique token. */
   | { type: 'compose'; spec: Compose }
   /** The -c commands may go on: the controller answers with script-next (with the wall clock). */
-  | { type: 'script-next' };
+  | { type: 'script-next' }
+  /** Telnet: a command (IAC AYT, IAC IP...), as telnet's `send`. */
+  | { type: 'telnet-command'; name: string };
 
 /** A line the peer sent, as the line assembler ended it. */
 export interface PeerLine {
@@ -177,8 +183,15 @@ export type ConnectionAction =
   | { type: 'resolving'; target: Target; now: number }
   | { type: 'trying'; address: string; now: number }
   | { type: 'attempt'; attempt: Attempt }
-  /** `upgrading`: a STARTTLS begins at once (--starttls): nothing waiting on it goes before it ends. */
-  | { type: 'connected'; address: string; local: string; connectMs: number; now: number; tls: TlsReport | null; upgrading?: boolean }
+  /**
+   * `upgrading`: a STARTTLS begins at once (--starttls): nothing waiting on it goes before it ends.
+   * `telnet`: the connection speaks telnet (port 23, --telnet).
+   */
+  | { type: 'connected'; address: string; local: string; connectMs: number; now: number; tls: TlsReport | null; upgrading?: boolean; telnet?: boolean }
+  /** Telnet: the server took over echo (WILL ECHO, a password prompt) or gave it back. */
+  | { type: 'telnet-echo'; on: boolean }
+  /** Telnet: a negotiation step, for `toggle options`. */
+  | { type: 'telnet-log'; text: string }
   | { type: 'failed'; outcome: Outcome; address: string | null; now: number; tls: TlsReport | null }
   | { type: 'peer-eof'; outcome: Outcome }
   | { type: 'closed'; outcome: Outcome | null; now: number }
@@ -220,6 +233,7 @@ export const DEFAULT_SETTINGS: Settings = {
   timestamps: false,
   colours: false,
   raw: false,
+  options: false,
   proto: 'auto',
 };
 
@@ -240,6 +254,7 @@ export function initialSessionState(target: Target, settings: Settings, history:
     script: [],
     lastRun: null,
     machine: 'localhost',
+    telnet: null,
   };
 }
 
