@@ -83,6 +83,7 @@ function parser(argv: string[]) {
       describe: "Session: a prompt command to run once connected, repeatable (-c 'smtp send --from a@x --to b@y')",
     })
     .option('telnet', { type: 'boolean', describe: 'Session: speak telnet (options, echo) whatever the port; on by default for port 23' })
+    .option('terminal', { type: 'boolean', describe: "Session: terminal mode once connected: the remote program gets the terminal (a shell, vi, top); Ctrl+] comes back" })
     .option('raw', { type: 'boolean', describe: 'Session: no telnet even on port 23: every byte as it is, as nc' })
     .option('user', { alias: 'l', type: 'string', describe: "Session: the user telnet gives the server (NEW-ENVIRON's USER), as telnet -l" })
     .option('starttls', { type: 'string', describe: 'Plaintext first, then the protocol\'s upgrade, then TLS: smtp, pop3, imap, ftp or auto' })

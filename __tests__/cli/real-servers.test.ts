@@ -330,6 +330,46 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
       expect(log).not.toMatch(/\xff/);
     }, 40_000);
 
+    test('terminal mode: top full-screen on the real terminal, the whole terminal\'s size; back to an intact pane', async () => {
+      const t = (tui = new Tui(['127.0.0.1'], 100, 24, { env: { TERM: 'xterm' } }));
+      await t.waitFor(/login: *$/m);
+      t.type('porthole-test');
+      t.keys('Enter');
+      await t.waitFor(/Password: *$/m);
+      t.type('telnet-pw');
+      t.keys('Enter');
+      await t.waitFor(/^\$ *$/m, 10_000);
+      t.type('echo before-terminal');
+      t.keys('Enter');
+      await t.waitFor(/^before-terminal$/m);
+      t.keys('C-]');
+      await t.waitFor(/porthole>/);
+      t.type('mode terminal');
+      t.keys('Enter');
+      // The remote program has the terminal: its size is the terminal's, not the pane's.
+      await new Promise((r) => setTimeout(r, 500));
+      t.type('stty size');
+      t.keys('Enter');
+      await t.waitFor(/^24 100$/m);
+      t.type('top -n 1');
+      t.keys('Enter');
+      let s = await t.waitFor(/PID +USER/);
+      expect(s).toMatch(/^Tasks: /m);
+      // The program's escape sequences drew it: none shows as a mark.
+      expect(s).not.toMatch(/␛/);
+      await new Promise((r) => setTimeout(r, 1500));
+      t.keys('C-]');
+      await t.waitFor(/porthole>/);
+      s = await t.waitFor(/Terminal mode: [\d.]+ [KM]?B went to the terminal, not to this pane\./);
+      expect(s).toMatch(/\| telnet \| terminal mode \|/);
+      t.type('mode line');
+      t.keys('Enter');
+      s = await t.waitFor(/\| telnet \| line mode \|/);
+      // porthole's pane as it was, and nothing of top's screen in it.
+      expect(s).toMatch(/^before-terminal$/m);
+      expect(s).not.toMatch(/␛|PID +USER/);
+    }, 40_000);
+
     test('--raw on port 23: every byte as it came, the negotiation as marks, as nc shows it', async () => {
       const t = (tui = new Tui(['--raw', '127.0.0.1'], 100, 24));
       const s = await t.waitFor(/login: *$/m);

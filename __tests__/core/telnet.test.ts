@@ -171,3 +171,26 @@ describe('the session with telnet', () => {
     expect(step(connected(), { type: 'telnet-log', text: 'RCVD WILL ECHO' }).effects).toEqual([]);
   });
 });
+
+test('terminal mode: Ctrl+] brings porthole back with the prompt, Esc returns to the program, mode line leaves it; a close ends it', () => {
+  const input = (event: InputEvent): SessionAction => ({ type: 'input', event, now: 1 });
+  const ctrlBracket = input({ type: 'key', name: ']', ctrl: true, meta: false, shift: false, sequence: '\x1d' });
+  let state = sessionReducer(initialSessionState({ host: 'h', port: 23 }, { ...DEFAULT_SETTINGS, mode: 'terminal' }), { type: 'connected', address: '127.0.0.1', local: 'l', connectMs: 1, now: 1, tls: null, telnet: true });
+  expect(state.effects).toContainEqual({ type: 'terminal', on: true });
+  // Keys go as a terminal sends them: Enter is a CR.
+  const enter = sessionReducer(state.state, input({ type: 'key', name: 'enter', ctrl: false, meta: false, shift: false, sequence: '\r' }));
+  expect(enter.effects.map((e) => (e.type === 'send' ? Buffer.from(e.bytes).toString('hex') : e.type))).toEqual(['0d']);
+  const back = sessionReducer(state.state, ctrlBracket);
+  expect(back.effects).toContainEqual({ type: 'terminal', on: false });
+  expect(back.state.menu).not.toBeNull();
+  const esc = sessionReducer(back.state, input({ type: 'key', name: 'escape', ctrl: false, meta: false, shift: false, sequence: '\x1b' }));
+  expect(esc.effects).toContainEqual({ type: 'terminal', on: true });
+  let line = back;
+  for (const ch of 'mode line') line = sessionReducer(line.state, input({ type: 'text', text: ch }));
+  line = sessionReducer(line.state, input({ type: 'key', name: 'enter', ctrl: false, meta: false, shift: false, sequence: '\r' }));
+  expect(line.state.settings.mode).toBe('line');
+  expect(line.effects).not.toContainEqual({ type: 'terminal', on: true });
+  state = sessionReducer(state.state, { type: 'closed', outcome: null, now: 2 });
+  expect(state.effects[0]).toEqual({ type: 'terminal', on: false });
+  expect(state.state.settings.mode).toBe('line');
+});

@@ -23,7 +23,7 @@ export type Command =
   | { type: 'send'; what: 'bytes'; bytes: Uint8Array; label: string }
   /** A telnet command (IAC AYT...); `eof` is telnet's EOF in a telnet session, else the half-close. */
   | { type: 'send'; what: 'telnet'; name: string }
-  | { type: 'mode'; mode: 'line' | 'char' }
+  | { type: 'mode'; mode: 'line' | 'char' | 'terminal' }
   | { type: 'set-line-ending'; ending: 'crlf' | 'lf' }
   | { type: 'set-encoding'; encoding: string }
   | { type: 'toggle'; what: Toggle }
@@ -262,10 +262,10 @@ export const COMMANDS: readonly Spec[] = [
   },
   {
     name: 'mode',
-    args: 'line|char',
-    help: 'line: edit, then send on Enter; char: each key as typed',
-    words: ['line', 'char'],
-    parse: (args) => ({ type: 'mode', mode: oneOf(args[0], ['line', 'char'] as const, 'mode') }),
+    args: 'line|char|terminal',
+    help: 'line: edit, then send on Enter; char: each key as typed; terminal: the remote program gets the terminal (Ctrl+] comes back)',
+    words: ['line', 'char', 'terminal'],
+    parse: (args) => ({ type: 'mode', mode: oneOf(args[0], ['line', 'char', 'terminal'] as const, 'mode') }),
   },
   {
     name: 'set',

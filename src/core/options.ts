@@ -51,6 +51,7 @@ export interface RawArgs {
   raw?: unknown;
   /** -l, --user: the user telnet's NEW-ENVIRON gives. */
   user?: unknown;
+  terminal?: unknown;
 }
 
 export type Mode = 'probe' | 'pipe' | 'tui' | 'script';
@@ -138,6 +139,8 @@ export interface SessionPart extends ConnectPart {
   commands: string[];
   /** Telnet: when (port 23's connections, unless --raw; every one with --telnet), the terminal type and user it gives. */
   telnet: TelnetPart;
+  /** --terminal: the remote program gets the terminal once connected (terminal mode). */
+  terminal: boolean;
 }
 
 export interface Options {
@@ -369,6 +372,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       commands,
       // Port 23 is telnet's own: its servers negotiate, and a login prompt takes over echo.
       telnet: { when: raw.raw === true ? 'never' : raw.telnet === true ? 'always' : 'port-23', term: terminal.term || 'dumb', user },
+      terminal: raw.terminal === true,
     },
   };
 }

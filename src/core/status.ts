@@ -118,7 +118,7 @@ function detailLine(s: StatusInput): Words {
   parts.push(`in ${formatBytes(s.bytesIn)}`, `out ${formatBytes(s.bytesOut)}`);
   const st = s.settings;
   // Telnet: which mode, and why ("server echoes": a password is typed blind, as the server wants).
-  if (s.telnet) parts.push('telnet', s.telnet.serverEcho && st.mode === 'char' ? 'char: server echoes' : st.mode === 'line' ? 'line mode' : 'char');
+  if (s.telnet) parts.push('telnet', st.mode === 'terminal' ? 'terminal mode' : s.telnet.serverEcho && st.mode === 'char' ? 'char: server echoes' : st.mode === 'line' ? 'line mode' : 'char');
   else parts.push(st.mode);
   parts.push(st.lineEnding.toUpperCase(), st.encoding);
   if (!st.echo && !s.telnet?.serverEcho) parts.push('no echo');

@@ -87,6 +87,18 @@ export interface ControllerOptions {
   onSettled?: (state: SessionState) => void;
   /** When to speak telnet (port 23's connections by default), and the terminal type and user it gives. */
   telnet?: TelnetPart;
+  /** The real terminal, for terminal mode: porthole's screen steps aside, the remote's bytes go to it. */
+  terminal?: TerminalScreen;
+}
+
+/** What terminal mode needs of the terminal (the TUI gives it). */
+export interface TerminalScreen {
+  /** porthole's screen steps aside: the terminal is the remote program's from now on. */
+  enter(): void;
+  /** What the remote program set is reset, and porthole's screen drawn again. */
+  leave(): void;
+  /** The remote program's bytes, as they came (the user chose to let its escape sequences pass). */
+  write(bytes: Uint8Array): void;
 }
 
 /**
@@ -162,6 +174,10 @@ export class SessionController implements SessionView {
   /** Reading is paused until the next turn (the ingest budget was spent). */
   private yielding = false;
   private finished = false;
+  /** Terminal mode is on: the remote's bytes go to the real terminal instead of the pane. */
+  private terminalOn = false;
+  /** Bytes the remote program sent to the terminal in this spell of terminal mode. */
+  private terminalBytes = 0;
   private finish!: (code: number) => void;
   /** Resolves with the exit code when the user quits. */
   readonly done: Promise<number>;
@@ -311,6 +327,18 @@ export class SessionController implements SessionView {
         }
         return;
       }
+      case 'terminal':
+        if (e.on === this.terminalOn || !this.opts.terminal) return;
+        this.terminalOn = e.on;
+        if (e.on) {
+          this.terminalBytes = 0;
+          this.opts.terminal.enter();
+          return;
+        }
+        this.opts.terminal.leave();
+        // The pane is as it was: what the program drew went to the terminal (and the transcript).
+        if (this.terminalBytes > 0) this.note('info', `Terminal mode: ${formatBytes(this.terminalBytes)} went to the terminal${this.log ? ' and the transcript' : ''}, not to this pane.`);
+        return;
       case 'telnet-command': {
         const link = this.link;
         const bytes = link?.telnet?.command(e.name);
@@ -564,8 +592,13 @@ export class SessionController implements SessionView {
   private received(link: Link, bytes: Uint8Array): void {
     const step = link.inbound.push(bytes);
     for (const reply of step.replies) link.conn.write(link.outbound.reply(reply));
+    // Terminal mode: the remote program's bytes, as they came (after telnet's), to the terminal.
+    if (this.terminalOn && step.data.length > 0) {
+      this.opts.terminal?.write(step.data);
+      this.terminalBytes += step.data.length;
+    }
     const pane = link.pane;
-    const shown = pane && step.data.length > 0 ? this.showPane(link, pane.view.push(step.data, this.clock.now(), this.state.settings.raw)) : null;
+    const shown = pane && step.data.length > 0 && !this.terminalOn ? this.showPane(link, pane.view.push(step.data, this.clock.now(), this.state.settings.raw)) : null;
     if (this.state.helper.proto === 'imap' && step.data.length > 0) countLines(link.wire, step.data);
     if (step.text) this.takeText(link, step.text);
     if (shown) this.afterPane(shown);
@@ -652,7 +685,8 @@ export class SessionController implements SessionView {
 
   private inboundSink(link: Link): LineSink {
     // With a helper's view the pane shows what the view gives; the rest take the wire's text.
-    const sinks: LineSink[] = link.pane ? [] : [this.store.sinkFor('in', this.wall())];
+    // In terminal mode the remote program draws on the terminal itself: the pane keeps what it had.
+    const sinks: LineSink[] = link.pane || this.terminalOn ? [] : [this.store.sinkFor('in', this.wall())];
     if (this.log) sinks.push(this.log.transcript.sink('in'));
     if (wantsPeerLines(this.state)) sinks.push(link.collector);
     return fanOut(sinks);
@@ -759,6 +793,11 @@ export class SessionController implements SessionView {
 
   private quit(): void {
     if (this.finished) return;
+    // Out of terminal mode first: what the remote program set is reset before the terminal is given back.
+    if (this.terminalOn) {
+      this.terminalOn = false;
+      this.opts.terminal?.leave();
+    }
     this.closeConnection();
     if (this.log) {
       this.log.transcript.flush();

@@ -11,6 +11,17 @@ import type { PendingConnect } from '../io/session.js';
 import { DIM_SGR, SOURCE_SGR } from '../core/styles.js';
 import { paintStatus } from '../io/outline.js';
 import type { TerminalLease } from '../io/terminal.js';
+import type { Instance } from 'ink';
+
+/** Into terminal mode: porthole's colours off, the screen cleared for the remote program. */
+const TERMINAL_ENTER = '\x1b[0m\x1b[2J\x1b[H';
+/**
+ * Out of terminal mode, what a remote program may have set, undone: attributes, the character set,
+ * the scroll region, cursor keys and keypad, mouse reporting, a hidden cursor, its own alternate
+ * screen (left, then ours entered afresh), and bracketed paste as porthole wants it.
+ */
+const TERMINAL_RESET =
+  '\x1b[0m\x1b(B\x1b[r\x1b[?1l\x1b>\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?25h\x1b[?1049l\x1b[?1049h\x1b[?2004h\x1b[2J\x1b[H';
 
 /**
  * Ink draws only the last frame when it thinks it runs in CI (is-in-ci reads CI and
@@ -34,7 +45,31 @@ function keptOutput(c: SessionController, keep: SessionPart['keepOutput']): stri
 export async function runTui(opts: SessionPart, lease: TerminalLease, early?: PendingConnect, tls?: { dial: Dial | undefined; config: TlsConfig | null }): Promise<number> {
   hideCiFromInk();
   const loading = Promise.all([import('ink'), import('../ui/app.js')]);
-  const settings: Settings = { ...DEFAULT_SETTINGS, lineEnding: opts.lineEnding, encoding: opts.encoding, colours: opts.colours, proto: opts.proto };
+  const settings: Settings = { ...DEFAULT_SETTINGS, lineEnding: opts.lineEnding, encoding: opts.encoding, colours: opts.colours, proto: opts.proto, ...(opts.terminal ? { mode: 'terminal' as const, echo: false } : {}) };
+  // Terminal mode: Ink steps aside (unmounted) while the remote program has the terminal, and is
+  // mounted afresh when it comes back, over a terminal reset of what the program may have set.
+  let ink: Instance | null = null;
+  let inTerminal = false;
+  let mount: (() => Instance) | null = null;
+  const fullSize = () => session.resize(process.stdout.columns || 80, process.stdout.rows || 24);
+  const terminal = {
+    enter() {
+      inTerminal = true;
+      ink?.unmount();
+      ink = null;
+      process.stdout.write(TERMINAL_ENTER);
+      // The remote program gets the whole terminal: its size goes as NAWS (and it redraws).
+      fullSize();
+    },
+    leave() {
+      inTerminal = false;
+      process.stdout.write(TERMINAL_RESET);
+      if (mount) ink = mount();
+    },
+    write(bytes: Uint8Array) {
+      process.stdout.write(bytes);
+    },
+  };
   const session = new SessionController({
     target: { host: opts.host, port: opts.port },
     settings,
@@ -47,6 +82,10 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
     tls: opts.tls,
     commands: opts.commands,
     telnet: opts.telnet,
+    terminal,
+  });
+  process.stdout.on('resize', () => {
+    if (inTerminal) fullSize();
   });
   // The pane's width before Ink's first layout says it (the app sets it exactly then): lines that
   // arrive first are wrapped at the terminal's width, not at a default of 80.
@@ -58,7 +97,7 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
   lease.keyboard.attach((events) => session.input(events));
   const [{ render }, { appElement }] = await loading;
   unpaint();
-  const ink = render(appElement(session), {
+  mount = () => render(appElement(session), {
     // io reads the keys (io/terminal); Ink never touches the real stdin.
     stdin: new PassThrough() as unknown as NodeJS.ReadStream,
     // The session already paces the peer's output to a frame every 33 ms; Ink's own cap (30 fps by
@@ -69,8 +108,10 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
     // Not incrementalRendering: in ink 6.8 it leaves rows of earlier frames behind when the
     // status bar changes height (seen under tmux).
   });
+  // (--terminal: the remote program may have the terminal already.)
+  if (!inTerminal) ink = mount();
   const code = await session.done;
-  ink.unmount();
+  ink?.unmount();
   lease.release(keptOutput(session, opts.keepOutput));
   return code;
 }

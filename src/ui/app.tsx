@@ -43,7 +43,7 @@ export function App({ session }: { session: SessionView }) {
         <EscapeMenu line={promptLine(state.menu.editor, l.width)} view={menuView(state.menu, l.menuListRows, l.width)} width={l.width} height={l.menuRows} />
       ) : state.composer?.asking ? (
         <InputLine line={maskedView(state.composer.asking.editor, state.composer.asking.prompt, l.width)} />
-      ) : state.settings.mode === 'char' ? (
+      ) : state.settings.mode !== 'line' ? (
         <InputLine line={null} />
       ) : (
         <InputLine line={typedLine(state, l.width)} suggestion={shownSuggestion(state)} />

@@ -38,6 +38,24 @@ function typed(state: SessionState, text: string): ReturnType<typeof sendText> {
   return sendText(state, text, '*'.repeat(Array.from(text).length), true);
 }
 
+/**
+ * Keys in terminal mode: as in character mode, Enter as the CR a terminal sends; Ctrl+] brings
+ * porthole's screen back with the prompt open (Esc there returns to the remote program).
+ */
+export function terminalInput(state: SessionState, event: InputEvent): Step {
+  if (event.type === 'key') {
+    if (lookup(event) === 'escape-menu') {
+      const opened = openMenu(state);
+      return { state: opened.state, effects: [{ type: 'terminal', on: false }, ...opened.effects] };
+    }
+    if (event.name === 'enter' && !event.ctrl && !event.meta) {
+      if (!canSend(state)) return notSent(state);
+      return { state: sent(state), effects: [sendEffect(Uint8Array.of(0x0d), { text: '', eol: 'crlf', echo: false })] };
+    }
+  }
+  return charInput(state, event);
+}
+
 /** A key went out: a "keys not sent" hint from before the connection is no longer true. */
 function sent(state: SessionState): SessionState {
   return state.hint === null ? state : { ...state, hint: null };

@@ -23,9 +23,14 @@ import { sendLines } from './send.js';
 export function connectionReducer(state: SessionState, action: ConnectionAction): Step {
   const step = connection(state, action);
   switch (action.type) {
-    case 'connected':
+    case 'connected': {
+      // --terminal: the remote program gets the terminal as soon as there is one.
+      const terminal: Effect[] = step.state.settings.mode === 'terminal' ? [{ type: 'terminal', on: true }] : [];
+      const script: Effect[] = step.state.script.length > 0 ? [{ type: 'script-next' }] : [];
+      return terminal.length || script.length ? { state: step.state, effects: [...step.effects, ...terminal, ...script] } : step;
+    }
     case 'tls-up':
-      // -c: the commands go once the connection is up, and go on once TLS is.
+      // -c: the commands go on once TLS is up.
       return step.state.script.length > 0 ? { state: step.state, effects: [...step.effects, { type: 'script-next' }] } : step;
     case 'starttls-failed': {
       // What was to follow the upgrade assumed TLS: an AUTH must not go in plain text instead.
@@ -36,8 +41,12 @@ export function connectionReducer(state: SessionState, action: ConnectionAction)
     }
     case 'peer-eof':
       return then(step, composerLost(step.state, 'the server closed its side of the connection'));
-    case 'closed':
-      return then(step, composerLost(step.state, 'the connection closed'));
+    case 'closed': {
+      const lost = then(step, composerLost(step.state, 'the connection closed'));
+      // The remote program is gone: porthole's screen comes back, to say how it ended.
+      if (lost.state.settings.mode !== 'terminal') return lost;
+      return { state: { ...lost.state, settings: { ...lost.state.settings, mode: 'line', echo: true } }, effects: [{ type: 'terminal', on: false }, ...lost.effects] };
+    }
     default:
       return step;
   }

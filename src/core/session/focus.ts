@@ -3,12 +3,12 @@
 
 import type { SessionState } from './state.js';
 
-export type Focus = 'menu' | 'ask' | 'panel' | 'line' | 'char';
+export type Focus = 'menu' | 'ask' | 'panel' | 'line' | 'char' | 'terminal';
 
 export function focus(state: SessionState): Focus {
   if (state.menu) return 'menu';
   // A composer's password: typed in the input line, whatever the mode (char mode would send it).
   if (state.composer?.asking) return 'ask';
   if (state.panel) return 'panel';
-  return state.settings.mode === 'char' ? 'char' : 'line';
+  return state.settings.mode === 'line' ? 'line' : state.settings.mode;
 }

@@ -24,7 +24,9 @@ export function openMenu(state: SessionState): Step {
 }
 
 function closeMenu(state: SessionState, effects: Effect[] = []): Step {
-  return { state: { ...state, menu: null }, effects };
+  // From terminal mode, and still in it: back to the remote program.
+  const back: Effect[] = state.settings.mode === 'terminal' && state.conn.phase === 'connected' ? [{ type: 'terminal', on: true }] : [];
+  return { state: { ...state, menu: null }, effects: [...effects, ...back] };
 }
 
 export function menuInput(state: SessionState, menu: Menu, event: InputEvent, now: number): Step {
@@ -96,7 +98,11 @@ export function runCommand(state: SessionState, command: Command, now: number): 
   const menu = state.menu ?? NO_MENU;
   const answer = (text: string, extra: Partial<Menu> = {}): Step =>
     noEffects({ ...state, menu: { ...menu, message: { text, error: false }, candidates: [], confirmQuit: false, ...extra } });
-  const settle = (step: Step): Step => ({ state: { ...step.state, menu: null }, effects: step.effects });
+  const settle = (step: Step): Step => {
+    // From terminal mode, and still in it: back to the remote program (unless the step says otherwise).
+    const back = step.state.settings.mode === 'terminal' && step.state.conn.phase === 'connected' && !step.effects.some((e) => e.type === 'terminal');
+    return { state: { ...step.state, menu: null }, effects: back ? [...step.effects, { type: 'terminal', on: true }] : step.effects };
+  };
   switch (command.type) {
     case 'quit':
       // Lines typed while connecting would go unsent: said once, as queued bytes are.

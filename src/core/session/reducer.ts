@@ -1,7 +1,7 @@
 // The session's reducer: routes each action to the slice that owns its family; keys go where
 // focus() says. Slices return the next state and effects; nothing here runs an effect.
 
-import { charInput } from './char-slice.js';
+import { charInput, terminalInput } from './char-slice.js';
 import { connectionReducer } from './connection-slice.js';
 import { focus } from './focus.js';
 import { lineInput } from './line-slice.js';
@@ -38,6 +38,8 @@ export function sessionReducer(state: SessionState, action: SessionAction): Step
       return panelInput(state, state.panel!, action.event);
     case 'char':
       return charInput(state, action.event);
+    case 'terminal':
+      return terminalInput(state, action.event);
     case 'line':
       return lineInput(state, action.event, action.now);
   }

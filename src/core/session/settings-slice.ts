@@ -17,14 +17,22 @@ export function settingsReducer(state: SessionState, change: SettingsChange): St
     effects: [{ type: 'info', lines: [words] }, ...effects],
   });
   switch (change.type) {
-    case 'mode':
+    case 'mode': {
+      // Terminal mode: porthole's screen steps aside for the remote program, and comes back.
+      const was = state.settings.mode === 'terminal';
+      const now = change.mode === 'terminal';
+      const terminal: Effect[] = was !== now ? [{ type: 'terminal', on: now }] : [];
       return apply(
         // Character mode has no local line: the peer echoes, as telnet's character mode.
         { mode: change.mode, echo: change.mode === 'line' },
-        change.mode === 'char'
-          ? 'Character mode: each key is sent as typed (Ctrl+] for the prompt, Shift+PageUp to scroll).'
-          : 'Line mode: edit the line, Enter sends it.',
+        change.mode === 'terminal'
+          ? 'Terminal mode: the remote program has the terminal, its escape sequences pass as it sends them. Ctrl+] comes back here; mode line or mode char leaves it.'
+          : change.mode === 'char'
+            ? 'Character mode: each key is sent as typed (Ctrl+] for the prompt, Shift+PageUp to scroll).'
+            : 'Line mode: edit the line, Enter sends it.',
+        terminal,
       );
+    }
     case 'line-ending':
       return apply({ lineEnding: change.ending }, `Lines now end with ${change.ending.toUpperCase()}.`);
     case 'encoding':

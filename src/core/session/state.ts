@@ -17,8 +17,11 @@ import { NO_SECRETS_AHEAD, type SecretsAhead } from '../protocols/secrets.js';
 import type { Compose, PlanStep } from '../protocols/compose.js';
 
 export interface Settings {
-  /** line: edit locally, send on Enter; char: every key goes out as typed. */
-  mode: 'line' | 'char';
+  /**
+   * line: edit locally, send on Enter; char: every key goes out as typed; terminal: the remote
+   * program has the real terminal (its escape sequences pass), Ctrl+] comes back.
+   */
+  mode: 'line' | 'char' | 'terminal';
   lineEnding: LineEnding;
   encoding: string;
   /** Show what we send in the output pane. */
@@ -169,7 +172,9 @@ export type Effect =
   /** The -c commands may go on: the controller answers with script-next (with the wall clock). */
   | { type: 'script-next' }
   /** Telnet: a command (IAC AYT, IAC IP...), as telnet's `send`. */
-  | { type: 'telnet-command'; name: string };
+  | { type: 'telnet-command'; name: string }
+  /** Terminal mode on (porthole's screen steps aside, the remote program gets the terminal) or off. */
+  | { type: 'terminal'; on: boolean };
 
 /** A line the peer sent, as the line assembler ended it. */
 export interface PeerLine {
