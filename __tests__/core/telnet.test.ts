@@ -47,6 +47,12 @@ test('a login prompt\'s negotiation: no IAC in the data; ECHO and SGA taken, NAW
   expect(f.resize(120, 40)).toBeNull();
 });
 
+test('in BINARY every byte the server sends is data: CR NUL and a CR at a line start included', () => {
+  const f = new TelnetFilter(setup);
+  f.receive(b(IAC, WILL, OPT.BINARY));
+  expect(run(f, [Buffer.from('A\n\rB\r\0C')]).data).toBe(Buffer.from('A\n\rB\r\0C').toString('hex'));
+});
+
 test('IAC IAC is one 0xFF of data; CR NUL is a CR; what we send has 0xFF doubled and a bare CR as CR NUL', () => {
   const f = new TelnetFilter(setup);
   expect(run(f, [b(0x41, IAC, IAC, 0x42, 0x0d, 0x00, 0x43, 0x0d, 0x0a)]).data).toBe('41ff420d430d0a');
@@ -84,9 +90,20 @@ test('a hostile peer: an option flipped for ever is refused after a while; an en
   const flips: number[] = [];
   for (let k = 0; k < 1000; k++) flips.push(IAC, WILL, OPT.ECHO, IAC, WONT, OPT.ECHO);
   const r = run(f, [Uint8Array.from(flips)]);
-  // Answered while it is reasonable, then refused: bounded replies for unbounded input.
-  expect(r.replies.split(' ').length).toBeLessThan(100);
-  expect(r.events).toContain('ECHO refused from now on: the server changed it 32 times');
+  // Then refused: still answered as RFC 1143 says (at most a reply a request), never enabled,
+  // and the log says it once rather than a line a request.
+  expect(r.replies.split(' ').length).toBeLessThanOrEqual(1000 + 64);
+  expect(r.events.length).toBeLessThan(200);
+  expect(r.events).toContain('ECHO refused for now: the server changed it 32 times with no data between');
+  expect(f.serverEchoes).toBe(false);
+  // A server that turns echo off and on around each password prompt, with the prompt between,
+  // is no loop: after 50 prompts it still gets its echo.
+  const p = new TelnetFilter(setup);
+  for (let k = 0; k < 50; k++) {
+    p.receive(Uint8Array.from([IAC, WILL, OPT.ECHO, ...Buffer.from('Password: '), IAC, WONT, OPT.ECHO, ...Buffer.from('\r\nok\r\n')]));
+  }
+  p.receive(b(IAC, WILL, OPT.ECHO));
+  expect(p.serverEchoes).toBe(true);
   // An SB that never ends: its bytes are not kept past the cap, and data after a proper end flows.
   const g = new TelnetFilter(setup);
   const big = new Uint8Array(10 * 1024 * 1024).fill(0x41);
@@ -193,4 +210,19 @@ test('terminal mode: Ctrl+] brings porthole back with the prompt, Esc returns to
   state = sessionReducer(state.state, { type: 'closed', outcome: null, now: 2 });
   expect(state.effects[0]).toEqual({ type: 'terminal', on: false });
   expect(state.state.settings.mode).toBe('line');
+});
+
+test('--terminal: the server taking over echo leaves terminal mode alone; mode terminal needs a connection', () => {
+  let r = sessionReducer(initialSessionState({ host: 'h', port: 23 }, { ...DEFAULT_SETTINGS, mode: 'terminal' }), { type: 'connected', address: '127.0.0.1', local: 'l', connectMs: 1, now: 1, tls: null, telnet: true });
+  r = sessionReducer(r.state, { type: 'telnet-echo', on: true });
+  expect(r.state.settings.mode).toBe('terminal');
+  expect(r.state.telnet).toEqual({ serverEcho: true });
+  // Typed keys are kept as marks in terminal mode, whatever the echo.
+  const typed = sessionReducer(r.state, { type: 'input', event: { type: 'text', text: 'pw' }, now: 1 });
+  expect(typed.effects[0]).toMatchObject({ type: 'send', display: { text: '**', masked: true } });
+  let m = sessionReducer(initialSessionState({ host: 'h', port: 23 }, DEFAULT_SETTINGS), { type: 'input', event: { type: 'key', name: ']', ctrl: true, meta: false, shift: false, sequence: '\x1d' }, now: 1 });
+  for (const ch of 'mode terminal') m = sessionReducer(m.state, { type: 'input', event: { type: 'text', text: ch }, now: 1 });
+  m = sessionReducer(m.state, { type: 'input', event: { type: 'key', name: 'enter', ctrl: false, meta: false, shift: false, sequence: '\r' }, now: 1 });
+  expect(m.state.menu?.message?.text).toMatch(/^Terminal mode needs a live connection/);
+  expect(m.effects).toEqual([]);
 });

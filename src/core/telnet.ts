@@ -3,7 +3,7 @@
 // (TERMINAL-TYPE, NAWS, NEW-ENVIRON's USER), 0xFF doubled and a bare CR sent as CR NUL. Pure: bytes
 // in, data and replies out; what the session must know (the server echoes now) comes out as events.
 // A hostile peer costs bounded memory (a subnegotiation is kept up to a cap) and bounded work (an
-// option that flips too often is refused for good).
+// option that flips too often with no data between is refused until data comes again).
 
 import type { FilterEvent, FilterOutput, ProtocolFilter } from './pipeline.js';
 
@@ -66,7 +66,11 @@ const HIS: ReadonlySet<number> = new Set([OPT.BINARY, OPT.ECHO, OPT.SGA]);
 
 /** Longest subnegotiation kept; past it the rest is dropped until its IAC SE. */
 const MAX_SB = 1024;
-/** Changes one option may make before it is refused for good: a peer that never stops negotiating. */
+/**
+ * Changes one option may make with no data between them before it is refused (answered, never
+ * enabled) until data comes again: a peer that never stops negotiating. A server that turns echo
+ * off and on around each password prompt sends a prompt between: it is never refused.
+ */
 const MAX_FLIPS = 32;
 
 export interface TelnetSetup {
@@ -125,10 +129,16 @@ export class TelnetFilter implements ProtocolFilter {
       if (p.kind === 'data') {
         const iac = bytes.indexOf(IAC, i);
         const end = iac < 0 ? bytes.length : iac;
-        // CR NUL is a bare CR on the wire: the NUL is the protocol's, not data.
+        // CR NUL is a bare CR on the wire: the NUL is the protocol's, not data (in BINARY, data).
         const run = bytes.subarray(i, end);
+        if (run.length > 0 && this.flips.size > 0) {
+          // Data between negotiations: a peer that talks is no negotiation loop.
+          this.refused.clear();
+          this.flips.clear();
+        }
+        const binary = this.him.get(OPT.BINARY) === 'yes';
         let from = 0;
-        for (let nul = run.indexOf(NUL); nul >= 0; nul = run.indexOf(NUL, nul + 1)) {
+        for (let nul = binary ? -1 : run.indexOf(NUL); nul >= 0; nul = run.indexOf(NUL, nul + 1)) {
           if (nul === 0 ? this.afterCR : run[nul - 1] === CR) {
             if (nul > from) parts.push(run.subarray(from, nul));
             from = nul + 1;
@@ -186,7 +196,8 @@ export class TelnetFilter implements ProtocolFilter {
       else p.dropped = true;
     }
     const joined = parts.length === 1 ? parts[0]! : concat(parts);
-    if (joined.indexOf(CR) >= 0 || this.heldCR) return { data: this.noOpCRs(joined), replies, events };
+    // In BINARY every byte is data: no CR is the protocol's.
+    if (this.him.get(OPT.BINARY) !== 'yes' && (joined.indexOf(CR) >= 0 || this.heldCR)) return { data: this.noOpCRs(joined), replies, events };
     if (joined.length > 0) this.atLineStart = joined[joined.length - 1] === LF;
     return { data: joined, replies, events };
   }
@@ -298,14 +309,14 @@ export class TelnetFilter implements ProtocolFilter {
 
   private say(verb: number, option: number, replies: Uint8Array[], events: FilterEvent[]): void {
     replies.push(Uint8Array.of(IAC, verb, option));
-    events.push({ type: 'telnet-log', text: `SENT ${VERBS[verb]} ${optionName(option)}` });
+    if (!this.refused.has(option)) events.push({ type: 'telnet-log', text: `SENT ${VERBS[verb]} ${optionName(option)}` });
   }
 
   /** A WILL, WONT, DO or DONT from the server, by RFC 1143. */
   private negotiated(verb: number, option: number, replies: Uint8Array[], events: FilterEvent[]): void {
-    // Refused for good (it flipped too often): its requests go unanswered, so a peer's loop ends here.
-    if (this.refused.has(option)) return;
-    events.push({ type: 'telnet-log', text: `RCVD ${VERBS[verb]} ${optionName(option)}` });
+    // Refused for now (it flipped too often): answered as RFC 1143 says, never enabled, not logged.
+    const quiet = this.refused.has(option);
+    if (!quiet) events.push({ type: 'telnet-log', text: `RCVD ${VERBS[verb]} ${optionName(option)}` });
     const side = verb === WILL || verb === WONT ? 'him' : 'us';
     const map = side === 'him' ? this.him : this.us;
     const positive = verb === WILL || verb === DO;
@@ -364,10 +375,10 @@ export class TelnetFilter implements ProtocolFilter {
     if ((before === 'yes') !== (after === 'yes')) {
       const flips = (this.flips.get(option) ?? 0) + 1;
       this.flips.set(option, flips);
-      // A peer that turns an option on and off for ever: refused from now on, said once.
-      if (flips > MAX_FLIPS) {
+      // A peer that turns an option on and off for ever: refused until data comes, said once.
+      if (flips > MAX_FLIPS && !this.refused.has(option)) {
         this.refused.add(option);
-        events.push({ type: 'telnet-log', text: `${optionName(option)} refused from now on: the server changed it ${MAX_FLIPS} times` });
+        events.push({ type: 'telnet-log', text: `${optionName(option)} refused for now: the server changed it ${MAX_FLIPS} times with no data between` });
         if (after === 'yes') {
           map.set(option, 'no');
           this.say(no, option, replies, events);

@@ -109,6 +109,9 @@ export interface TerminalScreen {
  */
 const INGEST_BUDGET_MS = 4;
 
+/** Bytes queued for a peer past which a filter's answers to it are dropped (it is not reading). */
+const REPLY_QUEUE_LIMIT = 1024 * 1024;
+
 /** One connection and its pipeline: all of it goes when the connection does. */
 interface Link {
   readonly conn: Connection;
@@ -129,6 +132,8 @@ interface Link {
   wire: { ends: number[]; partial: number };
   /** The telnet negotiator in the pipeline's filter slot, when the connection speaks telnet. */
   telnet: TelnetFilter | null;
+  /** The filter's answers are being dropped: the peer does not read them. */
+  repliesDropped: boolean;
 }
 
 interface Log {
@@ -218,11 +223,21 @@ export class SessionController implements SessionView {
   resize(width: number, height: number): void {
     if (width === this.scroll.width && height === this.scroll.height) return;
     this.scroll = scrollReducer(this.scroll, { type: 'resize', width, height }, this.store);
-    // The remote program learns the pane's new size (telnet's NAWS), as a terminal's resize tells it.
-    const link = this.link;
-    const naws = link?.telnet?.resize(width, height);
-    if (link && naws) link.conn.write(link.outbound.reply(naws));
+    // The remote program learns the pane's new size (telnet's NAWS), as a terminal's resize tells
+    // it; in terminal mode it has the whole terminal, whose size terminalSize() gives.
+    if (this.state.settings.mode !== 'terminal') this.sendSize(width, height);
     this.frame.now();
+  }
+
+  /** The whole terminal's size, which the remote program has in terminal mode (telnet's NAWS). */
+  terminalSize(cols: number, rows: number): void {
+    if (this.state.settings.mode === 'terminal') this.sendSize(cols, rows);
+  }
+
+  private sendSize(cols: number, rows: number): void {
+    const link = this.link;
+    const naws = link?.telnet?.resize(cols, rows);
+    if (link && naws) link.conn.write(link.outbound.reply(naws));
   }
 
   /** Keys decoded from stdin, in the order typed. */
@@ -336,6 +351,8 @@ export class SessionController implements SessionView {
           return;
         }
         this.opts.terminal.leave();
+        // Out of terminal mode for good: the remote program has the pane's size again.
+        if (this.state.settings.mode !== 'terminal') this.sendSize(this.scroll.width, this.scroll.height);
         // The pane is as it was: what the program drew went to the terminal (and the transcript).
         if (this.terminalBytes > 0) this.note('info', `Terminal mode: ${formatBytes(this.terminalBytes)} went to the terminal${this.log ? ' and the transcript' : ''}, not to this pane.`);
         return;
@@ -464,6 +481,7 @@ export class SessionController implements SessionView {
       pane: null,
       wire: { ends: [], partial: 0 },
       telnet,
+      repliesDropped: false,
     };
     this.link = link;
     this.syncPane(link, false);
@@ -591,7 +609,7 @@ export class SessionController implements SessionView {
   /** The hot path: bytes from the wire through the pipeline into the scrollback and the rest. */
   private received(link: Link, bytes: Uint8Array): void {
     const step = link.inbound.push(bytes);
-    for (const reply of step.replies) link.conn.write(link.outbound.reply(reply));
+    if (step.replies.length) this.writeReplies(link, step.replies);
     // Terminal mode: the remote program's bytes, as they came (after telnet's), to the terminal.
     if (this.terminalOn && step.data.length > 0) {
       this.opts.terminal?.write(step.data);
@@ -609,8 +627,23 @@ export class SessionController implements SessionView {
 
   /** What the protocol filter says on its own (telnet's first offers): its replies out, its events told. */
   private filterSaid(link: Link, out: FilterOutput): void {
-    for (const reply of out.replies) link.conn.write(link.outbound.reply(reply));
+    if (out.replies.length) this.writeReplies(link, out.replies);
     this.filterEvents(out.events);
+  }
+
+  /**
+   * The filter's answers to the peer, in one write. A peer that negotiates without reading what it
+   * is answered would grow the queue without end: past a limit its answers are dropped, said once.
+   */
+  private writeReplies(link: Link, replies: readonly Uint8Array[]): void {
+    if (link.conn.queued > REPLY_QUEUE_LIMIT) {
+      if (!link.repliesDropped) this.note('info', 'The server is not reading its negotiation answers: porthole stops answering until it does.');
+      link.repliesDropped = true;
+      return;
+    }
+    link.repliesDropped = false;
+    const bytes = replies.length === 1 ? replies[0]! : Buffer.concat(replies);
+    link.conn.write(link.outbound.reply(bytes));
   }
 
   /** The filter's news for the session: the server echoes (telnet), a negotiation step. */

@@ -8,8 +8,12 @@ import { layout } from '../core/layout.js';
 
 /** Alternate screen (1049) and bracketed paste (2004): pastes arrive marked, not as typed keys. */
 const ENTER = '\x1b[?1049h\x1b[?2004h';
-/** Paste off, main screen back, cursor shown, attributes reset. */
-const LEAVE = '\x1b[?2004l\x1b[?1049l\x1b[?25h\x1b[0m';
+/**
+ * Paste off, main screen back, cursor shown, attributes reset; and what a remote program may have
+ * set in terminal mode (mouse reporting, cursor keys and keypad, the scroll region, the character
+ * set), for a way out that did not leave terminal mode first (a crash, a signal).
+ */
+const LEAVE = '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?1l\x1b>\x1b[r\x1b(B\x1b[?2004l\x1b[?1049l\x1b[?25h\x1b[0m';
 
 const SIGNALS = { SIGTERM: 15, SIGHUP: 1, SIGINT: 2, SIGQUIT: 3 } as const;
 

@@ -51,7 +51,7 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
   let ink: Instance | null = null;
   let inTerminal = false;
   let mount: (() => Instance) | null = null;
-  const fullSize = () => session.resize(process.stdout.columns || 80, process.stdout.rows || 24);
+  const fullSize = () => session.terminalSize(process.stdout.columns || 80, process.stdout.rows || 24);
   const terminal = {
     enter() {
       inTerminal = true;
@@ -91,7 +91,10 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
   // arrive first are wrapped at the terminal's width, not at a default of 80.
   session.resize(process.stdout.columns || 80, Math.max(1, (process.stdout.rows || 24) - 4));
   // Until Ink draws, the outline says where the connection is: its first words come at once.
-  const unpaint = session.subscribe(() => paintStatus(process.stdout, session.getSnapshot().status));
+  // (Not over a remote program that has the terminal already: --terminal with an early connect.)
+  const unpaint = session.subscribe(() => {
+    if (!inTerminal) paintStatus(process.stdout, session.getSnapshot().status);
+  });
   session.start(early);
   // Keys typed while loading go now, once; after start, so a line typed early queues for the connect.
   lease.keyboard.attach((events) => session.input(events));

@@ -34,7 +34,8 @@ export function charInput(state: SessionState, event: InputEvent): Step {
  * server shows it: the transcript and the hex view get marks, never the keys.
  */
 function typed(state: SessionState, text: string): ReturnType<typeof sendText> {
-  if (!state.telnet?.serverEcho) return sendText(state, text);
+  // In terminal mode too: a password typed to a remote sudo is no business of the transcript's.
+  if (!state.telnet?.serverEcho && state.settings.mode !== 'terminal') return sendText(state, text);
   return sendText(state, text, '*'.repeat(Array.from(text).length), true);
 }
 
@@ -52,6 +53,9 @@ export function terminalInput(state: SessionState, event: InputEvent): Step {
       if (!canSend(state)) return notSent(state);
       return { state: sent(state), effects: [sendEffect(Uint8Array.of(0x0d), { text: '', eol: 'crlf', echo: false })] };
     }
+    // Every other key is the program's, the scroll keys too (its screen is the terminal's).
+    if (!canSend(state)) return notSent(state);
+    return { state: sent(state), effects: keyEffects(event, state) };
   }
   return charInput(state, event);
 }

@@ -169,6 +169,8 @@ function connection(state: SessionState, action: ConnectionAction): Step {
       };
     case 'telnet-echo': {
       if (!state.telnet || state.telnet.serverEcho === action.on) return noEffects(state);
+      // In terminal mode the remote program has the terminal: its echo is its own business.
+      if (state.settings.mode === 'terminal') return noEffects({ ...state, telnet: { serverEcho: action.on } });
       // As telnet does: the server's echo means character mode, each key sent as typed, nothing
       // shown but what the server shows (and what is typed not kept: it may be a password).
       const settings = action.on ? { ...state.settings, mode: 'char' as const, echo: false } : { ...state.settings, mode: 'line' as const, echo: true };

@@ -154,6 +154,8 @@ export function runCommand(state: SessionState, command: Command, now: number): 
       if (command.what === 'eof') return settle(halfClose(state));
       return closeMenu(state, [sendEffect(command.bytes, { text: `<${command.label}>`, eol: null, echo: false }), { type: 'info', lines: [`Sent ${command.label}.`] }]);
     case 'mode':
+      // The terminal is handed to a remote program: there must be one.
+      if (command.mode === 'terminal' && !canSend(state)) return answer(`Terminal mode needs a live connection: ${notSentReason(state)}.`);
       return settle(settingsReducer(state, { type: 'mode', mode: command.mode }));
     case 'set-line-ending':
       return settle(settingsReducer(state, { type: 'line-ending', ending: command.ending }));
