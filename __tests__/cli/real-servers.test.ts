@@ -1,11 +1,11 @@
 // TLS, STARTTLS, the protocol helpers and telnet against the real servers people meet: Debian's
 // postfix (AUTH through dovecot's SASL), dovecot, nginx and busybox's telnetd on 127.0.0.1, started
 // by scripts/servers (.ci/run does) with a CA of its own making.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 import { describeRequiring } from '../helpers/prerequisite.js';
 import { Tui, tmuxMissing } from '../helpers/tmux.js';
 
@@ -369,6 +369,35 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
       expect(s).toMatch(/^before-terminal$/m);
       expect(s).not.toMatch(/␛|PID +USER/);
     }, 40_000);
+
+    test('pipe mode on port 23 speaks telnet too: the negotiation answered, none of it on stdout; --raw gives the bytes', async () => {
+      // Typed as a script would, a line at a time once the prompt is up.
+      const piped = async (args: string[]) => {
+        const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+        const out: Buffer[] = [];
+        child.stdout.on('data', (d: Buffer) => out.push(d));
+        for (const [ms, line] of [[1500, 'porthole-test'], [1500, 'telnet-pw'], [1500, 'echo hi-$((6*7))'], [500, 'exit']] as const) {
+          await wait(ms);
+          child.stdin.write(`${line}\r\n`);
+        }
+        child.stdin.end();
+        const code = await new Promise<number | null>((resolve) => {
+          const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
+          child.on('close', (c) => {
+            clearTimeout(timer);
+            resolve(c);
+          });
+        });
+        return { code, stdout: Buffer.concat(out) };
+      };
+      const telnet = await piped(['--no-shutdown', '-q', '3', '127.0.0.1', '23']);
+      expect(telnet.code).toBe(0);
+      expect(telnet.stdout.includes(0xff)).toBe(false);
+      expect(telnet.stdout.toString('latin1')).toMatch(/^hi-42\r$/m);
+      const raw = await runCli(['--raw', '-q', '1', '127.0.0.1', '23'], { input: '' });
+      expect(Buffer.from(raw.stdout, 'latin1').length).toBeGreaterThan(0);
+      expect(raw.stdout).toMatch(/\ufffd|\xff/);
+    }, 30_000);
 
     test('--raw on port 23: every byte as it came, the negotiation as marks, as nc shows it', async () => {
       const t = (tui = new Tui(['--raw', '127.0.0.1'], 100, 24));

@@ -115,6 +115,8 @@ export interface PipePart extends ConnectPart {
   quitAfterEofMs: number | null;
   /** End the connection after this long with nothing in either direction (nc -w); null never. */
   idleTimeoutMs: number | null;
+  /** Speak telnet (port 23 unless --raw, or --telnet): IAC out of stdout, the negotiation answered. */
+  telnet: { term: string; user: string | null } | null;
 }
 
 export interface TelnetPart {
@@ -359,6 +361,8 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       quitAfterEofMs: raw.quitAfter === undefined ? null : seconds(raw.quitAfter, '-q', 0),
       // nc's -w: the same number bounds an idle connection, but only when it was asked for.
       idleTimeoutMs: raw.connectTimeout === undefined ? null : connectTimeoutMs,
+      // As telnet in a pipe does: port 23's negotiation answered, none of it on stdout (--raw: nc's bytes).
+      telnet: raw.raw !== true && (raw.telnet === true || port === DEFAULT_PORT) ? { term: terminal.term || 'dumb', user } : null,
     },
     session: {
       ...connect,

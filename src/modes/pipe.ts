@@ -10,6 +10,7 @@ import { encodeText, inbound, outbound } from '../core/pipeline.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { attemptLine, hint } from '../core/report.js';
 import { needsTlsConfig, type PipePart } from '../core/options.js';
+import { TelnetFilter } from '../core/telnet.js';
 import { toVisible } from '../core/sanitize.js';
 import { chainLines, tlsSummary } from '../core/tls.js';
 import { formatHostPort } from '../core/target.js';
@@ -101,8 +102,11 @@ function pump(
     const toCrlf = opts.crlf ? createCrlfTranslator() : null;
     const enc = opts.encoding;
     const inText = enc ? createDecoder('utf-8') : null;
-    const wireIn = inbound({ encoding: enc });
-    const wireOut = outbound({});
+    // Telnet in the filter slot: the negotiation is answered, and none of it reaches stdout.
+    const telnet = opts.telnet ? new TelnetFilter({ ...opts.telnet, cols: 80, rows: 24 }) : null;
+    const wireIn = inbound({ encoding: enc, ...(telnet ? { filter: telnet } : {}) });
+    const wireOut = outbound(telnet ? { filter: telnet } : {});
+    if (telnet) for (const r of telnet.start().replies) c.write(wireOut.reply(r));
     let finished = false;
     let stdinEnded = false;
     let waitingForStdout = false;
@@ -201,8 +205,10 @@ function pump(
           idle();
           const step = wireIn.push(e.bytes);
           for (const r of step.replies) c.write(wireOut.reply(r));
-          // Lent bytes (readBuffers) go back to the pool once stdout has taken them.
-          const out = enc ? Buffer.from(step.text) : step.data;
+          // Lent bytes (readBuffers) go back to the pool once stdout has taken them; a filter's
+          // slice of them is copied first, since the pool reuses them at once.
+          const filtered = step.data !== e.bytes && step.data.buffer === e.bytes.buffer ? Buffer.from(step.data) : step.data;
+          const out = enc ? Buffer.from(step.text) : filtered;
           const release = out === e.bytes ? e.release : undefined;
           if (out !== e.bytes) e.release?.();
           if (out.length > 0 && !stdout.write(out, release)) {
