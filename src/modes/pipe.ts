@@ -10,7 +10,7 @@ import { encodeText, inbound, outbound } from '../core/pipeline.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { attemptLine, hint } from '../core/report.js';
 import { needsTlsConfig, type PipePart } from '../core/options.js';
-import { TelnetFilter } from '../core/telnet.js';
+import type { TelnetFilter } from '../core/telnet.js';
 import { toVisible } from '../core/sanitize.js';
 import { chainLines, tlsSummary } from '../core/tls.js';
 import { formatHostPort } from '../core/target.js';
@@ -87,7 +87,9 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
   // The bytes alone on stdout, as s_client -quiet should have been; the handshake on stderr with -v.
   if (c.tls && opts.verbose) for (const l of chainLines(c.tls)) err(toVisible(l));
   else if (c.tls && !c.tls.verified) err(`TLS: ${toVisible(tlsSummary(c.tls))}`);
-  return pump(c, stdin, stdout, opts, err);
+  // Telnet's negotiator only where it is spoken: a pipe to any other port loads none of it.
+  const telnet = opts.telnet ? new (await import('../core/telnet.js')).TelnetFilter({ ...opts.telnet, cols: 80, rows: 24 }) : null;
+  return pump(c, stdin, stdout, opts, err, telnet);
 }
 
 function pump(
@@ -96,6 +98,7 @@ function pump(
   stdout: Writable,
   opts: PipeOptions,
   err: (line: string) => void,
+  telnet: TelnetFilter | null,
 ): Promise<number> {
   return new Promise((resolve) => {
     const clock = opts.clock ?? realClock;
@@ -103,7 +106,6 @@ function pump(
     const enc = opts.encoding;
     const inText = enc ? createDecoder('utf-8') : null;
     // Telnet in the filter slot: the negotiation is answered, and none of it reaches stdout.
-    const telnet = opts.telnet ? new TelnetFilter({ ...opts.telnet, cols: 80, rows: 24 }) : null;
     const wireIn = inbound({ encoding: enc, ...(telnet ? { filter: telnet } : {}) });
     const wireOut = outbound(telnet ? { filter: telnet } : {});
     if (telnet) for (const r of telnet.start().replies) c.write(wireOut.reply(r));
