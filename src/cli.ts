@@ -82,6 +82,9 @@ function parser(argv: string[]) {
       requiresArg: true,
       describe: "Session: a prompt command to run once connected, repeatable (-c 'smtp send --from a@x --to b@y')",
     })
+    .option('log', { type: 'string', requiresArg: true, describe: "Session: write a transcript to FILE from the start (direction marks, secrets masked), as `log FILE`" })
+    .option('capture', { type: 'string', requiresArg: true, describe: 'Every mode but -z: the bytes received, exactly, to FILE (truncated first)' })
+    .option('capture-sent', { type: 'string', requiresArg: true, describe: 'Every mode but -z: the bytes sent, exactly, to FILE' })
     .option('telnet', { type: 'boolean', describe: 'Session: speak telnet (options, echo) whatever the port; on by default for port 23' })
     .option('terminal', { type: 'boolean', describe: "Session: terminal mode once connected: the remote program gets the terminal (a shell, vi, top); Ctrl+] comes back" })
     .option('raw', { type: 'boolean', describe: 'Session: no telnet even on port 23: every byte as it is, as nc' })

@@ -3,7 +3,9 @@
 // stops reading.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CLI, runCli } from '../helpers/cli.js';
 import { closedPort, readAll, serve, type Fixture } from '../helpers/servers.js';
 
@@ -36,6 +38,22 @@ test('random binary both ways, byte for byte, at the same time', async () => {
   expect(got.length).toBe(up.length);
   expect(sha(got)).toBe(sha(up));
   expect(r.stderr).toBe('');
+});
+
+test('--capture and --capture-sent: random binary both ways, byte for byte, in the files as on the wire', async () => {
+  const up = randomBytes(3 * 1024 * 1024 + 5);
+  const down = randomBytes(2 * 1024 * 1024 + 9);
+  const f = await fixture((s) => {
+    s.write(down);
+    void readAll(s).then(() => s.end());
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'porthole-pipe-capture-'));
+  const [inFile, outFile] = [path.join(dir, 'in.bin'), path.join(dir, 'out.bin')];
+  const r = await spawnPipe(['--capture', inFile, '--capture-sent', outFile, '127.0.0.1', String(f.port)], up);
+  expect(r.code).toBe(0);
+  expect(sha(readFileSync(inFile))).toBe(sha(down));
+  expect(sha(readFileSync(outFile))).toBe(sha(up));
+  expect(sha(r.stdout)).toBe(sha(down));
 });
 
 test('stdin EOF half-closes and the reply still arrives (nc -N)', async () => {

@@ -1,5 +1,8 @@
 // -c without a terminal: the commands run, the transcript goes to stdout, the exit code says where
 // it stopped. Against the lab's practice servers (always here), as a script would run it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { LAB_CA, startLab, type Lab } from '../../src/lab/lab.js';
 
@@ -117,4 +120,22 @@ test('an Authorization header given to a composer is masked in what is printed',
   const r = await runCli(['-c', "http get / --header 'Authorization: Basic c2VjcmV0'", '127.0.0.1', String(lab.ports.http)]);
   expect(r.stdout).toMatch(/^ -> Authorization: Basic \*{8}$/m);
   expect(r.stdout).not.toMatch(/c2VjcmV0/);
+});
+
+test('--capture and --capture-sent: the bytes exactly, both ways; --log the transcript too; a file that cannot be opened is said, the rest goes on', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'porthole-capture-'));
+  const [inFile, outFile, logFile] = ['in.bin', 'out.bin', 'session.log'].map((f) => path.join(dir, f));
+  const r = await runCli(['--capture', inFile!, '--capture-sent', outFile!, '--log', logFile!, '-c', 'smtp send --from a@x.test --to alice@lab.porthole.test --body hi', '127.0.0.1', String(lab.ports.smtp)]);
+  expect(r.code).toBe(0);
+  const received = fs.readFileSync(inFile!);
+  const sent = fs.readFileSync(outFile!);
+  expect(received.toString('latin1')).toMatch(/^220 lab\.porthole\.test ESMTP .*\r\n250-lab\.porthole\.test\r\n/);
+  expect(received.toString('latin1')).toMatch(/250 2\.0\.0 Ok: queued as \w+\r\n$/);
+  expect(sent.toString('latin1')).toMatch(/^EHLO \S+\r\nMAIL FROM:<a@x\.test>\r\nRCPT TO:<alice@lab\.porthole\.test>\r\nDATA\r\n[\s\S]*\r\nhi\r\n\.\r\n$/);
+  // The transcript on stdout and in the file: the same lines.
+  expect(fs.readFileSync(logFile!, 'utf8')).toBe(r.stdout);
+  // A capture that cannot be written: said on stderr, the session goes on.
+  const bad = await runCli(['--capture', path.join(dir, 'no', 'such', 'dir.bin'), '-c', 'smtp send --from a@x.test --to alice@lab.porthole.test', '127.0.0.1', String(lab.ports.smtp)]);
+  expect(bad.code).toBe(0);
+  expect(bad.stderr).toMatch(/--capture: cannot write .*dir\.bin \(ENOENT\): not captured; the rest goes on\./);
 });

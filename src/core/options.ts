@@ -52,6 +52,10 @@ export interface RawArgs {
   /** -l, --user: the user telnet's NEW-ENVIRON gives. */
   user?: unknown;
   terminal?: unknown;
+  /** --log FILE: the session's transcript from the start; --capture(-sent) FILE: the bytes exactly. */
+  log?: unknown;
+  capture?: unknown;
+  captureSent?: unknown;
 }
 
 export type Mode = 'probe' | 'pipe' | 'tui' | 'script';
@@ -117,6 +121,13 @@ export interface PipePart extends ConnectPart {
   idleTimeoutMs: number | null;
   /** Speak telnet (port 23 unless --raw, or --telnet): IAC out of stdout, the negotiation answered. */
   telnet: { term: string; user: string | null } | null;
+  captures: Captures;
+}
+
+/** --capture and --capture-sent: where the bytes received, and sent, go exactly as they crossed. */
+export interface Captures {
+  received: string | null;
+  sent: string | null;
 }
 
 export interface TelnetPart {
@@ -143,6 +154,9 @@ export interface SessionPart extends ConnectPart {
   telnet: TelnetPart;
   /** --terminal: the remote program gets the terminal once connected (terminal mode). */
   terminal: boolean;
+  /** --log FILE: a transcript from the start, as `log FILE` in the prompt writes. */
+  log: string | null;
+  captures: Captures;
 }
 
 export interface Options {
@@ -318,6 +332,14 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
   const encoding = raw.encoding === undefined ? null : checkEncoding(String(raw.encoding));
   // Without a terminal on both sides there is no screen to draw: nc's way, bytes in and out.
   const commands = list(raw.command).map(String);
+  const file = (v: unknown, flag: string): string | null => {
+    if (v === undefined) return null;
+    const f = String(v);
+    if (f.trim() === '' || /[\0\r\n]/.test(f)) throw new UsageError('PH_BAD_FILE', `${flag} needs a file name`);
+    return f;
+  };
+  const captures: Captures = { received: file(raw.capture, '--capture'), sent: file(raw.captureSent, '--capture-sent') };
+  const log = file(raw.log, '--log');
   if (raw.telnet === true && raw.raw === true) throw new UsageError('PH_BAD_OPTION', '--telnet and --raw exclude each other');
   const user = raw.user === undefined ? null : String(raw.user);
   if (user !== null && !/^[\x21-\x7e]{1,64}$/.test(user)) throw new UsageError('PH_BAD_OPTION', `-l/--user: a user name of printable characters, not "${user}"`);
@@ -363,6 +385,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       idleTimeoutMs: raw.connectTimeout === undefined ? null : connectTimeoutMs,
       // As telnet in a pipe does: port 23's negotiation answered, none of it on stdout (--raw: nc's bytes).
       telnet: raw.raw !== true && (raw.telnet === true || port === DEFAULT_PORT) ? { term: terminal.term || 'dumb', user } : null,
+      captures,
     },
     session: {
       ...connect,
@@ -377,6 +400,8 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       // Port 23 is telnet's own: its servers negotiate, and a login prompt takes over echo.
       telnet: { when: raw.raw === true ? 'never' : raw.telnet === true ? 'always' : 'port-23', term: terminal.term || 'dumb', user },
       terminal: raw.terminal === true,
+      log,
+      captures,
     },
   };
 }

@@ -11,7 +11,8 @@ import path from 'node:path';
 export interface LogFile {
   /** The path written to, with `~` expanded. */
   readonly path: string;
-  write(text: string): void;
+  /** Text (as UTF-8) or bytes (copied: a pooled read buffer may be lent). */
+  write(data: string | Uint8Array): void;
   /** Flush and close; nothing is written after. */
   end(): void;
   /** Called once if the file cannot be written, with the error's code. */
@@ -33,15 +34,16 @@ const FLUSH_AT = 64 * 1024;
  * a regular file: writes are synchronous, and a FIFO or a device could block the session (a FIFO
  * without a reader blocks the open itself, hence O_NONBLOCK, which makes that open fail instead).
  */
-export function fileLog(file: string): LogFile {
+export function fileLog(file: string, opts: { truncate?: boolean } = {}): LogFile {
   const full = expandHome(file);
-  const { O_WRONLY, O_APPEND, O_CREAT, O_NONBLOCK } = fs.constants;
-  const fd = fs.openSync(full, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK, 0o600);
+  const { O_WRONLY, O_APPEND, O_CREAT, O_NONBLOCK, O_TRUNC } = fs.constants;
+  // A capture starts empty (its bytes are this run's alone); a transcript is appended to.
+  const fd = fs.openSync(full, O_WRONLY | O_CREAT | O_NONBLOCK | (opts.truncate ? O_TRUNC : O_APPEND), 0o600);
   if (!fs.fstatSync(fd).isFile()) {
     fs.closeSync(fd);
     throw Object.assign(new Error(`${full} is not a regular file`), { code: 'not a regular file' });
   }
-  let buffered: string[] = [];
+  let buffered: (string | Uint8Array)[] = [];
   let size = 0;
   let scheduled = false;
   let closed = false;
@@ -50,11 +52,12 @@ export function fileLog(file: string): LogFile {
   const flush = () => {
     scheduled = false;
     if (closed || failed !== null || size === 0) return;
-    const text = buffered.join('');
+    const chunks = buffered;
     buffered = [];
     size = 0;
     try {
-      fs.writeSync(fd, text);
+      if (chunks.every((c) => typeof c === 'string')) fs.writeSync(fd, chunks.join(''));
+      else fs.writeSync(fd, Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
     } catch (err) {
       failed = (err as NodeJS.ErrnoException).code ?? String(err);
       // A log that failed is over: its descriptor and exit hook go now, not at quit.
@@ -76,10 +79,10 @@ export function fileLog(file: string): LogFile {
   process.on('exit', end);
   return {
     path: full,
-    write(text) {
-      if (closed || failed !== null) return;
-      buffered.push(text);
-      size += text.length;
+    write(data) {
+      if (closed || failed !== null || data.length === 0) return;
+      buffered.push(typeof data === 'string' ? data : Buffer.from(data));
+      size += data.length;
       if (size >= FLUSH_AT) flush();
       else if (!scheduled) {
         scheduled = true;
@@ -92,4 +95,20 @@ export function fileLog(file: string): LogFile {
       if (failed !== null) fn(failed);
     },
   };
+}
+
+/** The capture files asked for (--capture, --capture-sent), opened at once; one that cannot be is said and left out. */
+export function openCaptures(files: { received: string | null; sent: string | null }, say: (line: string) => void): { received: LogFile | null; sent: LogFile | null } {
+  const open = (file: string | null, flag: string): LogFile | null => {
+    if (file === null) return null;
+    try {
+      const f = fileLog(file, { truncate: true });
+      f.onError((code) => say(`${flag}: stopped: cannot write ${f.path} (${code}).`));
+      return f;
+    } catch (err) {
+      say(`${flag}: cannot write ${expandHome(file)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): not captured; the rest goes on.`);
+      return null;
+    }
+  };
+  return { received: open(files.received, '--capture'), sent: open(files.sent, '--capture-sent') };
 }

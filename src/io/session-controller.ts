@@ -89,6 +89,8 @@ export interface ControllerOptions {
   telnet?: TelnetPart;
   /** The real terminal, for terminal mode: porthole's screen steps aside, the remote's bytes go to it. */
   terminal?: TerminalScreen;
+  /** --capture, --capture-sent: the bytes of every connection, exactly as they crossed (after TLS). */
+  captures?: { received: LogFile | null; sent: LogFile | null };
 }
 
 /** What terminal mode needs of the terminal (the TUI gives it). */
@@ -179,6 +181,8 @@ export class SessionController implements SessionView {
   /** Reading is paused until the next turn (the ingest budget was spent). */
   private yielding = false;
   private finished = false;
+  private readonly captureIn: ((bytes: Uint8Array) => void) | null;
+  private readonly captureOut: ((bytes: Uint8Array) => void) | null;
   /** Terminal mode is on: the remote's bytes go to the real terminal instead of the pane. */
   private terminalOn = false;
   /** Bytes the remote program sent to the terminal in this spell of terminal mode. */
@@ -189,6 +193,10 @@ export class SessionController implements SessionView {
 
   constructor(private readonly opts: ControllerOptions) {
     this.tlsConfig = opts.tlsConfig;
+    const received = opts.captures?.received;
+    const sent = opts.captures?.sent;
+    this.captureIn = received ? (bytes) => received.write(bytes) : null;
+    this.captureOut = sent ? (bytes) => sent.write(bytes) : null;
     this.clock = opts.clock ?? realClock;
     this.wall = opts.wallClock ?? Date.now;
     this.defer = opts.defer ?? setImmediate;
@@ -274,8 +282,8 @@ export class SessionController implements SessionView {
   }
 
   /** Writes a transcript to `file` from now on, as `log FILE` does (-c without a terminal: stdout). */
-  startLog(file: string): void {
-    this.setLog(file, false);
+  startLog(file: string, announce = false): void {
+    this.setLog(file, announce);
   }
 
   /** Leaves, as quit does, whatever is still queued. */
@@ -470,8 +478,8 @@ export class SessionController implements SessionView {
     const filter = telnet ?? this.opts.filter?.();
     const link: Link = {
       conn: c,
-      inbound: inbound({ ...(filter ? { filter } : {}), hex: (bytes) => hex.append('in', bytes), encoding: this.state.settings.encoding }),
-      outbound: outbound({ ...(filter ? { filter } : {}), hex: (bytes) => hex.append('out', bytes) }),
+      inbound: inbound({ ...(filter ? { filter } : {}), ...(this.captureIn ? { capture: this.captureIn } : {}), hex: (bytes) => hex.append('in', bytes), encoding: this.state.settings.encoding }),
+      outbound: outbound({ ...(filter ? { filter } : {}), ...(this.captureOut ? { capture: this.captureOut } : {}), hex: (bytes) => hex.append('out', bytes) }),
       lines: new LineAssembler(),
       collector: new LineCollector(),
       ended: false,
@@ -837,6 +845,8 @@ export class SessionController implements SessionView {
       this.log.file.end();
       this.log = null;
     }
+    this.opts.captures?.received?.end();
+    this.opts.captures?.sent?.end();
     this.finished = true;
     this.frame.stop();
     this.finish(sessionExitCode(this.state));

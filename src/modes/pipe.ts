@@ -11,6 +11,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { attemptLine, hint } from '../core/report.js';
 import { needsTlsConfig, type PipePart } from '../core/options.js';
 import type { TelnetFilter } from '../core/telnet.js';
+import { openCaptures } from '../io/log-file.js';
 import { toVisible } from '../core/sanitize.js';
 import { chainLines, tlsSummary } from '../core/tls.js';
 import { formatHostPort } from '../core/target.js';
@@ -106,8 +107,12 @@ function pump(
     const enc = opts.encoding;
     const inText = enc ? createDecoder('utf-8') : null;
     // Telnet in the filter slot: the negotiation is answered, and none of it reaches stdout.
-    const wireIn = inbound({ encoding: enc, ...(telnet ? { filter: telnet } : {}) });
-    const wireOut = outbound(telnet ? { filter: telnet } : {});
+    // --capture, --capture-sent: the bytes exactly as they crossed (after TLS, before telnet's filter).
+    const captures = openCaptures(opts.captures, err);
+    const received = captures.received;
+    const sent = captures.sent;
+    const wireIn = inbound({ encoding: enc, ...(telnet ? { filter: telnet } : {}), ...(received ? { capture: (b: Uint8Array) => received.write(b) } : {}) });
+    const wireOut = outbound({ ...(telnet ? { filter: telnet } : {}), ...(sent ? { capture: (b: Uint8Array) => sent.write(b) } : {}) });
     if (telnet) for (const r of telnet.start().replies) c.write(wireOut.reply(r));
     let finished = false;
     let stdinEnded = false;
@@ -139,6 +144,9 @@ function pump(
       stdin.pause();
       off();
       c.close();
+      // Complete on disk before the exit code is known (the exit hook would too, later).
+      received?.end();
+      sent?.end();
       // Let what we wrote reach the reader before the process goes.
       stdout.write('', () => resolve(code));
     };

@@ -6,7 +6,23 @@ import type { SessionPart } from '../core/options.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { DEFAULT_SETTINGS, sessionExitCode, type SessionState, type Settings } from '../core/session/state.js';
 import { SessionController } from '../io/session-controller.js';
-import type { LogFile } from '../io/log-file.js';
+import { fileLog, openCaptures, type LogFile } from '../io/log-file.js';
+
+/** One transcript, two places. */
+function tee(a: LogFile, b: LogFile): LogFile {
+  return {
+    path: b.path,
+    write: (data) => {
+      a.write(data);
+      b.write(data);
+    },
+    end: () => {
+      a.end();
+      b.end();
+    },
+    onError: (report) => b.onError(report),
+  };
+}
 import type { Dial } from '../io/transport.js';
 import type { TlsConfig } from '../io/tls.js';
 
@@ -125,7 +141,9 @@ export async function runScript(
     connectTimeoutMs: opts.connectTimeoutMs,
     commands,
     telnet: opts.telnet,
-    openLog: () => stdoutLog(io.stdout),
+    // --log FILE: the same transcript into the file too.
+    openLog: () => (opts.log ? tee(stdoutLog(io.stdout), fileLog(opts.log)) : stdoutLog(io.stdout)),
+    captures: openCaptures(opts.captures, (line) => io.stderr.write(`porthole: ${line}\n`)),
     ...(tls?.dial ? { dial: tls.dial } : {}),
     ...(tls?.config ? { tlsConfig: tls.config } : {}),
     tls: opts.tls,
