@@ -139,3 +139,17 @@ test('--capture and --capture-sent: the bytes exactly, both ways; --log the tran
   expect(bad.code).toBe(0);
   expect(bad.stderr).toMatch(/--capture: cannot write .*dir\.bin \(ENOENT\): not captured; the rest goes on\./);
 });
+
+test('--json-log: a JSON object a line for each event, and every byte both ways in base64', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'porthole-json-'));
+  const file = path.join(dir, 'events.jsonl');
+  const r = await runCli(['--json-log', file, '-c', 'smtp send --from a@x.test --to alice@lab.porthole.test', '127.0.0.1', String(lab.ports.smtp)]);
+  expect(r.code).toBe(0);
+  const events = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(events[0]).toMatchObject({ event: 'resolving', host: '127.0.0.1', port: lab.ports.smtp });
+  expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['connected', 'data', 'closed']));
+  const bytes = (dir: string) => Buffer.concat(events.filter((e) => e.event === 'data' && e.dir === dir).map((e) => Buffer.from(String(e.base64), 'base64'))).toString('latin1');
+  expect(bytes('in')).toMatch(/^220 lab\.porthole\.test ESMTP[\s\S]*250 2\.0\.0 Ok: queued as \w+\r\n$/);
+  expect(bytes('out')).toMatch(/^EHLO \S+\r\nMAIL FROM:<a@x\.test>\r\n/);
+  for (const e of events) expect(typeof e.t).toBe('string');
+});

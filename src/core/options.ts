@@ -56,6 +56,7 @@ export interface RawArgs {
   log?: unknown;
   capture?: unknown;
   captureSent?: unknown;
+  jsonLog?: unknown;
 }
 
 export type Mode = 'probe' | 'pipe' | 'tui' | 'script';
@@ -156,6 +157,8 @@ export interface SessionPart extends ConnectPart {
   terminal: boolean;
   /** --log FILE: a transcript from the start, as `log FILE` in the prompt writes. */
   log: string | null;
+  /** --json-log FILE: a JSON object a line for each event and every byte. */
+  jsonLog: string | null;
   captures: Captures;
 }
 
@@ -401,6 +404,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       telnet: { when: raw.raw === true ? 'never' : raw.telnet === true ? 'always' : 'port-23', term: terminal.term || 'dumb', user },
       terminal: raw.terminal === true,
       log,
+      jsonLog: file(raw.jsonLog, '--json-log'),
       captures,
     },
   };

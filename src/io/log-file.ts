@@ -112,3 +112,16 @@ export function openCaptures(files: { received: string | null; sent: string | nu
   };
   return { received: open(files.received, '--capture'), sent: open(files.sent, '--capture-sent') };
 }
+
+/** --json-log's file, opened at once (emptied first); one that cannot be is said and left out. */
+export function openJsonLog(file: string | null, say: (line: string) => void): LogFile | null {
+  if (file === null) return null;
+  try {
+    const f = fileLog(file, { truncate: true });
+    f.onError((code) => say(`--json-log: stopped: cannot write ${f.path} (${code}).`));
+    return f;
+  } catch (err) {
+    say(`--json-log: cannot write ${expandHome(file)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): not written; the rest goes on.`);
+    return null;
+  }
+}

@@ -44,6 +44,7 @@ import { DEFAULT_PORT, DEFAULT_TLS, type TelnetPart, type TlsPart } from '../cor
 import { panelView } from '../core/session/panel-slice.js';
 import { detectProtocol, unknownProtocol, type StartTlsProtocol } from '../core/starttls.js';
 import { checkCompose, FieldError, type Compose } from '../core/protocols/compose.js';
+import { dataRecord, eventRecord } from '../core/json-log.js';
 import { paneViewFor, type PaneView, type ViewItem } from '../core/protocols/pane-view.js';
 import { isRequestLine } from '../core/protocols/walk.js';
 import { createDecoder, type Decoder } from '../core/codec.js';
@@ -91,6 +92,8 @@ export interface ControllerOptions {
   terminal?: TerminalScreen;
   /** --capture, --capture-sent: the bytes of every connection, exactly as they crossed (after TLS). */
   captures?: { received: LogFile | null; sent: LogFile | null };
+  /** --json-log: a JSON object a line for each event and every byte. */
+  jsonLog?: LogFile | null;
 }
 
 /** What terminal mode needs of the terminal (the TUI gives it). */
@@ -195,8 +198,17 @@ export class SessionController implements SessionView {
     this.tlsConfig = opts.tlsConfig;
     const received = opts.captures?.received;
     const sent = opts.captures?.sent;
-    this.captureIn = received ? (bytes) => received.write(bytes) : null;
-    this.captureOut = sent ? (bytes) => sent.write(bytes) : null;
+    const json = opts.jsonLog ?? null;
+    const wall = opts.wallClock ?? Date.now;
+    const tap = (file: LogFile | null | undefined, dir: 'in' | 'out') =>
+      file || json
+        ? (bytes: Uint8Array) => {
+            file?.write(bytes);
+            json?.write(`${JSON.stringify(dataRecord(dir, bytes, wall()))}\n`);
+          }
+        : null;
+    this.captureIn = tap(received, 'in');
+    this.captureOut = tap(sent, 'out');
     this.clock = opts.clock ?? realClock;
     this.wall = opts.wallClock ?? Date.now;
     this.defer = opts.defer ?? setImmediate;
@@ -263,6 +275,10 @@ export class SessionController implements SessionView {
   // --- the loop ---
 
   private dispatch(action: SessionAction): void {
+    if (this.opts.jsonLog) {
+      const record = eventRecord(action, this.wall());
+      if (record) this.opts.jsonLog.write(`${JSON.stringify(record)}\n`);
+    }
     const { state, effects } = sessionReducer(this.state, action);
     const phase = this.state.conn.phase;
     const banner = this.state.conn.phase === 'connected' ? this.state.conn.banner : null;
@@ -847,6 +863,7 @@ export class SessionController implements SessionView {
     }
     this.opts.captures?.received?.end();
     this.opts.captures?.sent?.end();
+    this.opts.jsonLog?.end();
     this.finished = true;
     this.frame.stop();
     this.finish(sessionExitCode(this.state));

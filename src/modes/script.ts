@@ -6,7 +6,7 @@ import type { SessionPart } from '../core/options.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { DEFAULT_SETTINGS, sessionExitCode, type SessionState, type Settings } from '../core/session/state.js';
 import { SessionController } from '../io/session-controller.js';
-import { fileLog, openCaptures, type LogFile } from '../io/log-file.js';
+import { fileLog, openCaptures, openJsonLog, type LogFile } from '../io/log-file.js';
 
 /** One transcript, two places. */
 function tee(a: LogFile, b: LogFile): LogFile {
@@ -144,6 +144,7 @@ export async function runScript(
     // --log FILE: the same transcript into the file too.
     openLog: () => (opts.log ? tee(stdoutLog(io.stdout), fileLog(opts.log)) : stdoutLog(io.stdout)),
     captures: openCaptures(opts.captures, (line) => io.stderr.write(`porthole: ${line}\n`)),
+    jsonLog: openJsonLog(opts.jsonLog, (line) => io.stderr.write(`porthole: ${line}\n`)),
     ...(tls?.dial ? { dial: tls.dial } : {}),
     ...(tls?.config ? { tlsConfig: tls.config } : {}),
     tls: opts.tls,

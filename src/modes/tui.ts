@@ -9,7 +9,7 @@ import type { Dial } from '../io/transport.js';
 import type { TlsConfig } from '../io/tls.js';
 import type { PendingConnect } from '../io/session.js';
 import { DIM_SGR, SOURCE_SGR } from '../core/styles.js';
-import { openCaptures } from '../io/log-file.js';
+import { openCaptures, openJsonLog } from '../io/log-file.js';
 import { paintStatus } from '../io/outline.js';
 import type { TerminalLease } from '../io/terminal.js';
 import type { Instance } from 'ink';
@@ -85,6 +85,7 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
     telnet: opts.telnet,
     terminal,
     captures: openCaptures(opts.captures, (line) => process.stderr.write(`porthole: ${line}\n`)),
+    jsonLog: openJsonLog(opts.jsonLog, (line) => process.stderr.write(`porthole: ${line}\n`)),
   });
   // --log: the transcript from the first byte, as `log FILE` in the prompt would write it.
   if (opts.log) session.startLog(opts.log, true);
