@@ -153,3 +153,19 @@ test('--json-log: a JSON object a line for each event, and every byte both ways 
   expect(bytes('out')).toMatch(/^EHLO \S+\r\nMAIL FROM:<a@x\.test>\r\n/);
   for (const e of events) expect(typeof e.t).toBe('string');
 });
+
+test('the files\' mistakes: a --log that cannot be written leaves stdout\'s transcript; one path for two flags, or a flag for the wrong mode, is a usage error; a failed connect still empties a capture', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'porthole-files-'));
+  const r = await runCli(['--log', path.join(dir, 'no', 'such', 'x.log'), '-c', 'smtp send --from a@x.test --to alice@lab.porthole.test', '127.0.0.1', String(lab.ports.smtp)]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^=== smtp send: done\.$/m);
+  expect(r.stderr).toMatch(/--log: cannot write .*x\.log \(ENOENT\): the transcript goes to stdout only/);
+  const same = path.join(dir, 'same.bin');
+  expect((await runCli(['--capture', same, '--capture-sent', same, '127.0.0.1', String(lab.ports.smtp)])).stderr).toMatch(/each need a file of their own/);
+  expect((await runCli(['-z', '--capture', same, '127.0.0.1', '25'])).code).toBe(2);
+  expect((await runCli(['--pipe', '--log', same, '127.0.0.1', String(lab.ports.smtp)])).stderr).toMatch(/--log and --json-log are for a session/);
+  const old = path.join(dir, 'old.bin');
+  fs.writeFileSync(old, 'OLDDATA');
+  expect((await runCli(['--capture', old, '127.0.0.1', '1'])).code).toBe(4);
+  expect(fs.readFileSync(old, 'utf8')).toBe('');
+});

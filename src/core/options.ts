@@ -343,6 +343,10 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
   };
   const captures: Captures = { received: file(raw.capture, '--capture'), sent: file(raw.captureSent, '--capture-sent') };
   const log = file(raw.log, '--log');
+  const jsonLog = file(raw.jsonLog, '--json-log');
+  const files = [captures.received, captures.sent, log, jsonLog].filter((f): f is string => f !== null);
+  if (new Set(files).size !== files.length) throw new UsageError('PH_BAD_FILE', '--log, --json-log, --capture and --capture-sent each need a file of their own');
+  if (probe && files.length > 0) throw new UsageError('PH_BAD_OPTION', '-z probes: --log, --json-log and the captures are for a session or a pipe');
   if (raw.telnet === true && raw.raw === true) throw new UsageError('PH_BAD_OPTION', '--telnet and --raw exclude each other');
   const user = raw.user === undefined ? null : String(raw.user);
   if (user !== null && !/^[\x21-\x7e]{1,64}$/.test(user)) throw new UsageError('PH_BAD_OPTION', `-l/--user: a user name of printable characters, not "${user}"`);
@@ -357,6 +361,8 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
     mode = 'pipe';
     modeNote = 'stdout is not a terminal: pipe mode (what you type goes to the peer, what it sends goes to stdout; -C for CRLF line endings)';
   } else mode = 'tui';
+  // Pipe mode's stdout is the data: a transcript or events have no place there (captures do).
+  if (mode === 'pipe' && (log !== null || jsonLog !== null)) throw new UsageError('PH_BAD_OPTION', '--log and --json-log are for a session (pipe mode has --capture and --capture-sent)');
 
   const verbose = raw.verbose === true || (typeof raw.verbose === 'number' && raw.verbose > 0);
   const connectTimeoutMs = seconds(raw.connectTimeout ?? DEFAULTS.connectTimeoutS, '-w/--connect-timeout', 0.001);
@@ -404,7 +410,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       telnet: { when: raw.raw === true ? 'never' : raw.telnet === true ? 'always' : 'port-23', term: terminal.term || 'dumb', user },
       terminal: raw.terminal === true,
       log,
-      jsonLog: file(raw.jsonLog, '--json-log'),
+      jsonLog,
       captures,
     },
   };

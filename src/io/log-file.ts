@@ -26,6 +26,16 @@ export function expandHome(file: string, home = os.homedir()): string {
   return file;
 }
 
+/**
+ * A signal ends the process without its 'exit' hooks unless someone handles it: where nobody does
+ * (pipe mode, -c), these do, so a file's last bytes are written before the process goes.
+ */
+function flushOnSignals(): void {
+  for (const [sig, n] of [['SIGTERM', 15], ['SIGINT', 2], ['SIGHUP', 1]] as const) {
+    if (process.listenerCount(sig) === 0) process.once(sig, () => process.exit(128 + n));
+  }
+}
+
 /** Bytes gathered before a write: a flood's lines do not each cost a system call. */
 const FLUSH_AT = 64 * 1024;
 
@@ -38,7 +48,7 @@ export function fileLog(file: string, opts: { truncate?: boolean } = {}): LogFil
   const full = expandHome(file);
   const { O_WRONLY, O_APPEND, O_CREAT, O_NONBLOCK, O_TRUNC } = fs.constants;
   // A capture starts empty (its bytes are this run's alone); a transcript is appended to.
-  const fd = fs.openSync(full, O_WRONLY | O_CREAT | O_NONBLOCK | (opts.truncate ? O_TRUNC : O_APPEND), 0o600);
+  const fd = fs.openSync(full, O_WRONLY | O_CREAT | O_NONBLOCK | O_APPEND | (opts.truncate ? O_TRUNC : 0), 0o600);
   if (!fs.fstatSync(fd).isFile()) {
     fs.closeSync(fd);
     throw Object.assign(new Error(`${full} is not a regular file`), { code: 'not a regular file' });
@@ -56,8 +66,9 @@ export function fileLog(file: string, opts: { truncate?: boolean } = {}): LogFil
     buffered = [];
     size = 0;
     try {
-      if (chunks.every((c) => typeof c === 'string')) fs.writeSync(fd, chunks.join(''));
-      else fs.writeSync(fd, Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
+      const data = chunks.every((c) => typeof c === 'string') ? Buffer.from(chunks.join(''), 'utf8') : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c)));
+      // A short write (a file size limit, a full disk) leaves the rest to write, or says why not.
+      for (let at = 0; at < data.length; ) at += fs.writeSync(fd, data, at);
     } catch (err) {
       failed = (err as NodeJS.ErrnoException).code ?? String(err);
       // A log that failed is over: its descriptor and exit hook go now, not at quit.
@@ -77,6 +88,7 @@ export function fileLog(file: string, opts: { truncate?: boolean } = {}): LogFil
     }
   }
   process.on('exit', end);
+  flushOnSignals();
   return {
     path: full,
     write(data) {

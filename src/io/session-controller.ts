@@ -45,6 +45,7 @@ import { panelView } from '../core/session/panel-slice.js';
 import { detectProtocol, unknownProtocol, type StartTlsProtocol } from '../core/starttls.js';
 import { checkCompose, FieldError, type Compose } from '../core/protocols/compose.js';
 import { dataRecord, eventRecord } from '../core/json-log.js';
+import { safeJson } from '../core/report.js';
 import { paneViewFor, type PaneView, type ViewItem } from '../core/protocols/pane-view.js';
 import { isRequestLine } from '../core/protocols/walk.js';
 import { createDecoder, type Decoder } from '../core/codec.js';
@@ -277,7 +278,8 @@ export class SessionController implements SessionView {
   private dispatch(action: SessionAction): void {
     if (this.opts.jsonLog) {
       const record = eventRecord(action, this.wall());
-      if (record) this.opts.jsonLog.write(`${JSON.stringify(record)}\n`);
+      // A certificate's fields and the outcomes' words may hold what no terminal should get.
+      if (record) this.opts.jsonLog.write(`${safeJson(record)}\n`);
     }
     const { state, effects } = sessionReducer(this.state, action);
     const phase = this.state.conn.phase;
@@ -300,6 +302,11 @@ export class SessionController implements SessionView {
   /** Writes a transcript to `file` from now on, as `log FILE` does (-c without a terminal: stdout). */
   startLog(file: string, announce = false): void {
     this.setLog(file, announce);
+  }
+
+  /** A line of porthole's own in the pane and the transcript (a file's trouble, said by the mode). */
+  tell(line: string): void {
+    this.note('info', line);
   }
 
   /** Leaves, as quit does, whatever is still queued. */

@@ -34,6 +34,8 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
   const err = opts.err ?? ((l: string) => process.stderr.write(`porthole: ${l}\n`));
   const where = formatHostPort(opts.host, opts.port);
 
+  // Captures are emptied before anything connects: a failed run leaves no bytes of an earlier one.
+  const captures = openCaptures(opts.captures, err);
   // Loaded only for TLS: a plain pipe does not pay for node:tls.
   const tls = needsTlsConfig(opts.tls) ? (await import('../io/tls.js')).tlsSetup(opts.tls, opts.clock) : null;
   const dial = tls?.dial;
@@ -90,7 +92,7 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
   else if (c.tls && !c.tls.verified) err(`TLS: ${toVisible(tlsSummary(c.tls))}`);
   // Telnet's negotiator only where it is spoken: a pipe to any other port loads none of it.
   const telnet = opts.telnet ? new (await import('../core/telnet.js')).TelnetFilter({ ...opts.telnet, cols: 80, rows: 24 }) : null;
-  return pump(c, stdin, stdout, opts, err, telnet);
+  return pump(c, stdin, stdout, opts, err, telnet, captures);
 }
 
 function pump(
@@ -100,6 +102,7 @@ function pump(
   opts: PipeOptions,
   err: (line: string) => void,
   telnet: TelnetFilter | null,
+  captures: ReturnType<typeof openCaptures>,
 ): Promise<number> {
   return new Promise((resolve) => {
     const clock = opts.clock ?? realClock;
@@ -108,7 +111,6 @@ function pump(
     const inText = enc ? createDecoder('utf-8') : null;
     // Telnet in the filter slot: the negotiation is answered, and none of it reaches stdout.
     // --capture, --capture-sent: the bytes exactly as they crossed (after TLS, before telnet's filter).
-    const captures = openCaptures(opts.captures, err);
     const received = captures.received;
     const sent = captures.sent;
     const wireIn = inbound({ encoding: enc, ...(telnet ? { filter: telnet } : {}), ...(received ? { capture: (b: Uint8Array) => received.write(b) } : {}) });

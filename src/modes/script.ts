@@ -20,7 +20,8 @@ function tee(a: LogFile, b: LogFile): LogFile {
       a.end();
       b.end();
     },
-    onError: (report) => b.onError(report),
+    // The file says its own trouble (on stderr); stdout's transcript goes on regardless.
+    onError: () => {},
   };
 }
 import type { Dial } from '../io/transport.js';
@@ -141,8 +142,19 @@ export async function runScript(
     connectTimeoutMs: opts.connectTimeoutMs,
     commands,
     telnet: opts.telnet,
-    // --log FILE: the same transcript into the file too.
-    openLog: () => (opts.log ? tee(stdoutLog(io.stdout), fileLog(opts.log)) : stdoutLog(io.stdout)),
+    // --log FILE: the same transcript into the file too; the file's trouble never stops stdout's.
+    openLog: () => {
+      const out = stdoutLog(io.stdout);
+      if (!opts.log) return out;
+      try {
+        const file = fileLog(opts.log);
+        file.onError((code) => io.stderr.write(`porthole: --log: stopped: cannot write ${file.path} (${code}).\n`));
+        return tee(out, file);
+      } catch (err) {
+        io.stderr.write(`porthole: --log: cannot write ${opts.log} (${(err as NodeJS.ErrnoException).code ?? String(err)}): the transcript goes to stdout only.\n`);
+        return out;
+      }
+    },
     captures: openCaptures(opts.captures, (line) => io.stderr.write(`porthole: ${line}\n`)),
     jsonLog: openJsonLog(opts.jsonLog, (line) => io.stderr.write(`porthole: ${line}\n`)),
     ...(tls?.dial ? { dial: tls.dial } : {}),
@@ -197,6 +209,8 @@ export async function runScript(
     return lines.next();
   };
 
+  // A reader that went away (| head): the run ends quietly, as a pipe's writer does.
+  io.stdout.on('error', () => session.stop());
   session.startLog('stdout');
   started = true;
   session.start();

@@ -46,6 +46,8 @@ function keptOutput(c: SessionController, keep: SessionPart['keepOutput']): stri
 export async function runTui(opts: SessionPart, lease: TerminalLease, early?: PendingConnect, tls?: { dial: Dial | undefined; config: TlsConfig | null }): Promise<number> {
   hideCiFromInk();
   const loading = Promise.all([import('ink'), import('../ui/app.js')]);
+  const toldEarly: string[] = [];
+  let say = (line: string): void => void toldEarly.push(line);
   const settings: Settings = { ...DEFAULT_SETTINGS, lineEnding: opts.lineEnding, encoding: opts.encoding, colours: opts.colours, proto: opts.proto, ...(opts.terminal ? { mode: 'terminal' as const, echo: false } : {}) };
   // Terminal mode: Ink steps aside (unmounted) while the remote program has the terminal, and is
   // mounted afresh when it comes back, over a terminal reset of what the program may have set.
@@ -84,9 +86,12 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
     commands: opts.commands,
     telnet: opts.telnet,
     terminal,
-    captures: openCaptures(opts.captures, (line) => process.stderr.write(`porthole: ${line}\n`)),
-    jsonLog: openJsonLog(opts.jsonLog, (line) => process.stderr.write(`porthole: ${line}\n`)),
+    captures: openCaptures(opts.captures, (line) => say(line)),
+    jsonLog: openJsonLog(opts.jsonLog, (line) => say(line)),
   });
+  // What the files' trouble says goes in the pane (stderr is under porthole's screen).
+  say = (line) => session.tell(line);
+  for (const line of toldEarly) session.tell(line);
   // --log: the transcript from the first byte, as `log FILE` in the prompt would write it.
   if (opts.log) session.startLog(opts.log, true);
   process.stdout.on('resize', () => {
