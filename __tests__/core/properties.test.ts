@@ -7,6 +7,9 @@ import { LineAssembler, type LineSink } from '../../src/core/line-assembler.js';
 import { pushReplyLine, EMPTY_REPLY } from '../../src/core/protocols/smtp.js';
 import { toVisible } from '../../src/core/sanitize.js';
 import { Scrollback } from '../../src/core/scrollback.js';
+import { paneViewFor } from '../../src/core/protocols/pane-view.js';
+import { sessionReducer } from '../../src/core/session/reducer.js';
+import { DEFAULT_SETTINGS, initialSessionState } from '../../src/core/session/state.js';
 
 /** A stream and where to cut it. */
 const cutStream = <T extends { length: number; slice(a: number, b?: number): T }>(arb: fc.Arbitrary<T>) =>
@@ -103,6 +106,32 @@ test('the scrollback and the SMTP reply reader take any lines without throwing; 
       expect(s.endSeq - s.firstSeq).toBeLessThanOrEqual(50);
       let reply = EMPTY_REPLY;
       for (const line of chunks.join('').split('\n')) reply = pushReplyLine(reply, line).next;
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('the helpers read any server lines, under every protocol, without throwing; their views take any bytes cut anywhere', () => {
+  const line = fc.oneof(
+    fc.constantFrom('220 mx ESMTP', '250-PIPELINING', '354 go', '334 VXNlcm5hbWU6', '+OK', '-ERR [AUTH] no', '* OK ready', 'A001 OK done', '+ ', '* 1 FETCH (BODY[] {5}', 'HTTP/1.1 200 OK', 'Content-Length: 3', 'Transfer-Encoding: chunked', '', '.', '..x'),
+    wireBytes.map((b) => b.toString('latin1')),
+  );
+  fc.assert(
+    fc.property(fc.constantFrom(25, 80, 110, 143, 9999), fc.array(fc.array(line, { maxLength: 8 }), { maxLength: 8 }), (port, batches) => {
+      let state = sessionReducer(initialSessionState({ host: 'h', port }, DEFAULT_SETTINGS), { type: 'connected', address: '127.0.0.1', local: 'l', connectMs: 1, now: 1, tls: null }).state;
+      for (const [i, batch] of batches.entries()) {
+        state = sessionReducer(state, { type: 'peer-lines', lines: batch.map((text) => ({ text, eol: 'crlf' as const })), unprompted: i === 0, now: i }).state;
+      }
+    }),
+    { numRuns: 1000 },
+  );
+  fc.assert(
+    fc.property(fc.constantFrom('http', 'pop3', 'imap'), cutStream(wireBytes), (proto, { parts }) => {
+      const view = paneViewFor(proto, true)!;
+      view.sent('GET / HTTP/1.1', 0);
+      view.sent('', 0);
+      for (const p of parts) view.push(p, 1, false);
+      view.end(2);
     }),
     { numRuns: 1000 },
   );
