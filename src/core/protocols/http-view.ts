@@ -142,12 +142,7 @@ export class HttpView implements PaneView {
           break;
         }
         case 'length': {
-          const take = Math.min(p.left, data.length - i);
-          i += take;
-          p.left -= take;
-          this.answer!.body += take;
-          if (this.answer!.compressed) skip(i);
-          else show(i);
+          i = this.body(p, data, i, show, skip);
           if (p.left === 0) this.answerEnded(now, (t) => note(t, i), (d) => items.push(d));
           break;
         }
@@ -175,12 +170,7 @@ export class HttpView implements PaneView {
           break;
         }
         case 'data': {
-          const take = Math.min(p.left, data.length - i);
-          i += take;
-          p.left -= take;
-          this.answer!.body += take;
-          if (this.answer!.compressed) skip(i);
-          else show(i);
+          i = this.body(p, data, i, show, skip);
           if (p.left === 0) this.phase = { kind: 'data-end', seenCR: false };
           break;
         }
@@ -238,6 +228,17 @@ export class HttpView implements PaneView {
     }
     this.phase = { kind: 'idle' };
     return items;
+  }
+
+  /** Body bytes of a counted run (Content-Length, a chunk): shown, or passed over when compressed. */
+  private body(p: { left: number }, data: Uint8Array, i: number, show: (to: number) => void, skip: (to: number) => void): number {
+    const take = Math.min(p.left, data.length - i);
+    const to = i + take;
+    p.left -= take;
+    this.answer!.body += take;
+    if (this.answer!.compressed) skip(to);
+    else show(to);
+    return to;
   }
 
   private broken(why: string, note: (text: string, at: number) => void, at: number, items: ViewItem[]): void {

@@ -48,7 +48,6 @@ export interface HttpWalk {
   readonly stage: 'request' | 'headers' | 'waiting';
   readonly version: string;
   readonly host: boolean;
-  readonly answered: number;
   /** Requests sent whose answers have not ended yet (the pane's view says when one ends). */
   readonly outstanding: number;
 }
@@ -86,7 +85,7 @@ export function newWalk(proto: string | null): Walk | null {
     case 'smtp':
       return { proto, greeted: false, hello: false, starttls: false, auth: [], authed: false, from: null, to: [], awaiting: [], authAnswer: false, data: null, sent: 0 };
     case 'http':
-      return { proto, stage: 'request', version: '1.1', host: false, answered: 0, outstanding: 0 };
+      return { proto, stage: 'request', version: '1.1', host: false, outstanding: 0 };
     case 'pop3':
       return { proto, greeted: false, user: false, authed: false, awaiting: [], multi: false, listed: false, read: false, saslAnswer: false };
     case 'imap':
@@ -188,7 +187,7 @@ export function httpSent(w: HttpWalk, line: string): HttpWalk {
 
 /** An answer's status line came: another request may be typed (pipelining too). */
 export function httpAnswered(w: HttpWalk): HttpWalk {
-  return { ...w, stage: w.stage === 'waiting' ? 'request' : w.stage, answered: w.answered + 1 };
+  return w.stage === 'waiting' ? { ...w, stage: 'request' } : w;
 }
 
 /** An answer ended, by its framing: one request fewer waits. */

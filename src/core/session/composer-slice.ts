@@ -15,11 +15,8 @@ import { sendEffect } from './send.js';
 import { maskSent, NO_SECRETS_AHEAD } from '../protocols/secrets.js';
 import { canSend, noEffects, notSentReason, type ComposerRun, type Effect, type SessionState, type Step } from './state.js';
 
-export interface ComposeClock {
-  now: number;
-  wall: number;
-  unique: string;
-}
+/** When a composer was asked for, on both clocks, and its unique token (kept with its run). */
+export type ComposeClock = ComposerRun['clock'];
 
 function said(lines: string[], code?: 'PH_STEP_REFUSED' | 'PH_NOT_SENT' | 'PH_BAD_FIELD'): Effect {
   return code ? { type: 'info', lines, code } : { type: 'info', lines };
