@@ -8,6 +8,7 @@ import path from 'node:path';
 import { CLI, runCli } from '../helpers/cli.js';
 import { describeRequiring } from '../helpers/prerequisite.js';
 import { Tui, tmuxMissing } from '../helpers/tmux.js';
+import { readTranscript } from '../helpers/transcript.js';
 
 const DIR = process.env.PORTHOLE_SERVERS ?? '/tmp/porthole-servers';
 const CA = path.join(DIR, 'ca.pem');
@@ -324,7 +325,7 @@ describeRequiring(serversMissing(), 'postfix, dovecot and nginx over TLS', () =>
       t.type('exit');
       t.keys('Enter');
       s = await t.waitFor(/Connection closed by foreign host/, 10_000);
-      const log = fs.readFileSync(file, 'utf8');
+      const log = readTranscript(file);
       expect(log).not.toMatch(/telnet-pw/);
       expect(log).toMatch(/^<- {2}done-42$/m);
       expect(log).not.toMatch(/\xff/);

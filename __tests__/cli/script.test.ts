@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { LAB_CA, startLab, type Lab } from '../../src/lab/lab.js';
+import { readTranscript } from '../helpers/transcript.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -132,8 +133,8 @@ test('--capture and --capture-sent: the bytes exactly, both ways; --log the tran
   expect(received.toString('latin1')).toMatch(/^220 lab\.porthole\.test ESMTP .*\r\n250-lab\.porthole\.test\r\n/);
   expect(received.toString('latin1')).toMatch(/250 2\.0\.0 Ok: queued as \w+\r\n$/);
   expect(sent.toString('latin1')).toMatch(/^EHLO \S+\r\nMAIL FROM:<a@x\.test>\r\nRCPT TO:<alice@lab\.porthole\.test>\r\nDATA\r\n[\s\S]*\r\nhi\r\n\.\r\n$/);
-  // The transcript on stdout and in the file: the same lines.
-  expect(fs.readFileSync(logFile!, 'utf8')).toBe(r.stdout);
+  // The transcript on stdout and in the file: the same lines, the file's each with its time.
+  expect(readTranscript(logFile!)).toBe(r.stdout);
   // A capture that cannot be written: said on stderr, the session goes on.
   const bad = await runCli(['--capture', path.join(dir, 'no', 'such', 'dir.bin'), '-c', 'smtp send --from a@x.test --to alice@lab.porthole.test', '127.0.0.1', String(lab.ports.smtp)]);
   expect(bad.code).toBe(0);

@@ -1,5 +1,5 @@
 import { LineAssembler } from '../../src/core/line-assembler.js';
-import { Transcript } from '../../src/core/transcript.js';
+import { fullTime, Transcript } from '../../src/core/transcript.js';
 
 /** A transcript fed as the session feeds it: the peer's chunks through the line assembler. */
 function session() {
@@ -71,4 +71,31 @@ test('what we sent on a line not ended is written at the end, masked', () => {
   expect(out).toBe(' -> ');
   t.flush();
   expect(out).toBe(' -> PASS ********');
+});
+
+test('a file\'s lines begin with the local time they began, to the millisecond; a cut line\'s rest gets its own', () => {
+  let out = '';
+  let now = Date.UTC(2026, 11, 2, 13, 45, 2, 7);
+  // Ninety minutes east of UTC: the zone is the clock's, not the machine's.
+  const t = new Transcript((s) => (out += s), { now: () => now, offsetMinutes: () => 90 });
+  t.text('in', 'Password: ');
+  now += 1500;
+  t.text('out', 'PASS x');
+  t.end('out', 'crlf');
+  now += 20;
+  t.end('in', 'crlf');
+  expect(out).toBe('15:15:02.007 <-  Password: …\n15:15:03.507  -> PASS ********\n15:15:03.527 <-  …\n');
+});
+
+test('a stamp is written as its own piece, which a writer that keeps none can leave out', () => {
+  const pieces: [string, boolean][] = [];
+  const t = new Transcript((s, stamp) => pieces.push([s, stamp === true]), { now: () => 0, offsetMinutes: () => 0 });
+  t.note('hello');
+  expect(pieces.filter(([, stamp]) => !stamp).map(([s]) => s).join('')).toBe('=== hello\n');
+  expect(pieces.filter(([, stamp]) => stamp).map(([s]) => s)).toEqual(['00:00:00.000 ']);
+});
+
+test('the first line\'s full time says the date and the zone', () => {
+  expect(fullTime(Date.UTC(2026, 0, 1, 0, 30), -330)).toBe('2025-12-31 19:00:00.000 -05:30');
+  expect(fullTime(Date.UTC(2026, 5, 1, 12, 0), 60)).toBe('2026-06-01 13:00:00.000 +01:00');
 });

@@ -7,6 +7,7 @@ import { startLab, type Lab } from '../../src/lab/lab.js';
 import { closedPort } from '../helpers/servers.js';
 import { describeRequiring } from '../helpers/prerequisite.js';
 import { Tui, tmuxMissing } from '../helpers/tmux.js';
+import { readTranscript } from '../helpers/transcript.js';
 
 describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => {
   let lab: Lab;
@@ -96,7 +97,7 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     t.keys('Enter');
     await t.waitFor(/\+OK/);
     await new Promise((r) => setTimeout(r, 200));
-    const log = readFileSync(file, 'utf8');
+    const log = readTranscript(file);
     expect(log).toMatch(/^ -> PASS \*{8}$/m);
     expect(log).not.toMatch(/-> .*wonderland/);
   });
@@ -243,7 +244,7 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     t.type('log off');
     t.keys('Enter');
     await t.waitFor(/Transcript written to/);
-    const log = readFileSync(file, 'utf8');
+    const log = readTranscript(file);
     expect(log).toMatch(/^ -> NOOP$/m);
     expect(log).toMatch(/^<- {2}250 2\.0\.0 Ok$/m);
     expect(log).toMatch(/^=== Writing a transcript to /m);
@@ -356,7 +357,7 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     expect(s).toMatch(/EXIT=143/);
     await t.waitFor(/TTY=icanon/);
     expect(t.alternateScreen()).toBe(false);
-    const log = readFileSync(file, 'utf8');
+    const log = readTranscript(file);
     expect(log).toMatch(/^ -> NOOP$/m);
     expect(log).toMatch(/^<- {2}250 2\.0\.0 Ok$/m);
   });

@@ -6,6 +6,7 @@ import { LAB_CA, startLab, type Lab } from '../../src/lab/lab.js';
 import { makePki, opensslMissing, type Pki } from '../helpers/pki.js';
 import { describeRequiring } from '../helpers/prerequisite.js';
 import { Tui, tmuxMissing } from '../helpers/tmux.js';
+import { readTranscript } from '../helpers/transcript.js';
 
 describeRequiring([tmuxMissing(), opensslMissing()], 'the session over TLS in a terminal', () => {
   let pki: Pki;
@@ -123,7 +124,7 @@ describeRequiring([tmuxMissing(), opensslMissing()], 'the session over TLS in a 
     s = await t.waitFor(/^250 8BITMIME$/m);
     expect(s.split('250 STARTTLS').length).toBe(2);
     // The transcript tells plaintext from TLS, as swaks does.
-    const text = fs.readFileSync(log, 'utf8');
+    const text = readTranscript(log);
     expect(text).toMatch(/^ -> STARTTLS$/m);
     expect(text).toMatch(/^<- {2}220 2\.0\.0 Ready to start TLS$/m);
     expect(text).toMatch(/^ ~> EHLO \S+$/m);
@@ -190,6 +191,6 @@ describeRequiring([tmuxMissing(), opensslMissing()], 'the session over TLS in a 
     t.keys('Enter');
     await t.waitFor(/^a1 NOOP$/m);
     await new Promise((r) => setTimeout(r, 200));
-    expect(fs.readFileSync(log, 'utf8')).toMatch(/^ ~> a1 NOOP$/m);
+    expect(readTranscript(log)).toMatch(/^ ~> a1 NOOP$/m);
   });
 });

@@ -1,7 +1,8 @@
 // A session transcript as swaks writes one: each line marked with its direction ("<- " what the
 // peer sent, " -> " what we sent, "<~ " and " ~> " the same over TLS, "=== " porthole's own
-// notes), safe to cat on a terminal, and true
-// to the wire's line endings. Lines come from the shared line assembler, so a CRLF cut between two
+// notes), safe to cat on a terminal, and true to the wire's line endings. A file's lines begin
+// with the local time to the millisecond they began (for matching against the server's own logs,
+// which keep local time); -c's transcript on stdout, read as swaks' is, has none. Lines come from the shared line assembler, so a CRLF cut between two
 // reads is one line end here as on screen.
 
 import type { Eol, LineSink } from './line-assembler.js';
@@ -21,6 +22,33 @@ export const CUT_MARK = '\u2026';
 /** The key to the marks, written once at the top of a transcript. */
 export const LEGEND = `<- and -> in plain text, <~ and ~> over TLS; lines end CRLF unless marked: ${BARE_LF_MARK} bare LF, ${CUT_MARK} no line end yet (the other side spoke first)`;
 
+/** The time of day of `ms` in a zone `offsetMinutes` east of UTC: "13:45:02.123". */
+export function timeOfDay(ms: number, offsetMinutes: number): string {
+  const d = new Date(ms + offsetMinutes * 60_000);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)}`;
+}
+
+/** The date, time and zone of `ms` in full, for a transcript's first line: "2026-12-02 13:45:02.123 +01:00". */
+export function fullTime(ms: number, offsetMinutes: number): string {
+  const d = new Date(ms + offsetMinutes * 60_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const zone = `${offsetMinutes < 0 ? '-' : '+'}${p(Math.floor(Math.abs(offsetMinutes) / 60))}:${p(Math.abs(offsetMinutes) % 60)}`;
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${timeOfDay(ms, offsetMinutes)} ${zone}`;
+}
+
+/** Where the time of a line comes from: the wall clock, and the zone's offset east of UTC at a time. */
+export interface StampClock {
+  now(): number;
+  offsetMinutes(ms: number): number;
+}
+
+/**
+ * Writes one piece of a transcript; `stamp` is set on a line's time stamp, which a writer that
+ * keeps none (stdout under -c) leaves out.
+ */
+export type TranscriptWrite = (text: string, stamp?: boolean) => void;
+
 /**
  * Transcript text, written through `write` as it goes (the caller decides where: a file, a test's
  * buffer). One line is open at a time; when another direction speaks first it is cut, and its rest
@@ -33,7 +61,10 @@ export class Transcript {
   private readonly cut = new Set<Direction>();
   private marks = MARKS;
 
-  constructor(private readonly write: (text: string) => void) {}
+  constructor(
+    private readonly write: TranscriptWrite,
+    private readonly clock: StampClock | null = null,
+  ) {}
 
   /** What follows crossed the wire over TLS (or, false, in plain text again). */
   setTls(on: boolean): void {
@@ -95,6 +126,10 @@ export class Transcript {
     if (this.open !== null) {
       this.write(`${CUT_MARK}\n`);
       this.cut.add(this.open);
+    }
+    if (this.clock) {
+      const now = this.clock.now();
+      this.write(`${timeOfDay(now, this.clock.offsetMinutes(now))} `, true);
     }
     this.write(this.marks[dir] + (this.cut.has(dir) ? CUT_MARK : ''));
     this.open = dir;

@@ -11,8 +11,11 @@ import path from 'node:path';
 export interface LogFile {
   /** The path written to, with `~` expanded. */
   readonly path: string;
-  /** Text (as UTF-8) or bytes (copied: a pooled read buffer may be lent). */
-  write(data: string | Uint8Array): void;
+  /**
+   * Text (as UTF-8) or bytes (copied: a pooled read buffer may be lent). `stamp` marks a
+   * transcript line's time stamp, which a writer that keeps none drops.
+   */
+  write(data: string | Uint8Array, stamp?: boolean): void;
   /** Flush and close; nothing is written after. */
   end(): void;
   /** Called once if the file cannot be written, with the error's code. */

@@ -32,7 +32,7 @@ import {
 } from '../core/session/state.js';
 import { formatBytes, statusLines, statusReport, type StatusInput } from '../core/status.js';
 import { formatHostPort } from '../core/target.js';
-import { LEGEND, Transcript } from '../core/transcript.js';
+import { fullTime, LEGEND, Transcript, type StampClock } from '../core/transcript.js';
 import { realClock } from './clock.js';
 import { FrameClock } from './frame-clock.js';
 import { fileLog, type LogFile } from './log-file.js';
@@ -840,7 +840,8 @@ export class SessionController implements SessionView {
     } catch (err) {
       return this.note('info', `Transcript not started: cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`);
     }
-    const log: Log = { path: opened.path, file: opened, transcript: new Transcript((text) => opened.write(text)) };
+    const clock: StampClock = { now: this.wall, offsetMinutes: (ms) => -new Date(ms).getTimezoneOffset() };
+    const log: Log = { path: opened.path, file: opened, transcript: new Transcript((text, stamp) => opened.write(text, stamp), clock) };
     opened.onError((code) => {
       // Only this log's own failure stops it: an older log's late error must not stop the new one.
       if (this.log === log) this.log = null;
@@ -849,7 +850,8 @@ export class SessionController implements SessionView {
     this.log = log;
     log.transcript.setTls(this.link?.conn.kind === 'tls');
     const where = formatHostPort(this.state.conn.target.host, this.state.conn.target.port);
-    log.transcript.note(`porthole transcript of ${where}, started ${new Date(this.wall()).toISOString()}; ${LEGEND}`);
+    const started = this.wall();
+    log.transcript.note(`porthole transcript of ${where}, started ${fullTime(started, clock.offsetMinutes(started))}; ${LEGEND}`);
     if (announce) this.note('info', `Writing a transcript to ${log.path}.`);
   }
 

@@ -12,9 +12,9 @@ import { fileLog, openCaptures, openJsonLog, type LogFile } from '../io/log-file
 function tee(a: LogFile, b: LogFile): LogFile {
   return {
     path: b.path,
-    write: (data) => {
-      a.write(data);
-      b.write(data);
+    write: (data, stamp) => {
+      a.write(data, stamp);
+      b.write(data, stamp);
     },
     end: () => {
       a.end();
@@ -34,9 +34,12 @@ export interface ScriptIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** The transcript's writer for stdout: the terminal or pipe behind it takes what it is given. */
+/**
+ * The transcript's writer for stdout: the terminal or pipe behind it takes what it is given, but
+ * no time stamps: read as swaks' output is, the lines stay as the wire had them.
+ */
 function stdoutLog(out: NodeJS.WritableStream): LogFile {
-  return { path: 'stdout', write: (text) => void out.write(text), end: () => {}, onError: () => {} };
+  return { path: 'stdout', write: (text, stamp) => void (stamp ? undefined : out.write(text)), end: () => {}, onError: () => {} };
 }
 
 /**
