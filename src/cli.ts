@@ -82,8 +82,8 @@ function parser(argv: string[]) {
       requiresArg: true,
       describe: "Session: a prompt command to run once connected, repeatable (-c 'smtp send --from a@x --to b@y')",
     })
-    .option('log', { type: 'string', requiresArg: true, describe: "Session: write a transcript to FILE from the start (direction marks, secrets masked), as `log FILE`" })
-    .option('json-log', { type: 'string', requiresArg: true, describe: 'Session: a JSON object a line to FILE for each event (connect, attempt, TLS, close) and every byte (base64)' })
+    .option('log', { type: 'string', requiresArg: true, describe: "Session and pipe: write a transcript to FILE from the start (each line's time, direction marks, secrets masked), as `log FILE`" })
+    .option('json-log', { type: 'string', requiresArg: true, describe: 'Session and pipe: a JSON object a line to FILE for each event (connect, attempt, TLS, close) and every byte (base64)' })
     .option('capture', { type: 'string', requiresArg: true, describe: 'Every mode but -z: the bytes received, exactly, to FILE (truncated first)' })
     .option('capture-sent', { type: 'string', requiresArg: true, describe: 'Every mode but -z: the bytes sent, exactly, to FILE' })
     .option('telnet', { type: 'boolean', describe: 'Session: speak telnet (options, echo) whatever the port; on by default for port 23' })

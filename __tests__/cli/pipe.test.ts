@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI, runCli } from '../helpers/cli.js';
 import { closedPort, readAll, serve, type Fixture } from '../helpers/servers.js';
+import { readTranscript } from '../helpers/transcript.js';
 
 const fixtures: Fixture[] = [];
 afterEach(async () => Promise.all(fixtures.splice(0).map((f) => f.close())));
@@ -54,6 +55,43 @@ test('--capture and --capture-sent: random binary both ways, byte for byte, in t
   expect(sha(readFileSync(inFile))).toBe(sha(down));
   expect(sha(readFileSync(outFile))).toBe(sha(up));
   expect(sha(r.stdout)).toBe(sha(down));
+});
+
+test('--log and --json-log in a pipe: stdout stays the data alone; the transcript has each line, its time and direction, control bytes as marks; the events every byte', async () => {
+  const f = await fixture((s) => {
+    s.write('220 hello\x1b]0;owned\x07\r\n');
+    void readAll(s).then(() => s.end('221 bye\r\n'));
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'porthole-pipe-log-'));
+  const [log, json] = [path.join(dir, 'pipe.log'), path.join(dir, 'events.jsonl')];
+  const r = await spawnPipe(['--log', log, '--json-log', json, '127.0.0.1', String(f.port)], Buffer.from('QUIT\r\nPASS hunter2\r\n'));
+  expect(r.code).toBe(0);
+  expect(r.stdout.toString('latin1')).toBe('220 hello\x1b]0;owned\x07\r\n221 bye\r\n');
+  const t = readTranscript(log);
+  expect(t).toMatch(new RegExp(`^=== porthole transcript of 127\\.0\\.0\\.1:${f.port} \\(pipe\\), started `));
+  expect(t).toMatch(new RegExp(`^=== Connected to 127\\.0\\.0\\.1 port ${f.port} in [\\d.]+ ms\\.$`, 'm'));
+  expect(t).toMatch(/^<- {2}220 hello␛\]0;owned␇$/m);
+  expect(t).toMatch(/^ -> QUIT\n -> PASS \*{8}$/m);
+  expect(t).toMatch(/^<- {2}221 bye$/m);
+  expect(t).not.toMatch(/hunter2|\x1b|\x07/);
+  const events = readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(['resolving', 'attempt', 'connected', 'data', 'closed']));
+  const bytes = (d: string) => Buffer.concat(events.filter((e) => e.event === 'data' && e.dir === d).map((e) => Buffer.from(String(e.base64), 'base64'))).toString('latin1');
+  // Every byte, exactly: the JSON log is for tools, which see what the wire had.
+  expect(bytes('in')).toBe('220 hello\x1b]0;owned\x07\r\n221 bye\r\n');
+  expect(bytes('out')).toBe('QUIT\r\nPASS hunter2\r\n');
+  expect(readFileSync(json, 'utf8')).not.toMatch(/[\x00-\x09\x0b-\x1f]/);
+});
+
+test('--log and --json-log of a pipe that cannot connect: the attempt and its outcome in both', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'porthole-pipe-log-'));
+  const [log, json] = [path.join(dir, 'pipe.log'), path.join(dir, 'events.jsonl')];
+  const port = await closedPort();
+  const r = await spawnPipe(['--log', log, '--json-log', json, '127.0.0.1', String(port)], Buffer.alloc(0));
+  expect(r.code).toBe(4);
+  expect(readTranscript(log)).toMatch(/^=== Connection refused\. /m);
+  const events = readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; outcome?: { code: string } });
+  expect(events.at(-1)).toMatchObject({ event: 'failed', outcome: { code: 'ECONNREFUSED' } });
 });
 
 test('stdin EOF half-closes and the reply still arrives (nc -N)', async () => {

@@ -164,7 +164,6 @@ test('the files\' mistakes: a --log that cannot be written leaves stdout\'s tran
   const same = path.join(dir, 'same.bin');
   expect((await runCli(['--capture', same, '--capture-sent', same, '127.0.0.1', String(lab.ports.smtp)])).stderr).toMatch(/each need a file of their own/);
   expect((await runCli(['-z', '--capture', same, '127.0.0.1', '25'])).code).toBe(2);
-  expect((await runCli(['--pipe', '--log', same, '127.0.0.1', String(lab.ports.smtp)])).stderr).toMatch(/--log and --json-log are for a session/);
   const old = path.join(dir, 'old.bin');
   fs.writeFileSync(old, 'OLDDATA');
   expect((await runCli(['--capture', old, '127.0.0.1', '1'])).code).toBe(4);

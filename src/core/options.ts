@@ -123,6 +123,10 @@ export interface PipePart extends ConnectPart {
   /** Speak telnet (port 23 unless --raw, or --telnet): IAC out of stdout, the negotiation answered. */
   telnet: { term: string; user: string | null } | null;
   captures: Captures;
+  /** --log FILE: the transcript of what crossed, beside stdout's data. */
+  log: string | null;
+  /** --json-log FILE: a JSON object a line for each event and every byte. */
+  jsonLog: string | null;
 }
 
 /** --capture and --capture-sent: where the bytes received, and sent, go exactly as they crossed. */
@@ -361,8 +365,6 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
     mode = 'pipe';
     modeNote = 'stdout is not a terminal: pipe mode (what you type goes to the peer, what it sends goes to stdout; -C for CRLF line endings)';
   } else mode = 'tui';
-  // Pipe mode's stdout is the data: a transcript or events have no place there (captures do).
-  if (mode === 'pipe' && (log !== null || jsonLog !== null)) throw new UsageError('PH_BAD_OPTION', '--log and --json-log are for a session (pipe mode has --capture and --capture-sent)');
 
   const verbose = raw.verbose === true || (typeof raw.verbose === 'number' && raw.verbose > 0);
   const connectTimeoutMs = seconds(raw.connectTimeout ?? DEFAULTS.connectTimeoutS, '-w/--connect-timeout', 0.001);
@@ -395,6 +397,8 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       // As telnet in a pipe does: port 23's negotiation answered, none of it on stdout (--raw: nc's bytes).
       telnet: raw.raw !== true && (raw.telnet === true || port === DEFAULT_PORT) ? { term: terminal.term || 'dumb', user } : null,
       captures,
+      log,
+      jsonLog,
     },
     session: {
       ...connect,

@@ -19,6 +19,7 @@ import { formatMs } from '../core/clock.js';
 import { realClock } from '../io/clock.js';
 import type { Resolver } from '../io/resolver.js';
 import { connect, type Connection } from '../io/session.js';
+import { PipeLogs } from './pipe-logs.js';
 
 export interface PipeOptions extends PipePart {
   resolver?: Resolver;
@@ -36,6 +37,22 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
 
   // Captures are emptied before anything connects: a failed run leaves no bytes of an earlier one.
   const captures = openCaptures(opts.captures, err);
+  // The transcript and the events, beside stdout's data: what crossed, and when.
+  const logs = new PipeLogs({ log: opts.log, jsonLog: opts.jsonLog }, opts.host, opts.port, opts.encoding, err);
+  const code = await run(opts, stdin, stdout, err, where, captures, logs);
+  logs.end();
+  return code;
+}
+
+async function run(
+  opts: PipeOptions,
+  stdin: Readable,
+  stdout: Writable,
+  err: (line: string) => void,
+  where: string,
+  captures: ReturnType<typeof openCaptures>,
+  logs: PipeLogs,
+): Promise<number> {
   // Loaded only for TLS: a plain pipe does not pay for node:tls.
   const tls = needsTlsConfig(opts.tls) ? (await import('../io/tls.js')).tlsSetup(opts.tls, opts.clock) : null;
   const dial = tls?.dial;
@@ -53,16 +70,23 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
     ...(opts.encoding ? {} : { readBuffers: { count: 4, size: 1 << 20 } }),
     ...(opts.resolver ? { resolver: opts.resolver } : {}),
     onProgress: (e) => {
-      if (opts.verbose && e.type === 'attempt') err(attemptLine(e.attempt));
+      if (e.type === 'resolving') logs.event({ type: 'resolving', target: { host: opts.host, port: opts.port }, now: Date.now() });
+      if (e.type === 'attempt') {
+        logs.event({ type: 'attempt', attempt: e.attempt });
+        if (opts.verbose) err(attemptLine(e.attempt));
+      }
     },
   });
   if (!r.ok) {
+    logs.event({ type: 'failed', outcome: r.outcome, address: r.address ?? null, now: Date.now(), tls: r.tls ?? null });
     const at = r.address && r.address !== opts.host ? ` (${r.address})` : '';
     err(`${where}${at}: ${r.outcome.label}. ${hint(r.outcome)}`);
     if (opts.verbose && r.tls) for (const l of chainLines(r.tls)) err(toVisible(l));
     return r.outcome.exit;
   }
   const c = r.connection;
+  const local = `${c.localAddress.includes(':') ? `[${c.localAddress}]` : c.localAddress}:${c.localPort}`;
+  logs.event({ type: 'connected', address: c.address, local, connectMs: c.connectMs, now: Date.now(), tls: c.tls ?? null });
   if (opts.verbose) err(`Connected to ${where} (${c.address}) in ${formatMs(c.connectMs)}`);
   if (opts.tls.starttls && tls?.config) {
     // The plaintext dialogue is not the data: on stderr with -v, never on stdout.
@@ -79,11 +103,13 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
       onLine: (dir, text) => opts.verbose && err(`${dir === 'in' ? '<-' : '->'} ${toVisible(text)}`),
     });
     if (!up.ok) {
+      logs.event({ type: 'starttls-failed', outcome: up.outcome, tls: up.tls ?? null, closed: true });
       c.close();
       err(`${where}: ${up.outcome.label}. ${hint(up.outcome)}`);
       if (opts.verbose && up.tls) for (const l of chainLines(up.tls)) err(toVisible(l));
       return up.outcome.exit;
     }
+    logs.event({ type: 'tls-up', tls: up.tls, protocol: up.protocol, discarded: up.discarded, ehloName: localName() });
     if (up.discarded > 0) err(`Discarded ${up.discarded} bytes the server sent after its go-ahead, before TLS (never trusted: the STARTTLS injection class).`);
     if (up.protocol === 'smtp' && opts.verbose) err('SMTP starts afresh over TLS: send EHLO again.');
   }
@@ -92,7 +118,7 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
   else if (c.tls && !c.tls.verified) err(`TLS: ${toVisible(tlsSummary(c.tls))}`);
   // Telnet's negotiator only where it is spoken: a pipe to any other port loads none of it.
   const telnet = opts.telnet ? new (await import('../core/telnet.js')).TelnetFilter({ ...opts.telnet, cols: 80, rows: 24 }) : null;
-  return pump(c, stdin, stdout, opts, err, telnet, captures);
+  return pump(c, stdin, stdout, opts, err, telnet, captures, logs);
 }
 
 function pump(
@@ -103,6 +129,7 @@ function pump(
   err: (line: string) => void,
   telnet: TelnetFilter | null,
   captures: ReturnType<typeof openCaptures>,
+  logs: PipeLogs,
 ): Promise<number> {
   return new Promise((resolve) => {
     const clock = opts.clock ?? realClock;
@@ -113,8 +140,22 @@ function pump(
     // --capture, --capture-sent: the bytes exactly as they crossed (after TLS, before telnet's filter).
     const received = captures.received;
     const sent = captures.sent;
-    const wireIn = inbound({ encoding: enc, ...(telnet ? { filter: telnet } : {}), ...(received ? { capture: (b: Uint8Array) => received.write(b) } : {}) });
-    const wireOut = outbound({ ...(telnet ? { filter: telnet } : {}), ...(sent ? { capture: (b: Uint8Array) => sent.write(b) } : {}) });
+    // --json-log's data records see the same exact bytes, the transcript the data after the filter.
+    const wireIn = inbound({
+      encoding: enc,
+      ...(telnet ? { filter: telnet } : {}),
+      capture: (b: Uint8Array) => {
+        received?.write(b);
+        logs.wire('in', b);
+      },
+    });
+    const wireOut = outbound({
+      ...(telnet ? { filter: telnet } : {}),
+      capture: (b: Uint8Array) => {
+        sent?.write(b);
+        logs.wire('out', b);
+      },
+    });
     if (telnet) for (const r of telnet.start().replies) c.write(wireOut.reply(r));
     let finished = false;
     let stdinEnded = false;
@@ -134,8 +175,10 @@ function pump(
       return encode(text, enc!);
     };
     const send = (chunk: Buffer): boolean => {
-      const bytes = inText ? encodeStdin(inText.write(chunk)) : chunk;
-      return c.write(wireOut.data(toCrlf ? toCrlf(bytes) : bytes));
+      const encoded = inText ? encodeStdin(inText.write(chunk)) : chunk;
+      const bytes = toCrlf ? toCrlf(encoded) : encoded;
+      logs.data('out', bytes);
+      return c.write(wireOut.data(bytes));
     };
     const finish = (code: number) => {
       if (finished) return;
@@ -170,7 +213,9 @@ function pump(
       if (opts.idleTimeoutMs === null) return;
       cancelIdle?.();
       cancelIdle = clock.setTimer(() => {
-        err(`no data either way for ${formatMs(opts.idleTimeoutMs!)} (-w): closing the connection.`);
+        const line = `no data either way for ${formatMs(opts.idleTimeoutMs!)} (-w): closing the connection.`;
+        err(line);
+        logs.note(line);
         finishFlushing(ExitCode.timeout);
       }, opts.idleTimeoutMs);
     };
@@ -208,6 +253,7 @@ function pump(
     stdout.on('error', (e: NodeJS.ErrnoException) => {
       // The reader went away (`| head`): stop quietly, as nc does under SIGPIPE.
       if (e.code !== 'EPIPE') err(`cannot write output: ${e.code ?? e.message}`);
+      logs.note(e.code === 'EPIPE' ? 'stdout was closed by its reader: the pipe ends.' : `cannot write output: ${e.code ?? e.message}`);
       finish(e.code === 'EPIPE' ? ExitCode.ok : ExitCode.internal);
     });
 
@@ -216,6 +262,7 @@ function pump(
         case 'data': {
           idle();
           const step = wireIn.push(e.bytes);
+          logs.data('in', step.data);
           for (const r of step.replies) c.write(wireOut.reply(r));
           // Lent bytes (readBuffers) go back to the pool once stdout has taken them; a filter's
           // slice of them is copied first, since the pool reuses them at once.
@@ -241,6 +288,7 @@ function pump(
           if (!e.stalled) stdin.resume();
           break;
         case 'peer-eof': {
+          logs.event({ type: 'peer-eof', outcome: e.outcome });
           const tail = wireIn.end();
           if (tail) stdout.write(tail);
           if (opts.verbose) err(`The peer stopped sending (FIN) after ${formatMs(c.elapsed())}; stdin still goes to it.`);
@@ -249,6 +297,7 @@ function pump(
           break;
         }
         case 'closed':
+          logs.event({ type: 'closed', outcome: e.outcome, now: Date.now() });
           if (leaving !== null) return finish(leaving);
           if (e.outcome && e.outcome.kind !== 'closed-by-peer') {
             err(`${e.outcome.label} after ${formatMs(c.elapsed())}, ${c.bytesIn} bytes received.`);
