@@ -17,15 +17,18 @@ export class Tui {
 
   /**
    * `env` is set in the child's environment (after CI is removed: set it here to test a session
-   * that has it); `stdout` redirects the CLI's output to that file, as `porthole ... > file` does.
+   * that has it); `stdout` redirects the CLI's output to that file, as `porthole ... > file` does;
+   * `after` is a shell command run in the same terminal once porthole has exited; `program`, a
+   * shell command run in porthole's place (a control: what another client would do).
    */
-  constructor(args: string[], cols = 100, rows = 24, opts: { env?: Record<string, string>; stdout?: string } = {}) {
+  constructor(args: string[], cols = 100, rows = 24, opts: { env?: Record<string, string>; stdout?: string; after?: string; program?: string } = {}) {
     const quote = (a: string) => `'${a.replace(/'/g, "'\\''")}'`;
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
     const redirect = opts.stdout ? ` > ${quote(opts.stdout)}` : '';
     // After porthole exits, report its exit code, whether the screen is back from the alternate
     // screen, and whether the terminal is back in canonical (cooked) mode.
-    const script = `${env ? `env ${env} ` : ''}${CLI} ${args.map(quote).join(' ')}${redirect}; echo "EXIT=$?"; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; sleep 60`;
+    const program = opts.program ?? `${CLI} ${args.map(quote).join(' ')}`;
+    const script = `${env ? `env ${env} ` : ''}${program}${redirect}; echo "EXIT=$?"; stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; ${opts.after ? `${opts.after}; ` : ''}sleep 60`;
     // Given as separate arguments, tmux runs the command itself rather than through a shell line.
     this.tmux('new-session', '-d', '-s', 't', '-x', String(cols), '-y', String(rows), 'env', '-u', 'CI', 'sh', '-c', script);
   }
