@@ -123,3 +123,26 @@ test('a port range', async () => {
   const r = await runCli(['-z', '--parallel', '2', '127.0.0.1', `${p}-${p + 2}`]);
   expect(r.stdout.trimEnd().split('\n')).toHaveLength(3);
 });
+
+test('out of file descriptors over all 65,535 ports: no port is reported as the machine\'s limit; fewer at a time, said once', async () => {
+  // ulimit -n 64: a few dozen sockets at most, against the 200 at a time asked for.
+  const r = await runCli(['-z', '--parallel', '200', '-w', '1', '--banner-wait', '0', '127.0.0.1', '1-65535'], { prefix: ['sh', '-c', 'ulimit -n 64 && exec "$0" "$@"'], timeoutMs: 90_000 });
+  const lines = r.stdout.trimEnd().split('\n');
+  expect(lines).toHaveLength(65535);
+  expect(r.stdout).not.toMatch(/Too many open files/);
+  expect(lines[Number(banner) - 1]).toMatch(new RegExp(`^127\\.0\\.0\\.1:${banner}: open`));
+  expect(lines[Number(refused) - 1]).toMatch(new RegExp(`^127\\.0\\.0\\.1:${refused}: Connection refused`));
+  expect(r.stderr.match(/out of file descriptors \(too many open files; see ulimit -n\): fewer ports are probed at a time, and each that met the limit is probed again\./g)).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}, 120_000);
+
+test('stdout closed early (| head -1): the probe stops at once, quietly, exit 0', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { CLI } = await import('../helpers/cli.js');
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" -z --banner-wait 0 127.0.0.1 1-5000 | head -1; echo "status=\${PIPESTATUS:-}"`], { encoding: 'utf8', shell: false });
+  expect(r.stdout.split('\n')[0]).toMatch(/^127\.0\.0\.1:1: /);
+  expect(r.stderr).toBe('');
+  const b = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" -z --banner-wait 0 127.0.0.1 1-5000 | head -1 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  expect(b.stdout.trim()).toBe('0');
+  expect(b.stderr).toBe('');
+});

@@ -12,6 +12,9 @@ export const LINE_ENDINGS: Readonly<Record<LineEnding, string>> = { crlf: '\r\n'
 
 /** Check an encoding name early, so a typo is a usage error and not a crash mid-session. */
 export function checkEncoding(name: string): string {
+  // UTF-8 is ours (utf8-decoder): asking iconv-lite would load its tables, a require() that fails
+  // when the process is out of descriptors (a wide probe), and would then read "unknown".
+  if (isUtf8Name(name)) return name;
   if (!iconv.encodingExists(name)) {
     throw new UsageError('PH_BAD_ENCODING', `unknown encoding "${name}" (try utf-8, latin1, cp1252, cp437, koi8-r, shift_jis)`);
   }

@@ -4,6 +4,7 @@
 import type { Clock } from '../core/clock.js';
 import { createDecoder } from '../core/codec.js';
 import { LineAssembler, LineCollector } from '../core/line-assembler.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { exitCodeFor, makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
 import { needsTlsConfig } from '../core/options.js';
 import { attemptLine, probeLine, probeRecord, safeJson, type ProbeResult } from '../core/report.js';
@@ -44,8 +45,19 @@ export async function runProbe(opts: ProbeOptions): Promise<number> {
   return probeAll({ ...opts, ...(dial ? { dial } : {}), ...(config ? { tlsConfig: config } : {}) });
 }
 
+/** The machine ran out of descriptors: a local limit, never the port's answer while others are open. */
+const outOfFds = (o: Outcome) => o.code === 'EMFILE' || o.code === 'ENFILE';
+
 async function probeAll(opts: ProbeOptions): Promise<number> {
-  const out = opts.out ?? ((l: string) => process.stdout.write(l + '\n'));
+  let stdoutGone = false;
+  if (!opts.out) {
+    // The reader went away (`| head`): stop probing and end quietly, as pipe mode does.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') stdoutGone = true;
+      else throw e;
+    });
+  }
+  const out = opts.out ?? ((l: string) => void (stdoutGone || process.stdout.write(l + '\n')));
   const err = opts.err ?? ((l: string) => process.stderr.write(l + '\n'));
   const resolver = memoResolver(opts.resolver ?? systemResolver);
   const results: (ProbeResult | undefined)[] = new Array(opts.ports.length);
@@ -58,16 +70,48 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
       out(opts.json ? safeJson(probeRecord(r)) : probeLine(r));
     }
   };
+  // Sockets in flight, bounded by --parallel, and lowered to what the machine allows once a
+  // connect fails for want of descriptors (ulimit -n): that port waits for one to close and is
+  // probed again, so a low limit costs time, never a wrong answer.
+  let limit = Math.max(1, Math.min(opts.parallel, opts.ports.length));
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  let saidLimit = false;
+  const slot = async () => {
+    while (inFlight >= limit) await new Promise<void>((r) => waiting.push(r));
+    inFlight++;
+  };
+  const free = () => {
+    inFlight--;
+    waiting.shift()?.();
+  };
   let next = 0;
   const worker = async () => {
-    while (next < opts.ports.length) {
+    while (next < opts.ports.length && !stdoutGone) {
       const i = next++;
-      results[i] = await probeOne(opts, opts.ports[i]!, resolver);
+      for (;;) {
+        await slot();
+        const r = await probeOne(opts, opts.ports[i]!, resolver);
+        free();
+        // With nothing else open, the limit is the machine's own: that is this port's answer.
+        if (outOfFds(r.outcome) && inFlight > 0) {
+          limit = Math.max(1, inFlight);
+          if (!saidLimit) {
+            saidLimit = true;
+            err(`porthole: out of file descriptors (${r.outcome.label.toLowerCase()}; see ulimit -n): fewer ports are probed at a time, and each that met the limit is probed again.`);
+          }
+          continue;
+        }
+        results[i] = r;
+        break;
+      }
       flush();
     }
   };
-  const n = Math.max(1, Math.min(opts.parallel, opts.ports.length));
-  await Promise.all(Array.from({ length: n }, worker));
+  await Promise.all(Array.from({ length: limit }, worker));
+  // What a slow reader has not taken yet is still queued: the process must not end before it goes.
+  if (!opts.out && !stdoutGone) await new Promise<void>((r) => process.stdout.write('', () => r()));
+  if (stdoutGone) return ExitCode.ok;
   return exitCodeFor(results.map((r) => r!.outcome));
 }
 
