@@ -119,8 +119,8 @@ async function checkCommands(commands: readonly string[], script = false): Promi
     const r = parseCommand(c);
     if (!r.ok) throw new UsageError('PH_BAD_OPTION', `-c '${shownCommand(c)}': ${r.message || 'empty command'}`);
     // A script runs on one connection: its end is the script's.
-    if (script && (r.command.type === 'open' || r.command.type === 'reconnect')) {
-      throw new UsageError('PH_BAD_OPTION', `-c '${r.command.type}' needs a session on a terminal: without one, the script's connection is the one on the command line`);
+    if (script && (r.command.type === 'open' || r.command.type === 'reconnect' || r.command.type === 'suspend')) {
+      throw new UsageError('PH_BAD_OPTION', `-c '${r.command.type === 'suspend' ? 'z' : r.command.type}' needs a session on a terminal: without one, the script's connection is the one on the command line`);
     }
   }
 }

@@ -240,6 +240,12 @@ describe('the Ctrl+] prompt', () => {
     expect(state.settings.colours).toBe(true);
   });
 
+  test("z suspends, as telnet's z: the controller stops the process with the terminal given back", () => {
+    const step = menu(connected(), 'z');
+    expect(step.effects).toEqual([{ type: 'suspend' }]);
+    expect(step.state.menu).toBeNull();
+  });
+
   test('log takes a quoted path with spaces, and ~ as typed (io expands it)', () => {
     expect(menu(connected(), 'log "/tmp/my log.txt"').effects).toEqual([{ type: 'log', file: '/tmp/my log.txt' }]);
     expect(menu(connected(), 'log ~/x').effects).toEqual([{ type: 'log', file: '~/x' }]);

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLab, type Lab } from '../../src/lab/lab.js';
+import { CLI } from '../helpers/cli.js';
 import { closedPort } from '../helpers/servers.js';
 import { describeRequiring } from '../helpers/prerequisite.js';
 import { Tui, tmuxMissing } from '../helpers/tmux.js';
@@ -371,5 +372,51 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
     expect(await t.waitFor(/EXIT=\d+/)).toMatch(/EXIT=129/);
     await t.waitFor(/TTY=icanon/);
     expect(t.alternateScreen()).toBe(false);
+  });
+
+  /** porthole started from an interactive shell with job control, as a user starts it. */
+  const fromShell = async () => {
+    const t = new Tui([], 100, 24, { program: "PS1='$ ' bash --norc --noprofile -i" });
+    tuis.push(t);
+    await t.waitFor(/^\$/m);
+    t.type(`${CLI} 127.0.0.1 ${lab.ports.smtp}`);
+    t.keys('Enter');
+    await t.waitFor(/220 lab\.porthole\.test/);
+    return t;
+  };
+  /** Suspended: the shell has its terminal back, cooked, on the main screen; fg brings the session back drawn whole, still connected. */
+  const suspendedThenBack = async (t: Tui) => {
+    let s = await t.waitFor(/Stopped\s+.*cli\.js/);
+    expect(t.alternateScreen()).toBe(false);
+    t.type("stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'");
+    t.keys('Enter');
+    s = await t.waitFor(/^TTY=-?icanon/m);
+    expect(s).toMatch(/^TTY=icanon$/m);
+    t.type('fg');
+    t.keys('Enter');
+    s = await t.waitFor(/\| smtp helper \|/);
+    expect(t.alternateScreen()).toBe(true);
+    expect(s).toMatch(/220 lab\.porthole\.test ESMTP/);
+    t.type('NOOP');
+    t.keys('Enter');
+    await t.waitFor(/250 2\.0\.0 Ok/);
+  };
+
+  test("z in the prompt suspends as telnet's z does; fg brings the screen back, connected", async () => {
+    const t = await fromShell();
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type('z');
+    t.keys('Enter');
+    await suspendedThenBack(t);
+  });
+
+  test('SIGTSTP from outside gives the terminal back before stopping; fg brings the screen back', async () => {
+    const t = await fromShell();
+    const shell = t.panePid();
+    const bash = execFileSync('pgrep', ['-P', String(shell)], { encoding: 'utf8' }).trim().split('\n')[0]!;
+    const node = execFileSync('pgrep', ['-P', bash, 'node'], { encoding: 'utf8' }).trim();
+    process.kill(Number(node), 'SIGTSTP');
+    await suspendedThenBack(t);
   });
 });

@@ -12,6 +12,7 @@ import { MASK } from './protocols/secrets.js';
 /** A parsed command, ready for the session to carry out. */
 export type Command =
   | { type: 'quit' }
+  | { type: 'suspend' }
   | { type: 'close' }
   | { type: 'open'; host: string; port?: number }
   | { type: 'reconnect' }
@@ -296,6 +297,7 @@ export const COMMANDS: readonly Spec[] = [
     },
   },
   { name: 'clear', args: '', help: 'clear the output pane', parse: noArgs('clear', { type: 'clear' }) },
+  { name: 'z', args: '', help: "suspend porthole, as telnet's z: the shell's fg brings the session back", parse: noArgs('z', { type: 'suspend' }) },
   { name: 'smtp', args: 'send|auth ...', help: 'send a whole mail (--from --to [--subject --body]), or log in (auth plain|login USER)', words: ['send', 'auth'], parse: parseSmtp },
   { name: 'http', args: 'get|head|post|put|delete PATH', help: 'a whole request: Host and Content-Length added ([--data TEXT] [--header "K: V"])', words: HTTP_METHODS, parse: parseHttp },
   { name: 'pop3', args: 'login USER', help: 'log in with USER and PASS (the password is asked for)', words: ['login'], parse: parsePop3 },

@@ -91,6 +91,8 @@ export interface ControllerOptions {
   telnet?: TelnetPart;
   /** The real terminal, for terminal mode: porthole's screen steps aside, the remote's bytes go to it. */
   terminal?: TerminalScreen;
+  /** Stops the process with the terminal given back (a session on a terminal); else z says why not. */
+  suspend?: () => void;
   /** --capture, --capture-sent: the bytes of every connection, exactly as they crossed (after TLS). */
   captures?: { received: LogFile | null; sent: LogFile | null };
   /** --json-log: a JSON object a line for each event and every byte. */
@@ -344,6 +346,10 @@ export class SessionController implements SessionView {
         return;
       case 'close':
         this.closeConnection();
+        return;
+      case 'suspend':
+        if (this.opts.suspend) this.opts.suspend();
+        else this.note('info', 'z suspends a session on a terminal; there is none here.');
         return;
       case 'quit': {
         const queued = this.link?.conn.queued ?? 0;

@@ -64,6 +64,11 @@ export interface TerminalLease {
    * is back: what the session leaves in the terminal's scrollback.
    */
   release(after?: string): void;
+  /**
+   * What to do around a suspension (SIGTSTP: `kill -TSTP`, or `z` in the prompt): `stop` before the
+   * terminal is given back and the process stops, `resume` once `fg` (SIGCONT) has it back.
+   */
+  onSuspend(hooks: { stop(): void; resume(): void }): void;
 }
 
 export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): TerminalLease {
@@ -87,11 +92,36 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
       // As above.
     }
     process.off('exit', onExit);
+    process.off('SIGTSTP', onStop);
+    process.off('SIGCONT', onContinue);
     for (const [sig, handler] of handlers) process.off(sig, handler);
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
   };
   const onExit = () => release();
+  // Suspended, the shell has the terminal: it must get it cooked and on the main screen, as
+  // before porthole started; fg gives it back raw, in the alternate screen, drawn afresh.
+  let hooks: { stop(): void; resume(): void } | null = null;
+  const onStop = () => {
+    if (released) return;
+    hooks?.stop();
+    try {
+      if (stdin.isTTY) stdin.setRawMode(false);
+      // A TTY's writes are synchronous here (Linux): LEAVE is out before the process stops.
+      stdout.write(LEAVE);
+    } catch {
+      // The terminal is gone: stopping is all there is left to do.
+    }
+    process.once('SIGCONT', onContinue);
+    process.kill(process.pid, 'SIGSTOP');
+  };
+  const onContinue = () => {
+    if (released) return;
+    if (stdin.isTTY) stdin.setRawMode(true);
+    stdout.write(ENTER);
+    hooks?.resume();
+  };
+  process.on('SIGTSTP', onStop);
   const handlers = Object.entries(SIGNALS).map(([sig, n]) => {
     const handler = () => {
       release();
@@ -114,7 +144,13 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
   stdin.on('data', onData);
   stdin.resume();
   stdout.write(ENTER);
-  return { keyboard, release };
+  return {
+    keyboard,
+    release,
+    onSuspend(h) {
+      hooks = h;
+    },
+  };
 }
 
 /**

@@ -86,6 +86,7 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
     commands: opts.commands,
     telnet: opts.telnet,
     terminal,
+    suspend: () => process.kill(process.pid, 'SIGTSTP'),
     captures: openCaptures(opts.captures, (line) => say(line)),
     jsonLog: openJsonLog(opts.jsonLog, (line) => say(line)),
   });
@@ -123,6 +124,20 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
   });
   // (--terminal: the remote program may have the terminal already.)
   if (!inTerminal) ink = mount();
+  // Suspended: Ink steps aside as for terminal mode, and is mounted afresh after fg, so its
+  // first frame draws the whole screen (the alternate screen comes back empty).
+  lease.onSuspend({
+    stop() {
+      ink?.unmount();
+      ink = null;
+    },
+    resume() {
+      if (inTerminal) {
+        process.stdout.write(TERMINAL_ENTER);
+        fullSize();
+      } else if (mount) ink = mount();
+    },
+  });
   const code = await session.done;
   ink?.unmount();
   lease.release(keptOutput(session, opts.keepOutput));

@@ -114,6 +114,8 @@ export function runCommand(state: SessionState, command: Command, now: number): 
       }
       // The controller knows whether bytes are still queued; if so it answers quit-refused.
       return closeMenu(state, [{ type: 'quit', force: menu.confirmQuit }]);
+    case 'suspend':
+      return closeMenu(state, [{ type: 'suspend' }]);
     case 'close': {
       const c = state.conn.phase;
       if (c !== 'connected' && c !== 'resolving' && c !== 'trying') return answer('Not connected.');

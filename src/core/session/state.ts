@@ -158,6 +158,8 @@ export type Effect =
    * and, if so, answers with `quit-refused` instead (the second quit forces).
    */
   | { type: 'quit'; force: boolean }
+  /** Stop the process (SIGTSTP) with the terminal given back, as telnet's z; fg resumes. */
+  | { type: 'suspend' }
   /** Lines for the pane and the transcript; `code` when they say that something could not be done. */
   | { type: 'info'; lines: string[]; code?: SessionCode }
   | { type: 'scroll'; action: ScrollAction }
