@@ -176,12 +176,15 @@ export async function main(argv: string[]): Promise<number> {
     if (raw.help || raw.version) return ExitCode.ok;
     return await run(resolveOptions(raw, { stdinIsTTY: Boolean(process.stdin.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY), ...(process.env.TERM ? { term: process.env.TERM } : {}) }));
   } catch (err) {
+    // A message may quote what was given (a host, a -c command): a CR, an LF or an ESC in it is
+    // shown as a mark, so the message stays one line and the terminal is not driven by it.
+    const { toVisible } = await import('./core/sanitize.js');
     if (err instanceof UsageError) {
-      process.stderr.write(`porthole: ${err.message}. Try 'porthole --help'.\n`);
+      process.stderr.write(`porthole: ${toVisible(err.message)}. Try 'porthole --help'.\n`);
       return ExitCode.usage;
     }
     const e = err as Error;
-    process.stderr.write(`porthole: internal error: ${e?.message ?? String(err)}\n`);
+    process.stderr.write(`porthole: internal error: ${toVisible(e?.message ?? String(err))}\n`);
     if (process.env.PORTHOLE_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
     return ExitCode.internal;
   }

@@ -41,3 +41,56 @@ test('--version prints the package version', async () => {
   expect(r.code).toBe(0);
   expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
 });
+
+describe('bad input that reaches for the wire: refused before anything connects, one line, no control byte', () => {
+  let connections = 0;
+  let port = 0;
+  let close: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    const { serve } = await import('../helpers/servers.js');
+    const f = await serve((s) => {
+      connections++;
+      s.destroy();
+    });
+    port = f.port;
+    close = f.close;
+  });
+  afterAll(async () => close());
+
+  // A CR, LF or NUL inside a composer's field would end its line and smuggle a second command onto the wire.
+  test.each([
+    ['smtp send --from a@x.test\r\nRSET --to b@y.test', /unexpected "RSET"/],
+    ["smtp send --from a@x.test --to 'b@y.test\rDATA'", /a recipient address holds a CR: nothing sent/],
+    ["smtp send --from a@x.test --to b@y.test --subject 'hi\nBcc: c@z.test'", /the subject holds a line feed: nothing sent/],
+    ["smtp send --from a@x.test --to b@y.test --header 'X-A: 1\r\nX-B: 2'", /a header holds a CR: nothing sent/],
+    ["http get '/a\r\nHost: evil.test'", /the path holds a CR: nothing sent/],
+    ["http get / --header 'X: a\nB: c'", /a header holds a line feed: nothing sent/],
+    ["pop3 login 'al\rice'", /the user name holds a CR: nothing sent/],
+    ["imap login 'al\nice'", /the user name holds a line feed: nothing sent/],
+    ["imap select 'INBOX\r\nA9 DELETE INBOX'", /the mailbox name holds a CR: nothing sent/],
+    ['imap fetch 1;2', /not a message number or set/],
+    ['smtp auth cram alice', /plain|login/],
+    ['set encoding klingon', /unknown encoding "klingon"/],
+    ['frobnicate', /unknown command "frobnicate"/],
+    ['send hex zz', /hex/i],
+  ])('-c %j', async (command, message) => {
+    const before = connections;
+    const r = await runCli(['-c', command, '127.0.0.1', String(port)]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    // The command is quoted back with its controls as marks: one line, nothing for the terminal to act on.
+    expect(r.stderr.trimEnd()).not.toMatch(/[\x00-\x1f\x7f]/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(connections).toBe(before);
+  });
+
+  test('a host with an escape sequence in it is quoted back as marks', async () => {
+    const r = await runCli(['ho\x1b]0;owned\x07st', '25']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/"ho␛\]0;owned␇st" is not a valid host name or address/);
+    expect(r.stderr.trimEnd()).not.toMatch(/[\x00-\x1f\x7f]/);
+  });
+});
