@@ -16,6 +16,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const MiB = 1 << 20;
 const HOST = '127.0.0.1';
+/** Issue 10: the flood's last line on screen in half telnet's time or less. */
+const FLOOD_RATIO_TARGET = 0.5;
 /** The lab's flood: 64-byte lines, each opening with its 12-digit zero-based number. */
 const LINE_BYTES = 64;
 const SESSION = 'run';
@@ -23,7 +25,7 @@ const SESSION = 'run';
 const DEAD_PANE = /^Pane is dead \(/m;
 
 const TARGETS = {
-  flood: 'a 25 MB flood: porthole shows its last line no later than telnet (porthole/telnet <= 1)',
+  flood: 'a 25 MB flood: porthole shows its last line in half telnet\'s time or less (porthole/telnet <= 0.5)',
   memory: 'peak RSS under 200 MB whatever the size of the flood',
   keys: 'during a flood, the typed line appears within 50 ms',
   startup: 'start to first frame under 250 ms',
@@ -631,7 +633,7 @@ async function main() {
       },
       ratio,
       target: TARGETS.flood,
-      met: ratio === null ? null : ratio <= 1,
+      met: ratio === null ? null : ratio <= FLOOD_RATIO_TARGET,
       problems: problemsOf(runs),
     };
   }

@@ -17,11 +17,19 @@ export function fakeClock(): FakeClock {
       timers.set(id, { at: t + ms, fn });
       return () => timers.delete(id);
     },
+    // As a real clock: each timer fires at its own time, in order, and a timer set by one that
+    // fires comes due within the same advance if its time is inside it.
     advance(ms) {
-      t += ms;
-      for (const [id, timer] of [...timers].sort((a, b) => a[1].at - b[1].at)) {
-        if (timer.at <= t && timers.delete(id)) timer.fn();
+      const end = t + ms;
+      for (;;) {
+        let next: [number, { at: number; fn: () => void }] | null = null;
+        for (const entry of timers) if (entry[1].at <= end && (next === null || entry[1].at < next[1].at)) next = entry;
+        if (next === null) break;
+        timers.delete(next[0]);
+        t = Math.max(t, next[1].at);
+        next[1].fn();
       }
+      t = end;
     },
     pending: () => timers.size,
   };

@@ -11,7 +11,7 @@ import type { Clock } from '../core/clock.js';
  * ~30 ms against a few for ASCII, and at 30 a second drawing took most of a binary flood's time.
  */
 const DRAW_SHARE = 1 / 5;
-/** However slow drawing is, the screen still moves this often. */
+/** However slow drawing is, and however long a flood lasts, the screen still moves this often. */
 const LONGEST_FRAME_MS = 250;
 
 export class FrameClock {
@@ -19,6 +19,11 @@ export class FrameClock {
   private cancelTick: (() => void) | null = null;
   /** What a frame took lately, smoothed: the snapshot, the React render and Ink's output. */
   private drawMs = 0;
+  /** When the peer's output last changed the screen, and when the first change not drawn yet came. */
+  private lastChange = 0;
+  private firstUndrawn: number | null = null;
+  /** The output looked quiet: one more look, after the event loop has read what was waiting. */
+  private confirming = false;
 
   constructor(
     private readonly clock: Clock,
@@ -29,16 +34,51 @@ export class FrameClock {
     private readonly tickMs = 250,
   ) {}
 
-  /** Something changed: publish it with the next frame. */
+  /**
+   * Something changed: publish it with the next frame. A frame waits until the output has been
+   * quiet for a frame's time, or for LONGEST_FRAME_MS while it keeps coming: a reply is drawn a
+   * frame after its last byte, and a flood is not drawn over and over while it arrives (each of
+   * Ink's frames costs ~40 ms at 120x40, which the flood's reading waited on: measured, three
+   * frames of a 25 MiB flood took as long as reading all of it).
+   */
   changed(): void {
+    const now = this.clock.now();
+    this.lastChange = now;
+    this.firstUndrawn ??= now;
+    this.arm(this.frameGapMs());
+  }
+
+  private arm(ms: number): void {
     if (this.cancelFrame) return;
-    this.cancelFrame = this.clock.setTimer(() => this.now(), this.frameGapMs());
+    this.cancelFrame = this.clock.setTimer(() => this.due(), ms);
+  }
+
+  private due(): void {
+    this.cancelFrame = null;
+    const now = this.clock.now();
+    const quiet = now - this.lastChange;
+    const waited = now - (this.firstUndrawn ?? now);
+    if (waited < LONGEST_FRAME_MS) {
+      if (quiet < this.frameMs) {
+        this.confirming = false;
+        return this.arm(Math.min(this.frameMs - quiet, LONGEST_FRAME_MS - waited));
+      }
+      // Quiet, or only kept from reading: while a frame of ours is drawn (Ink's first, 40 ms) the
+      // socket is not read either. Look again once the loop has read what is waiting there.
+      if (!this.confirming) {
+        this.confirming = true;
+        return this.arm(1);
+      }
+    }
+    this.confirming = false;
+    this.now();
   }
 
   /** Publish now, and cancel the frame that was waiting. */
   now(): void {
     this.cancelFrame?.();
     this.cancelFrame = null;
+    this.firstUndrawn = null;
     const start = this.clock.now();
     this.publish();
     // Measured: publish() itself returns in ~1 ms, and the frame is drawn after it, before the
@@ -56,9 +96,10 @@ export class FrameClock {
 
   /** Start the ticks of the status bar's timers. */
   start(): void {
+    // A tick is no output: it is drawn with the next frame, and does not hold one back.
     const tick = () => {
       this.cancelTick = this.clock.setTimer(tick, this.tickMs);
-      this.changed();
+      this.arm(this.frameGapMs());
     };
     this.cancelTick = this.clock.setTimer(tick, this.tickMs);
   }
