@@ -45,6 +45,34 @@ const yogaWithoutFetch = {
   },
 };
 
+/**
+ * ink 6.8 keeps every text it ever measured or wrapped in module-level caches that are never
+ * emptied (vadimdemedes/ink#986): a session's status bar and pane change every frame, so the
+ * heap grew ~50 KB a second in `npm run soak`. Bound both: emptied at 1,000 entries (a frame uses
+ * a few dozen; measuring again costs less than a frame). A version without these lines fails the
+ * build, to be looked at again.
+ */
+const INK_CACHES = {
+  'measure-text.js': [['cache.set(text, dimensions);', 'if (cache.size >= 1000) cache.clear(); cache.set(text, dimensions);']],
+  'wrap-text.js': [
+    ['const cache = {};', 'let cache = {}; let cacheSize = 0;'],
+    ['cache[cacheKey] = wrappedText;', 'if (++cacheSize > 1000) { cache = {}; cacheSize = 1; } cache[cacheKey] = wrappedText;'],
+  ],
+};
+const boundedInkCaches = {
+  name: 'bounded-ink-caches',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/](measure-text|wrap-text)\.js$/ }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      for (const [from, to] of INK_CACHES[args.path.split(/[\\/]/).pop()]) {
+        if (!source.includes(from)) throw new Error(`bounded-ink-caches: ${args.path} changed; review scripts/build.js`);
+        source = source.replace(from, () => to);
+      }
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
+
 // Hashed before the build reads its inputs: a file edited during the build leaves a stamp that
 // does not match, and the next check rebuilds.
 const inputs = sourceHash();
@@ -68,7 +96,7 @@ await build({
   logLevel: 'warning',
   // React's development build checks and warns on every render: not for users.
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [lazyStringWidth, yogaWithoutFetch],
+  plugins: [lazyStringWidth, yogaWithoutFetch, boundedInkCaches],
 });
 chmodSync('dist/cli.js', 0o755);
 writeStamp(inputs);

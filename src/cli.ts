@@ -9,6 +9,8 @@ import yargs from 'yargs';
 import { ExitCode } from './core/exit-codes.js';
 import { DEFAULTS, needsTlsConfig, resolveOptions, type Options, type RawArgs } from './core/options.js';
 import { UsageError } from './core/errors.js';
+// Static: a message must be shown even when nothing more can be loaded (out of descriptors).
+import { toVisible } from './core/sanitize.js';
 import { paintOutline, takeTerminal } from './io/terminal.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -178,14 +180,13 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // A message may quote what was given (a host, a -c command): a CR, an LF or an ESC in it is
     // shown as a mark, so the message stays one line and the terminal is not driven by it.
-    const { toVisible } = await import('./core/sanitize.js');
     if (err instanceof UsageError) {
       process.stderr.write(`porthole: ${toVisible(err.message)}. Try 'porthole --help'.\n`);
       return ExitCode.usage;
     }
     const e = err as Error;
     process.stderr.write(`porthole: internal error: ${toVisible(e?.message ?? String(err))}\n`);
-    if (process.env.PORTHOLE_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    if (process.env.PORTHOLE_DEBUG) process.stderr.write(`${(e?.stack ?? '').split('\n').map(toVisible).join('\n')}\n`);
     return ExitCode.internal;
   }
 }

@@ -118,6 +118,24 @@ test('a name that does not exist and a resolver that does not answer are differe
   expect(a.attempts).toEqual([]);
 });
 
+test('a resolver that never answers is bounded by the connect timeout, as an unanswered SYN is', async () => {
+  const clock = fakeClock();
+  const never: Resolver = () => new Promise(() => {});
+  const pending = connect({ host: 'mail.example.test', port: 25, connectTimeoutMs: 2000, resolver: never, clock });
+  clock.advance(1999);
+  await Promise.resolve();
+  let settled = false;
+  void pending.then(() => (settled = true));
+  await Promise.resolve();
+  expect(settled).toBe(false);
+  clock.advance(1);
+  const r = await pending;
+  expect(r.ok).toBe(false);
+  if (r.ok) return;
+  expect(r.outcome).toMatchObject({ kind: 'dns-unavailable', code: 'PH_RESOLVE_TIMEOUT', label: 'Name lookup timed out after 2 s', exit: 3 });
+  expect(r.attempts).toEqual([]);
+});
+
 test('closed by foreign host right after connecting (FIN, no data)', async () => {
   const f = await fixture((s) => s.end());
   const { connection: c } = await open(f.port);

@@ -162,6 +162,8 @@ const TABLES: Record<Phase, Record<string, CodeRule>> = {
 /** Codes of our own, for outcomes no system call reports. */
 export const PortholeCode = {
   connectTimeout: 'PH_CONNECT_TIMEOUT',
+  /** The resolver gave no answer within the connect timeout (-w): getaddrinfo may try for longer. */
+  resolveTimeout: 'PH_RESOLVE_TIMEOUT',
   peerClosed: 'PH_PEER_CLOSED',
   noAddress: 'PH_NO_ADDRESS',
   open: 'PH_OPEN',

@@ -13,6 +13,8 @@ import type { Clock } from '../core/clock.js';
 const DRAW_SHARE = 1 / 5;
 /** However slow drawing is, and however long a flood lasts, the screen still moves this often. */
 const LONGEST_FRAME_MS = 250;
+/** How long after a key the peer's output counts as its answer (an echo over a slow link included). */
+const ANSWER_MS = 500;
 
 export class FrameClock {
   private cancelFrame: (() => void) | null = null;
@@ -24,6 +26,8 @@ export class FrameClock {
   private firstUndrawn: number | null = null;
   /** The output looked quiet: one more look, after the event loop has read what was waiting. */
   private confirming = false;
+  /** Until then the peer's output is answering a key: drawn a frame after it comes, paused or not. */
+  private answeringUntil = -Infinity;
 
   constructor(
     private readonly clock: Clock,
@@ -53,12 +57,17 @@ export class FrameClock {
     this.cancelFrame = this.clock.setTimer(() => this.due(), ms);
   }
 
+  /** The user typed: what the peer sends next is its answer (an echo), drawn without the wait. */
+  typed(): void {
+    this.answeringUntil = this.clock.now() + ANSWER_MS;
+  }
+
   private due(): void {
     this.cancelFrame = null;
     const now = this.clock.now();
     const quiet = now - this.lastChange;
     const waited = now - (this.firstUndrawn ?? now);
-    if (waited < LONGEST_FRAME_MS) {
+    if (waited < LONGEST_FRAME_MS && now >= this.answeringUntil) {
       if (quiet < this.frameMs) {
         this.confirming = false;
         return this.arm(Math.min(this.frameMs - quiet, LONGEST_FRAME_MS - waited));
@@ -79,6 +88,7 @@ export class FrameClock {
     this.cancelFrame?.();
     this.cancelFrame = null;
     this.firstUndrawn = null;
+    this.confirming = false;
     const start = this.clock.now();
     this.publish();
     // Measured: publish() itself returns in ~1 ms, and the frame is drawn after it, before the

@@ -266,7 +266,9 @@ export class SessionController implements SessionView {
   /** Keys decoded from stdin, in the order typed. */
   input(events: readonly InputEvent[]): void {
     for (const event of events) this.dispatch({ type: 'input', event, now: this.clock.now() });
-    // Keys are what a person waits on: draw them at once rather than at the next frame.
+    // Keys are what a person waits on: draw them at once rather than at the next frame, and
+    // what answers them (a server's echo in character mode) without waiting for the output to pause.
+    this.frame.typed();
     this.frame.now();
   }
 

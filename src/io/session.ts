@@ -84,20 +84,38 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
   emit({ type: 'resolving', host: opts.host });
   const t0 = clock.now();
   let addresses: ResolvedAddress[];
+  // A resolver that never answers is bounded by -w as a SYN that is never answered is:
+  // getaddrinfo's own retries (resolv.conf's timeout x attempts x servers) can run far longer.
+  // (A lookup that timed out still holds one of libuv's threads until getaddrinfo gives up.)
+  let cancelLookupTimer: () => void = () => {};
+  const lookupTimedOut = new Promise<never>((_, reject) => {
+    cancelLookupTimer = clock.setTimer(() => reject(Object.assign(new Error('resolve timeout'), { code: PortholeCode.resolveTimeout })), opts.connectTimeoutMs);
+  });
+  // The other family's lookup (is the name only IPv6?) is under the same deadline.
+  const bounded: Resolver = (host, fam) => Promise.race([resolver(host, fam), lookupTimedOut]);
   try {
-    addresses = (await resolver(opts.host, family)).filter((a) => family === 0 || a.family === family);
-  } catch (err) {
-    let outcome = classifyError(err as ErrorLike, 'resolve');
-    // Asked for one family, getaddrinfo says "no such name" when the name has only the other.
-    if (family !== 0 && outcome.kind === 'dns-not-found') outcome = (await otherFamily(resolver, opts.host, family)) ?? outcome;
-    return { ok: false, outcome, attempts, resolveMs: clock.now() - t0 };
+    try {
+      addresses = (await bounded(opts.host, family)).filter((a) => family === 0 || a.family === family);
+    } catch (err) {
+      if ((err as ErrorLike).code === PortholeCode.resolveTimeout) {
+        const outcome = makeOutcome('dns-unavailable', PortholeCode.resolveTimeout, { label: `Name lookup timed out after ${formatSeconds(opts.connectTimeoutMs)}` });
+        return { ok: false, outcome, attempts, resolveMs: clock.now() - t0 };
+      }
+      let outcome = classifyError(err as ErrorLike, 'resolve');
+      // Asked for one family, getaddrinfo says "no such name" when the name has only the other.
+      if (family !== 0 && outcome.kind === 'dns-not-found') outcome = (await otherFamily(bounded, opts.host, family)) ?? outcome;
+      return { ok: false, outcome, attempts, resolveMs: clock.now() - t0 };
+    }
+    if (addresses.length === 0) {
+      const outcome = (await otherFamily(bounded, opts.host, family as Family)) ?? noAddressOf(opts.host, family as Family, []);
+      return { ok: false, outcome, attempts, resolveMs: clock.now() - t0 };
+    }
+  } finally {
+    // Every way out: a pending deadline would keep the process alive for -w.
+    cancelLookupTimer();
   }
   const resolveMs = clock.now() - t0;
   if (opts.signal?.aborted) return { ok: false, outcome: aborted(), attempts, resolveMs };
-  if (addresses.length === 0) {
-    const outcome = (await otherFamily(resolver, opts.host, family as Family)) ?? noAddressOf(opts.host, family as Family, []);
-    return { ok: false, outcome, attempts, resolveMs };
-  }
   emit({ type: 'resolved', addresses, ms: resolveMs });
 
   let tlsSeen: TlsReport | null = null;

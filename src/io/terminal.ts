@@ -94,6 +94,7 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
     process.off('exit', onExit);
     process.off('SIGTSTP', onStop);
     process.off('SIGCONT', onContinue);
+    if (fallback) clearTimeout(fallback);
     for (const [sig, handler] of handlers) process.off(sig, handler);
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
@@ -102,8 +103,11 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
   // Suspended, the shell has the terminal: it must get it cooked and on the main screen, as
   // before porthole started; fg gives it back raw, in the alternate screen, drawn afresh.
   let hooks: { stop(): void; resume(): void } | null = null;
+  let stopped = false;
+  let fallback: NodeJS.Timeout | null = null;
   const onStop = () => {
-    if (released) return;
+    if (released || stopped) return;
+    stopped = true;
     hooks?.stop();
     try {
       if (stdin.isTTY) stdin.setRawMode(false);
@@ -113,10 +117,21 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
       // The terminal is gone: stopping is all there is left to do.
     }
     process.once('SIGCONT', onContinue);
-    process.kill(process.pid, 'SIGSTOP');
+    // SIGTSTP again with its default action, as telnet and vim do, never SIGSTOP: in a process
+    // group no shell controls (ssh host porthole, a tmux window's command) the kernel drops it
+    // rather than stop a process nobody could continue. Then, or after fg, this timer finds us
+    // running and takes the terminal back; SIGCONT, when it comes, finds that done.
+    process.off('SIGTSTP', onStop);
+    fallback = setTimeout(onContinue, 50);
+    process.kill(process.pid, 'SIGTSTP');
   };
   const onContinue = () => {
-    if (released) return;
+    if (fallback) clearTimeout(fallback);
+    fallback = null;
+    process.off('SIGCONT', onContinue);
+    if (released || !stopped) return;
+    stopped = false;
+    process.on('SIGTSTP', onStop);
     if (stdin.isTTY) stdin.setRawMode(true);
     stdout.write(ENTER);
     hooks?.resume();

@@ -42,6 +42,11 @@ class PipeTranscript {
     this.t.note(text);
   }
 
+  line(dir: 'in' | 'out', text: string): void {
+    this.t.text(dir, text);
+    this.t.end(dir, 'crlf');
+  }
+
   tls(on: boolean): void {
     this.t.setTls(on);
   }
@@ -120,6 +125,11 @@ export class PipeLogs {
       default:
         break;
     }
+  }
+
+  /** A whole line of a dialogue of ours (STARTTLS), ended CRLF as the protocols end theirs. */
+  line(dir: 'in' | 'out', text: string): void {
+    this.transcript?.line(dir, text);
   }
 
   /** A line of the pipe's own (an idle -w, a stdout gone). */

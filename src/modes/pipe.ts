@@ -100,7 +100,11 @@ async function run(
       timeoutMs: opts.connectTimeoutMs,
       ehloName: localName(),
       ...(opts.clock ? { clock: opts.clock } : {}),
-      onLine: (dir, text) => opts.verbose && err(`${dir === 'in' ? '<-' : '->'} ${toVisible(text)}`),
+      onLine: (dir, text) => {
+        // The dialogue is in the transcript as its lines (the JSON log's bytes begin over TLS).
+        logs.line(dir, text);
+        if (opts.verbose) err(`${dir === 'in' ? '<-' : '->'} ${toVisible(text)}`);
+      },
     });
     if (!up.ok) {
       logs.event({ type: 'starttls-failed', outcome: up.outcome, tls: up.tls ?? null, closed: true });

@@ -134,7 +134,13 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
     resume() {
       if (inTerminal) {
         process.stdout.write(TERMINAL_ENTER);
-        fullSize();
+        // The screen was cleared and the program's modes reset while it was away: a size that
+        // changes and changes back (two NAWS, two SIGWINCH there) makes a full-screen program
+        // redraw, as a same-size NAWS would not (the kernel sends SIGWINCH on a change only).
+        const cols = process.stdout.columns || 80;
+        const rows = process.stdout.rows || 24;
+        session.terminalSize(cols, Math.max(1, rows - 1));
+        session.terminalSize(cols, rows);
       } else if (mount) ink = mount();
     },
   });
