@@ -56,6 +56,11 @@ describeRequiring(tmuxMissing(), 'faults in a terminal session', () => {
     t.type('status');
     t.keys('Enter');
     await t.waitFor(/^Bytes in \d+, out \d+, queued \d+$/m);
+    // What waits costs about what was pasted, once: no copy a line, no growth while it waits.
+    const waiting = peakMiB(portholePid(t));
+    await sleep(1000);
+    expect(peakMiB(portholePid(t))).toBeLessThan(waiting + 8);
+    expect(waiting).toBeLessThan(200);
     // The peer reads at last: everything, exactly, in the order pasted, each line with CRLF.
     const got: Buffer[] = [];
     peer!.on('data', (d: Buffer) => got.push(d));
