@@ -20,6 +20,15 @@ function peakMiB(pid: number): number {
   return Number(kb) / 1024;
 }
 
+/** Ctrl+] quit, as a user leaves: the screen once porthole has exited (its EXIT= line). */
+async function quit(t: Tui): Promise<string> {
+  t.keys('C-]');
+  await t.waitFor(/porthole>/);
+  t.type('quit');
+  t.keys('Enter');
+  return t.waitFor(/EXIT=\d+/);
+}
+
 describeRequiring(tmuxMissing(), 'faults in a terminal session', () => {
   const tuis: Tui[] = [];
   const fixtures: Fixture[] = [];
@@ -118,11 +127,7 @@ describeRequiring(tmuxMissing(), 'faults in a terminal session', () => {
     // Long runs of one line are split at the line cap, and the pane still draws rows of it.
     expect(s).toMatch(/^a{50,}/m);
     expect(peakMiB(portholePid(t))).toBeLessThan(250);
-    t.keys('C-]');
-    await t.waitFor(/porthole>/);
-    t.type('quit');
-    t.keys('Enter');
-    expect(await t.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
+    expect(await quit(t)).toMatch(/EXIT=0/);
   }, 90_000);
 
   test('one 10 MB line, then a short one: both shown (the long one split at the cap), memory bounded', async () => {
@@ -144,11 +149,7 @@ describeRequiring(tmuxMissing(), 'faults in a terminal session', () => {
     const t = open(['--proto', 'none', '127.0.0.1', String(f.port)]);
     const s = await t.waitFor(/Connection reset by peer/);
     expect(s).toMatch(/^220 hello$/m);
-    t.keys('C-]');
-    await t.waitFor(/porthole>/);
-    t.type('quit');
-    t.keys('Enter');
-    expect(await t.waitFor(/EXIT=\d+/)).toMatch(/EXIT=7/);
+    expect(await quit(t)).toMatch(/EXIT=7/);
   });
 
   test('a resize storm during a flood: the frame is laid out for the last size, the session goes on', async () => {
@@ -175,10 +176,6 @@ describeRequiring(tmuxMissing(), 'faults in a terminal session', () => {
     expect(rows.at(-2)).toMatch(/^127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+ \| /);
     expect(rows.at(-3)).toMatch(/^Connected to 127\.0\.0\.1:\d+ in /);
     expect(rows.slice(0, -3).filter((r) => !/^line \d+( y*)?$|^↪?y+$/.test(r))).toEqual([]);
-    t.keys('C-]');
-    await t.waitFor(/porthole>/);
-    t.type('quit');
-    t.keys('Enter');
-    expect(await t.waitFor(/EXIT=\d+/)).toMatch(/EXIT=0/);
+    expect(await quit(t)).toMatch(/EXIT=0/);
   }, 30_000);
 });

@@ -114,6 +114,13 @@ export class Transcript {
     this.outLine = '';
   }
 
+  /** The first line: what the transcript is of, when it started (date and zone), and the marks' key. */
+  header(where: string): void {
+    const c = this.clock;
+    const started = c ? `, started ${fullTime(c.now(), c.offsetMinutes(c.now()))}` : '';
+    this.note(`porthole transcript of ${where}${started}; ${LEGEND}`);
+  }
+
   /** A whole note of porthole's own. */
   note(text: string): void {
     this.text('info', text);

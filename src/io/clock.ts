@@ -3,6 +3,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../core/clock.js';
+import type { StampClock } from '../core/transcript.js';
 
 export const realClock: Clock = {
   now: () => performance.now(),
@@ -12,3 +13,8 @@ export const realClock: Clock = {
     return () => clearTimeout(t);
   },
 };
+
+/** A transcript's times: the wall clock (`now`, injected in tests) in this machine's zone. */
+export function localStampClock(now: () => number = Date.now): StampClock {
+  return { now, offsetMinutes: (ms) => -new Date(ms).getTimezoneOffset() };
+}

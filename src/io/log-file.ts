@@ -112,31 +112,31 @@ export function fileLog(file: string, opts: { truncate?: boolean } = {}): LogFil
   };
 }
 
-/** The capture files asked for (--capture, --capture-sent), opened at once; one that cannot be is said and left out. */
-export function openCaptures(files: { received: string | null; sent: string | null }, say: (line: string) => void): { received: LogFile | null; sent: LogFile | null } {
-  const open = (file: string | null, flag: string): LogFile | null => {
-    if (file === null) return null;
-    try {
-      const f = fileLog(file, { truncate: true });
-      f.onError((code) => say(`${flag}: stopped: cannot write ${f.path} (${code}).`));
-      return f;
-    } catch (err) {
-      say(`${flag}: cannot write ${expandHome(file)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): not captured; the rest goes on.`);
-      return null;
-    }
-  };
-  return { received: open(files.received, '--capture'), sent: open(files.sent, '--capture-sent') };
-}
-
-/** --json-log's file, opened at once (emptied first); one that cannot be is said and left out. */
-export function openJsonLog(file: string | null, say: (line: string) => void): LogFile | null {
+/**
+ * A file a flag asked for, opened at once; one that cannot be opened is said, with what is lost
+ * (`lost`), and left out: nothing else stops. A later write failure is said once too.
+ */
+export function openFlagFile(file: string | null, flag: string, lost: string, say: (line: string) => void, opts: { truncate?: boolean } = {}): LogFile | null {
   if (file === null) return null;
   try {
-    const f = fileLog(file, { truncate: true });
-    f.onError((code) => say(`--json-log: stopped: cannot write ${f.path} (${code}).`));
+    const f = fileLog(file, opts);
+    f.onError((code) => say(`${flag}: stopped: cannot write ${f.path} (${code}).`));
     return f;
   } catch (err) {
-    say(`--json-log: cannot write ${expandHome(file)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): not written; the rest goes on.`);
+    say(`${flag}: cannot write ${expandHome(file)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): ${lost}; the rest goes on.`);
     return null;
   }
+}
+
+/** The capture files asked for (--capture, --capture-sent), emptied first. */
+export function openCaptures(files: { received: string | null; sent: string | null }, say: (line: string) => void): { received: LogFile | null; sent: LogFile | null } {
+  return {
+    received: openFlagFile(files.received, '--capture', 'not captured', say, { truncate: true }),
+    sent: openFlagFile(files.sent, '--capture-sent', 'not captured', say, { truncate: true }),
+  };
+}
+
+/** --json-log's file, emptied first. */
+export function openJsonLog(file: string | null, say: (line: string) => void): LogFile | null {
+  return openFlagFile(file, '--json-log', 'not written', say, { truncate: true });
 }

@@ -32,8 +32,8 @@ import {
 } from '../core/session/state.js';
 import { formatBytes, statusLines, statusReport, type StatusInput } from '../core/status.js';
 import { formatHostPort } from '../core/target.js';
-import { fullTime, LEGEND, Transcript, type StampClock } from '../core/transcript.js';
-import { realClock } from './clock.js';
+import { Transcript } from '../core/transcript.js';
+import { localStampClock, realClock } from './clock.js';
 import { FrameClock } from './frame-clock.js';
 import { fileLog, type LogFile } from './log-file.js';
 import type { Family, Resolver } from './resolver.js';
@@ -528,7 +528,7 @@ export class SessionController implements SessionView {
     // The transcript's marks follow what carries this connection (implicit TLS, or plain again).
     this.log?.transcript.setTls(c.kind === 'tls');
     hex.connection(`connection ${this.connections}: ${formatHostPort(target.host, target.port)} (${formatHostPort(c.address, c.remotePort)})`);
-    const local = `${c.localAddress.includes(':') ? `[${c.localAddress}]` : c.localAddress}:${c.localPort}`;
+    const local = formatHostPort(c.localAddress, c.localPort);
     this.note('info', `Connected to ${c.address} port ${c.remotePort} in ${c.connectMs.toFixed(1)} ms. Escape character is '^]'.`);
     link.flushingQueued = true;
     // With --starttls the upgrade comes first: what waits on it (-c) knows from the start.
@@ -848,8 +848,7 @@ export class SessionController implements SessionView {
     } catch (err) {
       return this.note('info', `Transcript not started: cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}).`);
     }
-    const clock: StampClock = { now: this.wall, offsetMinutes: (ms) => -new Date(ms).getTimezoneOffset() };
-    const log: Log = { path: opened.path, file: opened, transcript: new Transcript((text, stamp) => opened.write(text, stamp), clock) };
+    const log: Log = { path: opened.path, file: opened, transcript: new Transcript((text, stamp) => opened.write(text, stamp), localStampClock(this.wall)) };
     opened.onError((code) => {
       // Only this log's own failure stops it: an older log's late error must not stop the new one.
       if (this.log === log) this.log = null;
@@ -858,8 +857,7 @@ export class SessionController implements SessionView {
     this.log = log;
     log.transcript.setTls(this.link?.conn.kind === 'tls');
     const where = formatHostPort(this.state.conn.target.host, this.state.conn.target.port);
-    const started = this.wall();
-    log.transcript.note(`porthole transcript of ${where}, started ${fullTime(started, clock.offsetMinutes(started))}; ${LEGEND}`);
+    log.transcript.header(where);
     if (announce) this.note('info', `Writing a transcript to ${log.path}.`);
   }
 

@@ -7,9 +7,10 @@ import { dataRecord, eventRecord } from '../core/json-log.js';
 import { LineAssembler } from '../core/line-assembler.js';
 import { hint, safeJson } from '../core/report.js';
 import type { ConnectionAction } from '../core/session/state.js';
-import { fullTime, LEGEND, Transcript, type StampClock } from '../core/transcript.js';
+import { Transcript } from '../core/transcript.js';
 import { formatHostPort } from '../core/target.js';
-import { expandHome, fileLog, openJsonLog, type LogFile } from '../io/log-file.js';
+import { localStampClock } from '../io/clock.js';
+import { openFlagFile, openJsonLog, type LogFile } from '../io/log-file.js';
 
 export interface PipeLogFiles {
   log: string | null;
@@ -27,11 +28,9 @@ class PipeTranscript {
     encoding: string,
     where: string,
   ) {
-    const clock: StampClock = { now: Date.now, offsetMinutes: (ms) => -new Date(ms).getTimezoneOffset() };
-    this.t = new Transcript((text, stamp) => file.write(text, stamp), clock);
+    this.t = new Transcript((text, stamp) => file.write(text, stamp), localStampClock());
     this.text = { in: createDecoder(encoding), out: createDecoder(encoding) };
-    const now = Date.now();
-    this.t.note(`porthole transcript of ${where} (pipe), started ${fullTime(now, clock.offsetMinutes(now))}; ${LEGEND}`);
+    this.t.header(`${where} (pipe)`);
   }
 
   data(dir: 'in' | 'out', bytes: Uint8Array): void {
@@ -69,17 +68,18 @@ export class PipeLogs {
 
   constructor(files: PipeLogFiles, host: string, private readonly port: number, encoding: string | null, say: (line: string) => void) {
     this.json = openJsonLog(files.jsonLog, say);
-    let transcript: PipeTranscript | null = null;
-    if (files.log !== null) {
-      try {
-        const file = fileLog(files.log);
-        file.onError((code) => say(`--log: stopped: cannot write ${file.path} (${code}).`));
-        transcript = new PipeTranscript(file, encoding ?? 'utf-8', formatHostPort(host, port));
-      } catch (err) {
-        say(`--log: cannot write ${expandHome(files.log)} (${(err as NodeJS.ErrnoException).code ?? String(err)}): no transcript; the rest goes on.`);
-      }
-    }
-    this.transcript = transcript;
+    const file = openFlagFile(files.log, '--log', 'no transcript', say);
+    this.transcript = file ? new PipeTranscript(file, encoding ?? 'utf-8', formatHostPort(host, port)) : null;
+  }
+
+  /** Whether the wire's bytes are wanted (the JSON log): else the pipe sets no tap for them. */
+  get wantsWire(): boolean {
+    return this.json !== null;
+  }
+
+  /** Whether the data is wanted (the transcript): else the pipe hands none over. */
+  get wantsData(): boolean {
+    return this.transcript !== null;
   }
 
   /** Bytes as they crossed the wire (the capture taps' view): the JSON log's data records. */

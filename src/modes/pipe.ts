@@ -85,8 +85,7 @@ async function run(
     return r.outcome.exit;
   }
   const c = r.connection;
-  const local = `${c.localAddress.includes(':') ? `[${c.localAddress}]` : c.localAddress}:${c.localPort}`;
-  logs.event({ type: 'connected', address: c.address, local, connectMs: c.connectMs, now: Date.now(), tls: c.tls ?? null });
+  logs.event({ type: 'connected', address: c.address, local: formatHostPort(c.localAddress, c.localPort), connectMs: c.connectMs, now: Date.now(), tls: c.tls ?? null });
   if (opts.verbose) err(`Connected to ${where} (${c.address}) in ${formatMs(c.connectMs)}`);
   if (opts.tls.starttls && tls?.config) {
     // The plaintext dialogue is not the data: on stderr with -v, never on stdout.
@@ -145,21 +144,20 @@ function pump(
     const received = captures.received;
     const sent = captures.sent;
     // --json-log's data records see the same exact bytes, the transcript the data after the filter.
-    const wireIn = inbound({
-      encoding: enc,
-      ...(telnet ? { filter: telnet } : {}),
-      capture: (b: Uint8Array) => {
-        received?.write(b);
-        logs.wire('in', b);
-      },
-    });
-    const wireOut = outbound({
-      ...(telnet ? { filter: telnet } : {}),
-      capture: (b: Uint8Array) => {
-        sent?.write(b);
-        logs.wire('out', b);
-      },
-    });
+    // A tap only where a file wants it: the data path of a plain pipe stays as it was.
+    const tap = (file: typeof received, dir: 'in' | 'out') => {
+      const json = logs.wantsWire;
+      if (!file && !json) return {};
+      return {
+        capture: (b: Uint8Array) => {
+          file?.write(b);
+          if (json) logs.wire(dir, b);
+        },
+      };
+    };
+    const toTranscript = logs.wantsData;
+    const wireIn = inbound({ encoding: enc, ...(telnet ? { filter: telnet } : {}), ...tap(received, 'in') });
+    const wireOut = outbound({ ...(telnet ? { filter: telnet } : {}), ...tap(sent, 'out') });
     if (telnet) for (const r of telnet.start().replies) c.write(wireOut.reply(r));
     let finished = false;
     let stdinEnded = false;
@@ -181,7 +179,7 @@ function pump(
     const send = (chunk: Buffer): boolean => {
       const encoded = inText ? encodeStdin(inText.write(chunk)) : chunk;
       const bytes = toCrlf ? toCrlf(encoded) : encoded;
-      logs.data('out', bytes);
+      if (toTranscript) logs.data('out', bytes);
       return c.write(wireOut.data(bytes));
     };
     const finish = (code: number) => {
@@ -266,7 +264,7 @@ function pump(
         case 'data': {
           idle();
           const step = wireIn.push(e.bytes);
-          logs.data('in', step.data);
+          if (toTranscript) logs.data('in', step.data);
           for (const r of step.replies) c.write(wireOut.reply(r));
           // Lent bytes (readBuffers) go back to the pool once stdout has taken them; a filter's
           // slice of them is copied first, since the pool reuses them at once.

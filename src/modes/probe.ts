@@ -50,11 +50,16 @@ const outOfFds = (o: Outcome) => o.code === 'EMFILE' || o.code === 'ENFILE';
 
 async function probeAll(opts: ProbeOptions): Promise<number> {
   let stdoutGone = false;
+  let stdoutFailed = false;
   if (!opts.out) {
-    // The reader went away (`| head`): stop probing and end quietly, as pipe mode does.
+    // The reader went away (`| head`): stop probing and end quietly, as pipe mode does; any other
+    // failure to write stops it too, said once.
     process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') stdoutGone = true;
-      else throw e;
+      stdoutGone = true;
+      if (e.code !== 'EPIPE' && !stdoutFailed) {
+        stdoutFailed = true;
+        process.stderr.write(`porthole: cannot write output: ${e.code ?? e.message}\n`);
+      }
     });
   }
   const out = opts.out ?? ((l: string) => void (stdoutGone || process.stdout.write(l + '\n')));
@@ -111,7 +116,7 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
   await Promise.all(Array.from({ length: limit }, worker));
   // What a slow reader has not taken yet is still queued: the process must not end before it goes.
   if (!opts.out && !stdoutGone) await new Promise<void>((r) => process.stdout.write('', () => r()));
-  if (stdoutGone) return ExitCode.ok;
+  if (stdoutGone) return stdoutFailed ? ExitCode.internal : ExitCode.ok;
   return exitCodeFor(results.map((r) => r!.outcome));
 }
 
