@@ -70,6 +70,76 @@ describe('line mode', () => {
     expect(state.editor.text).toBe('rest');
   });
 
+  describe('the send queue is bounded', () => {
+    const MiB = 1024 * 1024;
+    const CAP = 16 * MiB;
+    const queued = (bytes: number, event: InputEvent): SessionAction => ({ type: 'input', event, now: 7, sendQueued: bytes });
+    // Lines of 1 KiB on the wire (1022 characters and CRLF), numbered, `tag` first.
+    const pasted = (n: number, tag = '0') => `${Array.from({ length: n }, (_, i) => `${tag}${String(i).padStart(6, '0')} ${'x'.repeat(1014)}`).join('\n')}\n`;
+
+    test('a paste on top of a queue the peer is not taking goes whole while it fits', () => {
+      const { effects } = run(connected(), queued(CAP - 64 * 1024, { type: 'paste', text: pasted(64), final: true }));
+      expect(sent(effects)).toHaveLength(64);
+      expect(infos(effects)).toEqual([]);
+    });
+
+    test('past 16 MiB nothing of it goes: said with the code, the whole paste kept in the editor; Enter sends it once the queue is lower', () => {
+      const s = run(connected(), text('> ')).state;
+      const paste = pasted(65);
+      const { state, effects } = run(s, queued(CAP - 64 * 1024, { type: 'paste', text: paste, final: true }));
+      expect(sent(effects)).toEqual([]);
+      expect(effects).toEqual([expect.objectContaining({ type: 'info', code: 'PH_SEND_QUEUE_FULL' })]);
+      expect(infos(effects)[0]).toMatch(/^Not sent: 15\.9 MB already waits for a peer that is not reading; 65\.0 KB more would pass the 16\.0 MB send queue\. It stays in the editor/);
+      expect(state.editor.text).toBe(`> ${paste}`);
+      // The paste's last line break was its Enter: this Enter ends that line, no empty one after.
+      const later = run(state, queued(0, key('enter')));
+      expect(sent(later.effects).join('')).toBe(`> ${paste.replace(/\n/g, '\r\n')}`);
+      expect(later.state.editor.text).toBe('');
+    });
+
+    test('one paste larger than the queue is refused even on an empty one; a line typed still goes up to the cap', () => {
+      const { effects } = run(connected(), { type: 'paste', text: `${'x'.repeat(CAP - 1)}\n`, final: true });
+      expect(sent(effects)).toEqual([]);
+      expect(infos(effects)[0]).toMatch(/^Not sent: 16\.0 MB more would pass the 16\.0 MB send queue/);
+      expect(sent(run(connected(), text('NOOP'), queued(CAP - 6, key('enter'))).effects)).toEqual(['NOOP\r\n']);
+      expect(sent(run(connected(), text('NOOP'), queued(CAP - 5, key('enter'))).effects)).toEqual([]);
+    });
+
+    test('in character mode a paste past the queue is refused and said: nothing of it goes', () => {
+      const { effects } = run(connected({ mode: 'char' }), queued(CAP - 10, { type: 'paste', text: 'x'.repeat(11), final: true }));
+      expect(sent(effects)).toEqual([]);
+      expect(infos(effects)[0]).toMatch(/Nothing of it went: send it again once the queue/);
+    });
+
+    test('a long paste comes in pieces: once one is put back, the rest joins it in the editor, and Enter sends what fits, a part at a time, in order', () => {
+      const [a, b, c] = [pasted(60, 'a'), pasted(60, 'b'), pasted(60, 'c')];
+      // The first piece fits, the second would pass the cap and is put back, the third joins it.
+      let r = run(connected(), queued(CAP - 100 * 1024, { type: 'paste', text: a, final: false }));
+      expect(sent(r.effects)).toHaveLength(60);
+      r = run(r.state, queued(CAP - 40 * 1024, { type: 'paste', text: b, final: false }), queued(CAP - 40 * 1024, { type: 'paste', text: c, final: true }));
+      expect(sent(r.effects)).toEqual([]);
+      expect(r.effects.filter((e) => e.type === 'info')).toHaveLength(1);
+      expect(r.state.editor.text).toBe(b + c);
+      // The peer took some: Enter sends the lines that fit, and says how many wait.
+      r = run(r.state, queued(CAP - 100 * 1024, key('enter')));
+      const part = sent(r.effects);
+      expect(part).toHaveLength(100);
+      expect(infos(r.effects)).toEqual(['Sent 100 of 120 lines: 20 more wait in the editor for the send queue to go down. Enter sends the next part.']);
+      // Then the rest: every line once, in the order pasted.
+      const rest = run(r.state, queued(0, key('enter')));
+      expect([...part, ...sent(rest.effects)].join('')).toBe((b + c).replace(/\n/g, '\r\n'));
+      expect(rest.state.editor.text).toBe('');
+    });
+
+    test('lines typed while connecting are bounded the same way', () => {
+      const s = run(initialSessionState(target, settings), { type: 'paste', text: pasted(15 * 1024), final: true }).state;
+      expect(s.pending).toHaveLength(15 * 1024);
+      const { state, effects } = run(s, { type: 'paste', text: pasted(2 * 1024), final: true });
+      expect(state.pending).toHaveLength(15 * 1024);
+      expect(infos(effects)[0]).toMatch(/already waits until the connection is up; 2\.0 MB more would pass/);
+    });
+  });
+
   test('lines typed while connecting are queued, said, and sent in order on connect', () => {
     let s = run(initialSessionState(target, settings), text('EHLO me'), key('enter'), text('NOOP'), key('enter'));
     expect(sent(s.effects)).toEqual([]);

@@ -22,7 +22,7 @@ test('connected: host, address, time to connect; addresses, elapsed, counters an
 
 test('a peer that stops reading shows as queued bytes', () => {
   const conn = { phase: 'connected' as const, target, address: '127.0.0.1', local: 'l', connectMs: 1, since: 0, ...up };
-  expect(statusLines({ ...base, queued: 3 * 1024 * 1024, conn })[0]).toEqual({ text: expect.stringMatching(/3\.0 MB queued: the peer is not reading/), tone: 'busy' });
+  expect(statusLines({ ...base, queued: 3 * 1024 * 1024, conn })[0]).toEqual({ text: expect.stringMatching(/3\.0 MB of 16\.0 MB queued: the peer is not reading/), tone: 'busy' });
 });
 
 test('a failure gets its meaning, the next step, and what porthole can do, each on a line', () => {

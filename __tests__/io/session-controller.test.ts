@@ -352,6 +352,27 @@ test('quit with data queued for a peer that does not read asks once, then drops 
   expect(h.c.keptLines(5).map((l) => l.text)).toContain('Dropped 1002 B the peer had not taken.');
 });
 
+test('a peer that never reads: pastes queue up to 16 MiB, the next is refused and kept in the editor; once it reads, Enter sends it, all in order', async () => {
+  const h = await connected();
+  const peer = h.peers[0]!;
+  peer.stalled = true;
+  const block = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag}${String(i).padStart(6, '0')} ${'y'.repeat(1016)}`);
+  const first = block('a', 12 * 1024);
+  const second = block('b', 6 * 1024);
+  h.type({ type: 'paste', text: `${first.join('\n')}\n`, final: true });
+  expect(h.c.current.editor.text).toBe('');
+  h.type({ type: 'paste', text: `${second.join('\n')}\n`, final: true });
+  // Nothing of the second went: the queue holds the first alone, and says the cap.
+  expect(peer.sent().length).toBe(12 * 1024 * 1026);
+  expect(h.c.keptLines(3).map((l) => l.text).join('\n')).toMatch(/Not sent: 12\.0 MB already waits for a peer that is not reading; 6\.0 MB more would pass the 16\.0 MB send queue/);
+  h.clock.advance(300);
+  expect(h.status().join('\n')).toMatch(/12\.0 MB of 16\.0 MB queued: the peer is not reading/);
+  // The peer reads: Enter sends what the editor kept, after the first paste.
+  peer.drain();
+  h.type(key('enter'));
+  expect(peer.sent()).toBe(`${first.join('\r\n')}\r\n${second.join('\r\n')}\r\n`);
+});
+
 test('what stays in the terminal after quit: the last lines of the pane and the last word', async () => {
   const h = await connected();
   h.peers[0]!.send('220 ready\r\n');

@@ -82,6 +82,45 @@ describeRequiring(tmuxMissing(), 'faults in a terminal session', () => {
     expect(t.screen().trimEnd().split('\n').slice(-3).join('\n')).not.toMatch(/queued/);
   }, 60_000);
 
+  test('a 24 MB paste into a peer that never reads: porthole holds at most 16 MiB of it, the rest waits in the editor, said; Enter sends it once the peer reads, every line in order', async () => {
+    let peer: net.Socket | null = null;
+    const f = await fixture((s) => {
+      peer = s;
+      s.pause();
+      s.write('ready\r\n');
+    });
+    const lines = Array.from({ length: 24 * 1024 }, (_, i) => `${String(i).padStart(7, '0')} ${'z'.repeat(1014)}`);
+    const t = open(['--proto', 'none', '127.0.0.1', String(f.port)], 120, 24);
+    await t.waitFor(/^ready/m);
+    t.paste(`${lines.join('\n')}\n`);
+    await t.waitFor(/Not sent: .* more would pass the 16\.0 MB send queue/, 30_000);
+    // The rest of the paste joins what was put back; the prompt still answers, the queue is in the bar.
+    await sleep(1500);
+    t.keys('C-]');
+    await t.waitFor(/porthole>/);
+    t.type('status');
+    t.keys('Enter');
+    const status = await t.waitFor(/^Bytes in 7, out \d+, queued \d+$/m);
+    const [, out, queued] = /^Bytes in 7, out (\d+), queued (\d+)$/m.exec(status)!.map(Number);
+    expect(queued).toBeLessThanOrEqual(16 * 1024 * 1024);
+    expect(out).toBeLessThan(24 * 1024 * 1024);
+    t.keys('Escape');
+    expect(peakMiB(portholePid(t))).toBeLessThan(300);
+    // The peer reads; Enter sends what the editor kept (a part at a time if need be): all, in order.
+    const got: Buffer[] = [];
+    peer!.on('data', (d: Buffer) => got.push(d));
+    peer!.resume();
+    const expected = `${lines.join('\r\n')}\r\n`;
+    const length = () => got.reduce((n, b) => n + b.length, 0);
+    // Enter only once what went has all arrived (no more coming): the editor's part goes then.
+    for (let i = 0, seen = -1; i < 60 && length() < expected.length; i++) {
+      if (length() === seen) t.keys('Enter');
+      seen = length();
+      await sleep(500);
+    }
+    expect(Buffer.concat(got).toString('latin1') === expected).toBe(true);
+  }, 90_000);
+
   test('a trickle of a byte at a time: each is on screen as it comes, before its line ends', async () => {
     let peer: net.Socket | null = null;
     const f = await fixture((s) => {

@@ -34,6 +34,8 @@ export type SessionCode =
   | 'PH_UNENCODABLE'
   /** Typed while nothing could take it: not connected, or our sending side is closed. */
   | 'PH_NOT_SENT'
+  /** The send queue for a peer that is not reading is full: the line or paste waits in the editor. */
+  | 'PH_SEND_QUEUE_FULL'
   /** A composer's step was refused by the server (or the connection went): the run stopped there. */
   | 'PH_STEP_REFUSED'
   /** A composer's field (its password) could not be sent. */

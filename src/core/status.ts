@@ -5,7 +5,7 @@
 import { formatMs } from './clock.js';
 import { formatKey, keysFor } from './key-bindings.js';
 import { safe, type SafeText } from './sanitize.js';
-import type { Conn, Settings } from './session/state.js';
+import { SEND_QUEUE_CAP, type Conn, type Settings } from './session/state.js';
 import { formatHostPort } from './target.js';
 import { tlsSummary, verdictWords, type TlsReport } from './tls.js';
 import type { ProtoName } from './protocols/choose.js';
@@ -84,7 +84,7 @@ function stateLine(s: StatusInput): Words {
         return { text: `${c.peerEof.label}: the peer stopped sending (FIN) | ${ours}`, tone: 'bad' };
       }
       const half = c.localEof ? ' | EOF sent, waiting for the peer' : '';
-      const stalled = s.queued > 0 ? ` | ${formatBytes(s.queued)} queued: the peer is not reading` : '';
+      const stalled = s.queued > 0 ? ` | ${formatBytes(s.queued)} of ${formatBytes(SEND_QUEUE_CAP)} queued: the peer is not reading` : '';
       const banner = c.banner !== null && !half && !stalled ? `: ${c.banner.trim()}` : '';
       return { text: `${base}${half}${stalled}${banner}`, tone: stalled || (s.tls && !s.tls.verified) ? 'busy' : 'ok' };
     }

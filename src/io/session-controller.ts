@@ -265,7 +265,8 @@ export class SessionController implements SessionView {
 
   /** Keys decoded from stdin, in the order typed. */
   input(events: readonly InputEvent[]): void {
-    for (const event of events) this.dispatch({ type: 'input', event, now: this.clock.now() });
+    // Each key sees the queue as the keys before it left it: a paste on top of a full one is refused.
+    for (const event of events) this.dispatch({ type: 'input', event, now: this.clock.now(), sendQueued: this.link?.conn.queued ?? 0 });
     // Keys are what a person waits on: draw them at once rather than at the next frame, and
     // what answers them (a server's echo in character mode) without waiting for the output to pause.
     this.frame.typed();

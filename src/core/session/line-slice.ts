@@ -7,12 +7,12 @@ import { isEditorCommand, lineEditorReducer, type LineEditorState } from '../lin
 import type { ScrollAction } from '../scrollback.js';
 import { openMenu } from './menu-slice.js';
 import { openPanel } from './panel-slice.js';
-import { sendLines, shownLines } from './send.js';
+import { linesThatFit, sendLines, shownLines } from './send.js';
 import { helperSends, nextStep } from './helper-slice.js';
 import { suggestionRest } from '../protocols/walk.js';
 import { composerCancelled } from './composer-slice.js';
 import { MASK } from '../protocols/secrets.js';
-import { canSend, noEffects, notSentReason, type Conn, type SessionState, type Step } from './state.js';
+import { canSend, noEffects, notSentReason, type Conn, type Effect, type SessionState, type Step } from './state.js';
 
 /** Keys that scroll our own pane; in character mode only their shifted forms (the plain ones go to the peer). */
 export const LOCAL_SCROLL: Partial<Record<KeyCommand, ScrollAction['type']>> = {
@@ -87,15 +87,32 @@ function submit(state: SessionState, now: number): Step {
   // when long): each is its own line on the wire, never a bare LF inside one. One search, at Enter.
   const text = state.editor.text;
   const typed = /[\r\n]/.test(text) ? text.split(/\r\n|\r|\n/) : [text];
+  // The paste's own last line break was its Enter: this Enter ends that line, not one more after it.
+  if (typed.length > 1 && typed.at(-1) === '') typed.pop();
+  // Held text larger than the send queue's room: what fits goes, the rest stays for the next Enter.
+  const fit = linesThatFit(state, typed);
+  if (fit > 0 && fit < typed.length) return submitPart(state, typed, fit, now);
   // The helper's only change to what is typed: an IMAP command without a tag gets one.
   const tagged = helperSends(state, typed, now);
   const lines = tagged.lines;
   const r = sendLines({ ...state, helper: tagged.helper }, lines);
-  // Refused (a character the encoding lacks): the line stays in the editor to be mended.
+  // Refused (a character the encoding lacks, a full queue): the line stays in the editor to be mended.
   if (!r.ok) return { state: { ...state, hint: null }, effects: r.effects };
   // The history keeps the line as typed (a tag would be stale on recall), its secret masked.
   const editor = keptMasked(lineEditorReducer(state.editor, { type: 'submit' }), text, shownLines(state, typed).lines.join('\n'));
   return { state: { ...r.state, editor, hint: null }, effects: r.effects };
+}
+
+/** The first `fit` lines of held text go; the rest is the editor's text, said with what to do. */
+function submitPart(state: SessionState, typed: string[], fit: number, now: number): Step {
+  const going = typed.slice(0, fit);
+  const tagged = helperSends(state, going, now);
+  const r = sendLines({ ...state, helper: tagged.helper }, tagged.lines);
+  if (!r.ok) return { state: { ...state, hint: null }, effects: r.effects };
+  const rest = typed.length - fit;
+  const editor = lineEditorReducer(lineEditorReducer(state.editor, { type: 'interrupt' }), { type: 'insert', text: typed.slice(fit).join('\n') });
+  const said: Effect = { type: 'info', lines: [`Sent ${fit} of ${typed.length} lines: ${rest} more wait in the editor for the send queue to go down. Enter sends the next part.`] };
+  return { state: { ...r.state, editor, hint: null }, effects: [...r.effects, said] };
 }
 
 /**
@@ -105,6 +122,9 @@ function submit(state: SessionState, now: number): Step {
 function paste(state: SessionState, text: string, now: number): Step {
   const parts = text.split(/\r\n|\r|\n/);
   if (parts.length === 1) return withEditor(state, lineEditorReducer(state.editor, { type: 'insert', text }));
+  // The editor holds a part of this paste already, put back (refused): the rest joins it there,
+  // so nothing of it goes before what came first. Enter sends it all, in order.
+  if (/[\r\n]/.test(state.editor.text)) return withEditor(state, lineEditorReducer(state.editor, { type: 'insert', text }));
   const first = lineEditorReducer(state.editor, { type: 'insert', text: parts[0]! });
   if (state.composer) return noEffects({ ...state, editor: lineEditorReducer(state.editor, { type: 'insert', text }), hint: COMPOSER_BUSY });
   const typed = [first.text, ...parts.slice(1, -1)];

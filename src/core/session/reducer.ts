@@ -23,6 +23,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Step
     case 'script-next':
       return scriptNext(state, action.now);
     case 'input':
+      if ((action.sendQueued ?? 0) !== state.sendQueued) state = { ...state, sendQueued: action.sendQueued ?? 0 };
       break;
     default:
       return connectionReducer(state, action);

@@ -5,8 +5,9 @@
 import { LINE_ENDINGS } from '../codec.js';
 import { encodeText } from '../pipeline.js';
 import { maskSent } from '../protocols/secrets.js';
+import { formatBytes } from '../status.js';
 import { inData } from './helper-slice.js';
-import { canSend, isConnecting, notSentReason, type Effect, type SentDisplay, type SessionState } from './state.js';
+import { canSend, isConnecting, notSentReason, SEND_QUEUE_CAP, type Effect, type SentDisplay, type SessionState } from './state.js';
 
 export function sendEffect(bytes: Uint8Array, display: SentDisplay): Effect {
   return { type: 'send', bytes, display };
@@ -32,9 +33,12 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
   }
   // What may be shown and kept of each line: its secret masked (PASS, LOGIN, AUTH and its answers).
   const shown = shownLines(state, lines);
+  const size = encoded.reduce((n, e) => n + e.length, 0);
   // While connecting, or while a STARTTLS runs (a line may hold an AUTH meant for TLS): queued.
   if (isConnecting(state) || state.upgrading) {
     // Kept with what may be shown of it: a line never sent is said, masked.
+    const waiting = state.pending.reduce((n, p) => n + p.text.length + 2, 0);
+    if (waiting + size > SEND_QUEUE_CAP) return { ok: false, effects: [queueFull(waiting, size, 'until the connection is up')] };
     const queued = lines.map((text, i) => ({ text, shown: shown.lines[i]! }));
     const total = state.pending.length + queued.length;
     const until = state.upgrading && !isConnecting(state) ? 'TLS is up' : 'connected';
@@ -52,11 +56,30 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
       effects: [{ type: 'info', lines: [`Not sent (${notSentReason(state)}): ${what}. Ctrl+] then reconnect, open HOST PORT or quit.`], code: 'PH_NOT_SENT' }],
     };
   }
+  if (state.sendQueued + size > SEND_QUEUE_CAP) return { ok: false, effects: [queueFull(state.sendQueued, size, 'for a peer that is not reading')] };
   return {
     ok: true,
     state: { ...state, secrets: shown.ahead },
     effects: lines.map((text, i) => sendEffect(encoded[i]!, { text: shown.lines[i]!, eol: lineEnding, echo, ...(shown.lines[i] !== text ? { masked: true } : {}) })),
   };
+}
+
+/**
+ * How many of these lines, from the first, the send queue takes now: held text (a paste put back
+ * in the editor) larger than the room left goes a part at a time. All of them while connecting,
+ * or when one cannot be encoded: sendLines says why then.
+ */
+export function linesThatFit(state: SessionState, lines: readonly string[]): number {
+  if (isConnecting(state) || state.upgrading || !canSend(state)) return lines.length;
+  const eol = LINE_ENDINGS[state.settings.lineEnding];
+  let room = SEND_QUEUE_CAP - state.sendQueued;
+  for (let i = 0; i < lines.length; i++) {
+    const e = encodeText(lines[i]! + eol, state.settings.encoding);
+    if (!e.ok) return lines.length;
+    room -= e.bytes.length;
+    if (room < 0) return i;
+  }
+  return lines.length;
 }
 
 /** The lines as they may be shown, in order, and what the AUTH exchange expects after them. */
@@ -77,7 +100,18 @@ export function shownLines(state: SessionState, lines: readonly string[]): { lin
 export function sendText(state: SessionState, text: string, display: string = text, masked = false): Effect[] {
   const e = encodeText(text, state.settings.encoding);
   if (!e.ok) return [unencodable(e.char, state.settings.encoding)];
+  if (state.sendQueued + e.bytes.length > SEND_QUEUE_CAP) return [queueFull(state.sendQueued, e.bytes.length, 'for a peer that is not reading', 'Nothing of it went: send it again once the queue (status bar) is lower.')];
   return [sendEffect(e.bytes, { text: display, eol: null, echo: false, ...(masked ? { masked: true } : {}) })];
+}
+
+/** Past the cap nothing of it goes (never half a paste): it waits where it was, to be sent later. */
+function queueFull(waiting: number, size: number, why: string, then = 'It stays in the editor: Enter sends it once the queue (status bar) is lower.'): Effect {
+  const already = waiting > 0 ? `${formatBytes(waiting)} already waits ${why}; ` : '';
+  return {
+    type: 'info',
+    lines: [`Not sent: ${already}${formatBytes(size)} more would pass the ${formatBytes(SEND_QUEUE_CAP)} send queue. ${then} More than that: pipe it, porthole HOST PORT < FILE.`],
+    code: 'PH_SEND_QUEUE_FULL',
+  };
 }
 
 function unencodable(char: string, encoding: string): Effect {

@@ -94,6 +94,11 @@ export interface SessionState {
   editor: LineEditorState;
   /** Lines typed while connecting, in order. */
   pending: PendingLine[];
+  /**
+   * Bytes accepted for the peer that it has not taken yet, as the controller read them when the
+   * last key came: what is sent on top of them is bounded (SEND_QUEUE_CAP).
+   */
+  sendQueued: number;
   /** The Ctrl+] prompt when open. */
   menu: Menu | null;
   /** Shown once when Ctrl+C is pressed in line mode: how to leave instead. */
@@ -224,12 +229,19 @@ export type ControllerAction =
   /** Run the next -c command, if any (the connection is up, or the last composer ended). */
   | { type: 'script-next'; now: number };
 
-export type SessionAction = { type: 'input'; event: InputEvent; now: number } | ConnectionAction | ControllerAction;
+/** A key or paste; `sendQueued`: the bytes still queued for the peer at that moment (0 when unsaid). */
+export type SessionAction = { type: 'input'; event: InputEvent; now: number; sendQueued?: number } | ConnectionAction | ControllerAction;
 
 export interface Step {
   state: SessionState;
   effects: Effect[];
 }
+
+/**
+ * What may wait for a peer that is not reading, typed and pasted together: a paste of a few
+ * megabytes goes whole, and memory stays bounded however much more is pasted on top of it.
+ */
+export const SEND_QUEUE_CAP = 16 * 1024 * 1024;
 
 export const DEFAULT_SETTINGS: Settings = {
   mode: 'line',
@@ -250,6 +262,7 @@ export function initialSessionState(target: Target, settings: Settings, history:
     settings,
     editor: createLineEditorState({ history }),
     pending: [],
+    sendQueued: 0,
     menu: null,
     hint: null,
     tls: null,
