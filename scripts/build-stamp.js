@@ -14,7 +14,7 @@ export const STAMP = path.join('dist', '.build-stamp');
  * The build's inputs: the sources, the build script, the dependency versions, and tsconfig.json
  * (esbuild reads its jsx settings). A directory stands for every file under it.
  */
-export const INPUTS = ['src', 'scripts/build.js', 'package.json', 'package-lock.json', 'tsconfig.json'];
+export const INPUTS = ['src', 'scripts/build.js', 'scripts/ink-output-patch.js', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
 /** The entries the tests run; a dist/ without one of them is not a build. */
 const OUTPUTS = ['dist/cli.js', 'dist/lab/lab.js'];

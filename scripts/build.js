@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { sourceHash, writeStamp } from './build-stamp.js';
+import { fastOutput } from './ink-output-patch.js';
 
 /**
  * string-width builds an Intl.Segmenter (~27 ms of ICU set-up here) and, from version 8, an
@@ -73,6 +74,15 @@ const boundedInkCaches = {
   },
 };
 
+const fastInkOutput = {
+  name: 'fast-ink-output',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/ }, (args) => {
+      return { contents: fastOutput(readFileSync(args.path, 'utf8'), args.path), loader: 'js' };
+    });
+  },
+};
+
 // Hashed before the build reads its inputs: a file edited during the build leaves a stamp that
 // does not match, and the next check rebuilds.
 const inputs = sourceHash();
@@ -96,7 +106,7 @@ await build({
   logLevel: 'warning',
   // React's development build checks and warns on every render: not for users.
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [lazyStringWidth, yogaWithoutFetch, boundedInkCaches],
+  plugins: [lazyStringWidth, yogaWithoutFetch, boundedInkCaches, fastInkOutput],
 });
 chmodSync('dist/cli.js', 0o755);
 writeStamp(inputs);

@@ -306,6 +306,22 @@ test('keys held from before start are no quit of a session that never started: s
   expect(h.clock.pending()).toBe(0);
 });
 
+test('the peer\'s FIN is drawn at once with everything before it: the end of a flood waits for no quiet', async () => {
+  const h = await connected();
+  h.peers[0]!.send('banner\r\n');
+  h.clock.advance(1000);
+  const published = () => h.c.getSnapshot().version;
+  const before = published();
+  h.peers[0]!.send('line 1\r\nline 2\r\n');
+  // Output alone waits for the next frame...
+  expect(published()).toBe(before);
+  h.peers[0]!.fin();
+  // ...the end does not: the lines and the outcome are on screen in the same frame, no time gone.
+  expect(published()).toBeGreaterThan(before);
+  expect(h.pane().slice(-2)).toEqual(['line 1', 'line 2']);
+  expect(h.status()[0]).toMatch(/^Connection closed by foreign host/);
+});
+
 test('a connect adopted after the peer already closed (its FIN came while nobody listened) is still said', async () => {
   const { startConnect } = await import('../../src/io/session.js');
   const peer = new FakeTransport();

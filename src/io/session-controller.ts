@@ -289,10 +289,11 @@ export class SessionController implements SessionView {
     const { state, effects } = sessionReducer(this.state, action);
     const phase = this.state.conn.phase;
     const banner = this.state.conn.phase === 'connected' ? this.state.conn.banner : null;
+    const peerEof = this.state.conn.phase === 'connected' ? this.state.conn.peerEof : null;
     this.state = state;
     this.queue.push(...effects);
-    // Where the connection is, and the service's first words, are what a person waits on: at once.
-    if (state.conn.phase !== phase || (state.conn.phase === 'connected' && state.conn.banner !== banner)) this.frame.now();
+    // Where the connection is, the service's first words and its end are what a person waits on: at once.
+    if (state.conn.phase !== phase || (state.conn.phase === 'connected' && (state.conn.banner !== banner || state.conn.peerEof !== peerEof))) this.frame.now();
     else this.frame.changed();
     if (this.draining) return;
     this.draining = true;

@@ -91,6 +91,11 @@ function paintHex(rows: readonly HexRow[]): string {
 }
 
 export function OutputPane({ rows, hexRows, height, timestamps, colours, proto }: OutputPaneProps) {
+  // The view is cut for the pane's height of the last layout: in the frame where the status bar
+  // grows (the peer closed), it has a row or two more than the pane. Its last rows are the ones
+  // to show (the newest, where a flood ends), not its first, until the next frame cuts it anew.
+  if (rows && rows.length > height) rows = rows.slice(rows.length - height);
+  if (hexRows && hexRows.length > height) hexRows = hexRows.slice(hexRows.length - height);
   return (
     <Box height={height} flexDirection="column" overflow="hidden">
       <Text wrap="truncate">{hexRows ? paintHex(hexRows) : paint(rows ?? [], timestamps, colours, proto ?? null)}</Text>
