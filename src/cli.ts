@@ -71,6 +71,7 @@ function parser(argv: string[]) {
       type: 'string',
       describe: "Session: lines of output left in the terminal after quit: N, screen, all or none [default: screen]",
     })
+    .option('history', { type: 'boolean', describe: 'Session: keep the lines typed at each host:port for Up and Ctrl+R next time; --no-history keeps none [default: true]' })
     .option('shutdown', { type: 'boolean', describe: 'Pipe: half-close when stdin ends (nc -N); --no-shutdown keeps sending open [default: true]' })
     .option('q', { alias: 'quit-after', type: 'string', describe: 'Pipe: quit SECONDS after stdin ends, whatever the peer does (nc -q)' })
     .option('N', { type: 'boolean', hidden: true, describe: 'nc -N: half-close when stdin ends (the default)' })

@@ -58,6 +58,8 @@ const expected: readonly [string, string, Command][] = [
   ['Ctrl+D', '\x04', 'eof'],
   ['Ctrl+L', '\x0c', 'clear-screen'],
   ['Tab', '\t', 'take-suggestion'],
+  ['Ctrl+R', '\x12', 'history-search'],
+  ['Ctrl+G', '\x07', 'cancel'],
 ];
 
 test.each(expected)('%s is %j -> %s', (_label, input, command) => {
@@ -68,13 +70,17 @@ test.each([
   ['text', 'a'],
   ['Alt+A: modifiers must match exactly', '\x1ba'],
   ['Shift+Up', '\x1b[1;2A'],
-  ['Escape, then a focus report', '\x1b\x1b[I'],
   ['a focus report', '\x1b[I'],
   ['an unknown sequence', '\x1b[99~'],
 ])('%s is unbound', (_label, input) => {
   const { events } = decode(initialDecoderState, input);
   expect(events.map((e) => lookup(e))).toEqual(events.map(() => undefined));
   expect(events.length).toBeGreaterThan(0);
+});
+
+test('Escape then a focus report: Escape cancels (a search), the report is unbound', () => {
+  const { events } = decode(initialDecoderState, '\x1b\x1b[I');
+  expect(events.map((e) => lookup(e))).toEqual(['cancel', undefined]);
 });
 
 test('a paste is never a command, even one that looks like Ctrl+C', () => {

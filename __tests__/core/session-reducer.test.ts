@@ -4,6 +4,7 @@ import { wantsPeerLines } from '../../src/core/session/connection-slice.js';
 import { inData } from '../../src/core/session/helper-slice.js';
 import { focus } from '../../src/core/session/focus.js';
 import { sessionReducer } from '../../src/core/session/reducer.js';
+import { searchView } from '../../src/core/session/search-slice.js';
 import { panelView } from '../../src/core/session/panel-slice.js';
 import { judgeTls } from '../../src/core/tls.js';
 import {
@@ -593,4 +594,73 @@ test('the review\'s cases: a message body is sent and shown as typed; queued sec
   const refused = run(q.state, { type: 'failed', outcome: makeOutcome('refused', 'ECONNREFUSED'), address: '127.0.0.1', now: 2, tls: null });
   expect(infos(refused.effects).join('\n')).not.toMatch(/dXNlcg|cGFzcw/);
   expect(JSON.stringify(q.state.editor.history)).not.toMatch(/dXNlcg|cGFzcw/);
+});
+
+describe('the lasting history', () => {
+  const remembered = (effects: Effect[]) => effects.flatMap((e) => (e.type === 'remember' ? [e.line] : []));
+
+  test('a line sent is remembered once, as the history keeps it; the same line again is not', () => {
+    const s = run(connected(), text('EHLO me'), key('enter'), text('EHLO me'), key('enter'), key('enter'));
+    expect(remembered(s.effects)).toEqual(['EHLO me']);
+  });
+
+  test('a secret never: PASS is remembered up to its secret', () => {
+    const pop = run(initialSessionState({ host: 'pop.test', port: 110 }, settings), CONNECTED).state;
+    const s = run(pop, text('USER alice'), key('enter'), text('PASS wonderland'), key('enter'));
+    expect(remembered(s.effects)).toEqual(['USER alice', 'PASS ']);
+    expect(JSON.stringify(s.effects.filter((e) => e.type === 'remember'))).not.toContain('wonderland');
+  });
+
+  test('nothing typed while the server echoes (a telnet password prompt), even in line mode', () => {
+    let s = run(initialSessionState({ host: 'h', port: 23 }, settings), { ...CONNECTED, telnet: true }, { type: 'telnet-echo', on: true }).state;
+    s = menu(s, 'mode line').state;
+    const r = run(s, text('hunter2'), key('enter'));
+    expect(remembered(r.effects)).toEqual([]);
+  });
+
+  test('history loaded from the file is for Up, not remembered again', () => {
+    const r = run(connected(), { type: 'history-loaded', entries: ['old one', 'old two'] });
+    expect(remembered(r.effects)).toEqual([]);
+    const up = run(r.state, key('up'));
+    expect(up.state.editor.text).toBe('old two');
+  });
+
+  describe('Ctrl+R', () => {
+    const withHistory = () => run(connected(), { type: 'history-loaded', entries: ['EHLO first', 'MAIL FROM:<a@b>', 'ehlo second', 'QUIT'] }).state;
+    const view = (s: SessionState) => searchView(s)!;
+
+    test('searches back as typed; again, the next older match; Enter sends the match', () => {
+      let s = run(withHistory(), text('draft'), ctrl('r')).state;
+      expect(view(s).prompt).toBe("(reverse-i-search)'': ");
+      expect(view(s).editor.text).toBe('draft');
+      s = run(s, text('eh')).state;
+      expect(view(s)).toMatchObject({ prompt: "(reverse-i-search)'eh': ", editor: { text: 'ehlo second' } });
+      s = run(s, ctrl('r')).state;
+      expect(view(s).editor.text).toBe('EHLO first');
+      // No older one: said, the match stays.
+      s = run(s, ctrl('r')).state;
+      expect(view(s)).toMatchObject({ prompt: "(failing reverse-i-search)'eh': ", editor: { text: 'EHLO first' } });
+      const sent2 = run(s, key('enter'));
+      expect(sent(sent2.effects)).toEqual(['EHLO first\r\n']);
+      expect(sent2.state.search).toBeNull();
+    });
+
+    test('Esc (or Ctrl+G, Ctrl+C) leaves the line as it was; another key takes the match and acts on it', () => {
+      const s = run(withHistory(), text('draft'), ctrl('r'), text('mail')).state;
+      expect(run(s, key('escape')).state).toMatchObject({ search: null, editor: { text: 'draft' } });
+      expect(run(s, ctrl('g')).state.editor.text).toBe('draft');
+      const taken = run(s, key('end'), text('!')).state;
+      expect(taken.search).toBeNull();
+      expect(taken.editor.text).toBe('MAIL FROM:<a@b>!');
+    });
+
+    test('Backspace widens the query again; a paste goes into the query, its controls drawn as marks', () => {
+      let s = run(withHistory(), ctrl('r'), text('quiz')).state;
+      expect(view(s).prompt).toMatch(/^\(failing/);
+      s = run(s, key('backspace'), key('backspace')).state;
+      expect(view(s)).toMatchObject({ prompt: "(reverse-i-search)'qu': ", editor: { text: 'QUIT' } });
+      s = run(s, { type: 'paste', text: '\x1b]0;x\x07', final: true }).state;
+      expect(view(s).prompt).not.toMatch(/[\x00-\x1f\x7f]/);
+    });
+  });
 });

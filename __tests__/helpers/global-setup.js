@@ -3,9 +3,24 @@
 // built, and finds dist/ current. Plain JS, to share scripts/build-stamp.js with the build; a
 // default export, as jest requires of a global setup.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ROOT, buildState } from '../../scripts/build-stamp.js';
 
+/**
+ * The CLI keeps history (and reads a config) under the XDG directories: every porthole the suites
+ * start, under tmux or as a child, gets directories of this run's own, never the user's. The
+ * workers, and the processes they start, inherit these.
+ */
+function isolateHome() {
+  const root = mkdtempSync(path.join(tmpdir(), 'porthole-xdg-'));
+  process.env.XDG_STATE_HOME = path.join(root, 'state');
+  process.env.XDG_CONFIG_HOME = path.join(root, 'config');
+}
+
 export default function buildIfStale() {
+  isolateHome();
   const state = buildState();
   if (state === 'current') return;
   execFileSync(process.execPath, ['scripts/build.js'], { cwd: ROOT, stdio: 'inherit' });

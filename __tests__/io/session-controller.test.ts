@@ -444,3 +444,24 @@ test('a password goes to the peer as typed, while the pane and the hex view show
   expect(hex).toMatch(/PASS \*{8}/);
   expect(hex).not.toMatch(/hunter22/);
 });
+
+test('the lasting history: loaded for the target, a line sent kept for it, and after open elsewhere the other target\'s', async () => {
+  const files = new Map<string, string[]>([['mail.test:25', ['EHLO old']], ['web.test:80', ['GET / HTTP/1.0']]]);
+  const history = {
+    dir: '/nowhere',
+    load: (host: string, port: number) => [...(files.get(`${host}:${port}`) ?? [])],
+    remember: (host: string, port: number, line: string) => files.set(`${host}:${port}`, [...(files.get(`${host}:${port}`) ?? []), line]),
+  };
+  const h = await connected({ extra: { history } });
+  h.type(key('up'));
+  expect(h.c.current.editor.text).toBe('EHLO old');
+  h.type(ctrl('u'), text('NOOP'), key('enter'));
+  expect(files.get('mail.test:25')).toEqual(['EHLO old', 'NOOP']);
+  h.command('open web.test 80');
+  await settle();
+  h.type(key('up'));
+  expect(h.c.current.editor.text).toBe('GET / HTTP/1.0');
+  h.type(ctrl('u'), text('HEAD / HTTP/1.0'), key('enter'));
+  expect(files.get('web.test:80')).toEqual(['GET / HTTP/1.0', 'HEAD / HTTP/1.0']);
+  expect(files.get('mail.test:25')).toEqual(['EHLO old', 'NOOP']);
+});

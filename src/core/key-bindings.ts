@@ -20,6 +20,8 @@ export type Command =
   | 'yank'
   | 'history-prev'
   | 'history-next'
+  | 'history-search'
+  | 'cancel'
   | 'submit'
   | 'scroll-page-up'
   | 'scroll-page-down'
@@ -73,6 +75,8 @@ export const DEFAULT_KEYS: KeyTable = {
   yank: [ctrl('y')],
   'history-prev': [plain('up'), ctrl('p')],
   'history-next': [plain('down'), ctrl('n')],
+  'history-search': [ctrl('r')],
+  cancel: [plain('escape'), ctrl('g')],
   submit: [plain('enter')],
   'scroll-page-up': [plain('pageup'), shift('pageup')],
   'scroll-page-down': [plain('pagedown'), shift('pagedown')],
@@ -104,6 +108,8 @@ export const DESCRIPTIONS: { readonly [C in Command]: string } = {
   yank: 'Paste the last cut text',
   'history-prev': 'Previous line from history',
   'history-next': 'Next line from history',
+  'history-search': 'Search the history backwards as typed (again: the next older match)',
+  cancel: 'Leave the history search, the line as it was',
   submit: 'Send the line',
   'scroll-page-up': 'Scroll output up a page',
   'scroll-page-down': 'Scroll output down a page',

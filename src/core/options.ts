@@ -31,6 +31,8 @@ export interface RawArgs {
   quitAfter?: unknown;
   colours?: unknown;
   keepOutput?: unknown;
+  /** false with --no-history: nothing typed is kept between sessions. */
+  history?: unknown;
   /** nc's -N: half-close when stdin ends, which is the default here. */
   N?: unknown;
   tls?: unknown;
@@ -151,6 +153,8 @@ export interface SessionPart extends ConnectPart {
   colours: boolean;
   /** Lines of the session's output left in the terminal after quit: a number, or 'screen'. */
   keepOutput: number | 'screen';
+  /** Keep what is typed at each host:port between sessions (not with --no-history). */
+  history: boolean;
   /** The protocol helper: by name, none, or auto (the port's, else the banner's). */
   proto: ProtoName | 'auto';
   /** -c: prompt commands run once connected, in order (checked by the mode before it connects). */
@@ -408,6 +412,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       scrollback: raw.scrollback === undefined ? null : positiveInt(raw.scrollback, '--scrollback', 10_000_000),
       colours: raw.colours === true,
       keepOutput: keepOutput(raw.keepOutput),
+      history: raw.history !== false,
       proto: protoOption(raw.proto),
       commands,
       // Port 23 is telnet's own: its servers negotiate, and a login prompt takes over echo.

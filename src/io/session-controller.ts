@@ -52,6 +52,7 @@ import { createDecoder, type Decoder } from '../core/codec.js';
 import { localName } from './local-name.js';
 import { readFileSync } from 'node:fs';
 import { expandHome } from './log-file.js';
+import type { HistoryStore } from './history-store.js';
 
 export interface ControllerOptions {
   target: Target;
@@ -97,6 +98,8 @@ export interface ControllerOptions {
   captures?: { received: LogFile | null; sent: LogFile | null };
   /** --json-log: a JSON object a line for each event and every byte. */
   jsonLog?: LogFile | null;
+  /** The lines typed at each host:port, kept between sessions; none with --no-history. */
+  history?: HistoryStore | null;
 }
 
 /** What terminal mode needs of the terminal (the TUI gives it). */
@@ -162,6 +165,8 @@ export class SessionController implements SessionView {
   private state: SessionState;
   private readonly queue: Effect[] = [];
   private draining = false;
+  /** The target whose lasting history the editor holds. */
+  private historyTarget: Target;
   private scroll: ScrollState = initialScroll(80, 20);
   /** Hex view's first row while scrolled back; null follows the tail. */
   private hexTop: number | null = null;
@@ -213,13 +218,14 @@ export class SessionController implements SessionView {
     this.captureIn = tap(received, 'in');
     this.captureOut = tap(sent, 'out');
     this.clock = opts.clock ?? realClock;
+    this.historyTarget = opts.target;
     this.wall = opts.wallClock ?? Date.now;
     this.defer = opts.defer ?? setImmediate;
     this.openLog = opts.openLog ?? fileLog;
     this.frame = new FrameClock(this.clock, opts.frameMs ?? 33, () => this.publish());
     this.store = new Scrollback(opts.scrollbackLines ? { maxLines: opts.scrollbackLines } : {});
     this.state = {
-      ...initialSessionState(opts.target, opts.settings, [], this.clock.now()),
+      ...initialSessionState(opts.target, opts.settings, opts.history?.load(opts.target.host, opts.target.port) ?? [], this.clock.now()),
       script: [...(opts.commands ?? [])],
       machine: opts.machine ?? localName(),
     };
@@ -383,6 +389,11 @@ export class SessionController implements SessionView {
         }
         return;
       }
+      case 'remember': {
+        const t = this.historyTarget;
+        this.opts.history?.remember(t.host, t.port, e.line);
+        return;
+      }
       case 'terminal':
         if (e.on === this.terminalOn || !this.opts.terminal) return;
         this.terminalOn = e.on;
@@ -473,6 +484,12 @@ export class SessionController implements SessionView {
     const gen = ++this.generation;
     this.counters = { in: 0, out: 0 };
     this.dispatch({ type: 'resolving', target, now: this.clock.now() });
+    // `open` elsewhere: Up recalls what was typed there, and what is typed now is kept for it.
+    const h = this.opts.history;
+    if (h && (target.host !== this.historyTarget.host || target.port !== this.historyTarget.port)) {
+      this.historyTarget = target;
+      this.dispatch({ type: 'history-loaded', entries: h.load(target.host, target.port) });
+    }
     const pending =
       early ??
       startConnect({

@@ -11,6 +11,7 @@ import type { PendingConnect } from '../io/session.js';
 import { DIM_SGR, SOURCE_SGR } from '../core/styles.js';
 import { openCaptures, openJsonLog } from '../io/log-file.js';
 import { paintStatus } from '../io/outline.js';
+import { historyDir, openHistoryStore } from '../io/history-store.js';
 import type { TerminalLease } from '../io/terminal.js';
 import type { Instance } from 'ink';
 
@@ -89,6 +90,7 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
     suspend: () => process.kill(process.pid, 'SIGTSTP'),
     captures: openCaptures(opts.captures, (line) => say(line)),
     jsonLog: openJsonLog(opts.jsonLog, (line) => say(line)),
+    history: opts.history ? openHistoryStore(historyDir(), (line) => say(line)) : null,
   });
   // What the files' trouble says goes in the pane (stderr is under porthole's screen).
   say = (line) => session.tell(line);

@@ -9,6 +9,7 @@ import { commandSecretSpans } from '../core/commands.js';
 import { inData, suggestionShown } from '../core/session/helper-slice.js';
 import { secretSpan } from '../core/protocols/secrets.js';
 import { safeLine } from '../core/sanitize.js';
+import { searchView } from '../core/session/search-slice.js';
 import { MENU_LIST_ROWS, menuView } from '../core/session/menu-view.js';
 import type { SessionView } from '../core/session/snapshot.js';
 import { EscapeMenu } from './escape-menu.js';
@@ -60,11 +61,14 @@ function promptLine(editor: LineEditorState, width: number) {
 
 /** The line being typed, a secret in it (PASS, LOGIN, AUTH, Authorization) drawn as marks. */
 function typedLine(state: Parameters<typeof suggestionShown>[0], width: number) {
+  const search = searchView(state);
+  if (search) return promptedView(search.editor, search.prompt, width);
   const span = inData(state.helper) || state.editor.held !== null ? null : secretSpan(state.editor.text, state.secrets);
   return span ? maskedView(state.editor, '> ', width, [span]) : promptedView(state.editor, '> ', width);
 }
 
 function shownSuggestion(state: Parameters<typeof suggestionShown>[0]) {
+  if (state.search) return null;
   const s = suggestionShown(state);
   if (!s) return null;
   return { rest: safeLine(s.rest), note: s.note === null ? null : safeLine(s.note) };

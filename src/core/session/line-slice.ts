@@ -8,6 +8,7 @@ import type { ScrollAction } from '../scrollback.js';
 import { openMenu } from './menu-slice.js';
 import { openPanel } from './panel-slice.js';
 import { linesThatFit, sendLines, shownLines } from './send.js';
+import { searchInput, startSearch } from './search-slice.js';
 import { helperSends, nextStep } from './helper-slice.js';
 import { suggestionRest } from '../protocols/walk.js';
 import { composerCancelled } from './composer-slice.js';
@@ -29,6 +30,7 @@ function withEditor(state: SessionState, editor: LineEditorState): Step {
 }
 
 export function lineInput(state: SessionState, event: InputEvent, now = 0): Step {
+  if (state.search) return searchInput(state, state.search, event, (s, e) => lineInput(s, e, now));
   switch (event.type) {
     case 'text':
       return withEditor(state, lineEditorReducer(state.editor, { type: 'insert', text: event.text }));
@@ -47,6 +49,8 @@ export function lineInput(state: SessionState, event: InputEvent, now = 0): Step
   switch (command) {
     case 'submit':
       return submit(state, now);
+    case 'history-search':
+      return startSearch(state);
     case 'take-suggestion':
       return takeSuggestion(state);
     case 'cursor-right':

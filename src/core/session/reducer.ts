@@ -6,6 +6,7 @@ import { connectionReducer } from './connection-slice.js';
 import { focus } from './focus.js';
 import { lineInput } from './line-slice.js';
 import { lookup } from '../key-bindings.js';
+import { lineEditorReducer } from '../line-editor.js';
 import { menuInput, openMenu, quitRefused } from './menu-slice.js';
 import { panelInput } from './panel-slice.js';
 import { askInput, startComposer } from './composer-slice.js';
@@ -13,7 +14,27 @@ import { scriptNext } from './script.js';
 import type { SessionAction, SessionState, Step } from './state.js';
 
 export function sessionReducer(state: SessionState, action: SessionAction): Step {
+  return remembered(state, route(state, action), action);
+}
+
+/**
+ * A line that went into the editor's history goes into the lasting one too, as the history keeps
+ * it: its secret masked already (PASS, LOGIN, AUTH answers; see line-slice's keptMasked). Not a
+ * line typed while the server echoes (a telnet password prompt), nor history loaded from a file.
+ */
+function remembered(before: SessionState, step: Step, action: SessionAction): Step {
+  const was = before.editor.history;
+  const now = step.state.editor.history;
+  if (now === was || now.length === 0 || action.type === 'history-loaded') return step;
+  const line = now[now.length - 1]!;
+  if (line === was[was.length - 1] || before.telnet?.serverEcho || step.state.telnet?.serverEcho) return step;
+  return { state: step.state, effects: [...step.effects, { type: 'remember', line }] };
+}
+
+function route(state: SessionState, action: SessionAction): Step {
   switch (action.type) {
+    case 'history-loaded':
+      return { state: { ...state, editor: lineEditorReducer(state.editor, { type: 'load-history', entries: action.entries }) }, effects: [] };
     case 'quit-refused':
       return quitRefused(state, action.queued);
     case 'compose':

@@ -11,6 +11,7 @@ import type { ScrollAction } from '../scrollback.js';
 import type { TlsReport } from '../tls.js';
 import type { StartTlsProtocol } from '../starttls.js';
 import type { Panel } from './panel-slice.js';
+import type { HistorySearch } from './search-slice.js';
 import { NO_HELPER, type Helper } from './helper-slice.js';
 import type { ProtoName } from '../protocols/choose.js';
 import { NO_SECRETS_AHEAD, type SecretsAhead } from '../protocols/secrets.js';
@@ -101,6 +102,8 @@ export interface SessionState {
   sendQueued: number;
   /** The Ctrl+] prompt when open. */
   menu: Menu | null;
+  /** Ctrl+R's search of the history, while it is under way. */
+  search: HistorySearch | null;
   /** Shown once when Ctrl+C is pressed in line mode: how to leave instead. */
   hint: string | null;
   /**
@@ -181,7 +184,9 @@ export type Effect =
   /** Telnet: a command (IAC AYT, IAC IP...), as telnet's `send`. */
   | { type: 'telnet-command'; name: string }
   /** Terminal mode on (porthole's screen steps aside, the remote program gets the terminal) or off. */
-  | { type: 'terminal'; on: boolean };
+  | { type: 'terminal'; on: boolean }
+  /** A line for the lasting history of the target (its secret already masked, see rememberedLine). */
+  | { type: 'remember'; line: string };
 
 /** A line the peer sent, as the line assembler ended it. */
 export interface PeerLine {
@@ -227,7 +232,9 @@ export type ControllerAction =
   /** A composer's file could not be read. */
   | { type: 'compose-failed'; message: string }
   /** Run the next -c command, if any (the connection is up, or the last composer ended). */
-  | { type: 'script-next'; now: number };
+  | { type: 'script-next'; now: number }
+  /** The lasting history of the target just opened, for Up and Ctrl+R. */
+  | { type: 'history-loaded'; entries: readonly string[] };
 
 /** A key or paste; `sendQueued`: the bytes still queued for the peer at that moment (0 when unsaid). */
 export type SessionAction = { type: 'input'; event: InputEvent; now: number; sendQueued?: number } | ConnectionAction | ControllerAction;
@@ -264,6 +271,7 @@ export function initialSessionState(target: Target, settings: Settings, history:
     pending: [],
     sendQueued: 0,
     menu: null,
+    search: null,
     hint: null,
     tls: null,
     panel: null,
