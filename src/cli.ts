@@ -7,7 +7,9 @@
 import { createRequire } from 'node:module';
 import yargs from 'yargs';
 import { ExitCode } from './core/exit-codes.js';
-import { DEFAULTS, needsTlsConfig, resolveOptions, type Options, type RawArgs } from './core/options.js';
+import { DEFAULTS, needsTlsConfig, type Options, type RawArgs } from './core/options.js';
+import { resolveWithConfig } from './core/config.js';
+import { loadConfig } from './io/config-file.js';
 import { UsageError } from './core/errors.js';
 // Static: a message must be shown even when nothing more can be loaded (out of descriptors).
 import { toVisible } from './core/sanitize.js';
@@ -71,6 +73,7 @@ function parser(argv: string[]) {
       type: 'string',
       describe: "Session: lines of output left in the terminal after quit: N, screen, all or none [default: screen]",
     })
+    .option('config', { type: 'string', describe: 'The config file [default: $XDG_CONFIG_HOME/porthole/config.toml]; --no-config reads none' })
     .option('history', { type: 'boolean', describe: 'Session: keep the lines typed at each host:port for Up and Ctrl+R next time; --no-history keeps none [default: true]' })
     .option('shutdown', { type: 'boolean', describe: 'Pipe: half-close when stdin ends (nc -N); --no-shutdown keeps sending open [default: true]' })
     .option('q', { alias: 'quit-after', type: 'string', describe: 'Pipe: quit SECONDS after stdin ends, whatever the peer does (nc -q)' })
@@ -177,7 +180,8 @@ export async function main(argv: string[]): Promise<number> {
     raw = (await parser(argv).parseAsync()) as RawArgs;
     // --help and --version have printed already.
     if (raw.help || raw.version) return ExitCode.ok;
-    return await run(resolveOptions(raw, { stdinIsTTY: Boolean(process.stdin.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY), ...(process.env.TERM ? { term: process.env.TERM } : {}) }));
+    const terminal = { stdinIsTTY: Boolean(process.stdin.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY), ...(process.env.TERM ? { term: process.env.TERM } : {}) };
+    return await run(resolveWithConfig(raw, terminal, loadConfig((raw as { config?: unknown }).config)));
   } catch (err) {
     // A message may quote what was given (a host, a -c command): a CR, an LF or an ESC in it is
     // shown as a mark, so the message stays one line and the terminal is not driven by it.

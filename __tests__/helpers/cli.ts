@@ -11,10 +11,11 @@ export interface Run {
   ms: number;
 }
 
-export function runCli(args: string[], opts: { input?: Buffer | string; prefix?: string[]; timeoutMs?: number } = {}): Promise<Run> {
+/** `env`: set in the child's environment over the suite's own (an XDG directory of a test's own). */
+export function runCli(args: string[], opts: { input?: Buffer | string; prefix?: string[]; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<Run> {
   const argv = [...(opts.prefix ?? []), process.execPath, CLI, ...args];
   const t0 = Date.now();
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (d) => out.push(d));

@@ -12,7 +12,9 @@ export type UsageCode =
   | 'PH_BAD_RANGE'
   | 'PH_BAD_OPTION'
   | 'PH_BAD_FILE'
-  | 'PH_BAD_ENCODING';
+  | 'PH_BAD_ENCODING'
+  /** The config file does not parse, or holds an unknown key or a bad value: file, line and key said. */
+  | 'PH_BAD_CONFIG';
 
 /** A command typed in the Ctrl+] prompt that cannot run: said in the prompt, nothing happens. */
 export type CommandCode =

@@ -1,5 +1,5 @@
 // From what the user asked for to the options each mode runs with, in one pipeline:
-// defaults <- config file (a later issue) <- argv -> Options. Every check that makes a bad command
+// defaults <- config file (core/config.ts) <- argv -> Options. Every check that makes a bad command
 // line a one-line usage error lives here, pure and tested without spawning anything.
 
 import { checkEncoding, type LineEnding } from './codec.js';
@@ -301,7 +301,7 @@ function tlsPart(raw: RawArgs): TlsPart {
 
 /**
  * Resolves the layers (argv last: a flag on the command line always wins) into the options of
- * every mode. `config` is the config file's layer, empty until that issue lands.
+ * every mode. `config` is the config file's layer (core/config.ts: [defaults] and the target named).
  */
 export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArgs = {}): Options {
   const raw = mergeLayers(config, argv);
