@@ -12,6 +12,7 @@ export default {
   testTimeout: 20000,
   // Rebuilds dist/ when it does not match the sources: the CLI suites run the build, not src/.
   globalSetup: '<rootDir>/__tests__/helpers/global-setup.js',
+  globalTeardown: '<rootDir>/__tests__/helpers/global-teardown.js',
   // No watchman on these machines; looking for it has hung runs here.
   watchman: false,
 };

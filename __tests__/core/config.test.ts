@@ -78,3 +78,12 @@ test('a value the options refuse, only when it is used: file, line, key and why'
   // A mistake of the command line's own is said as before, not blamed on the file.
   expect(() => resolveWithConfig({ host: 'x', encoding: 'utf-8', ipv4: true, ipv6: true }, TTY, c)).toThrow(/^-4 and -6 exclude each other$/);
 });
+
+test('a choice of a pair on the command line takes the pair: --crlf over line-ending = "lf", -6 over ipv4, --starttls over tls', () => {
+  const c = config('[defaults]\nline-ending = "lf"\nipv4 = true\ntls = true\n\n[targets.m]\nhost = "127.0.0.1"\nline-ending = "crlf"\n');
+  expect(resolveWithConfig({ host: 'h', crlf: true }, TTY, c).session.lineEnding).toBe('crlf');
+  expect(resolveWithConfig({ host: '::1', ipv6: true }, TTY, c).session.family).toBe(6);
+  expect(resolveWithConfig({ host: 'h', ports: ['25'], starttls: 'smtp' }, TTY, c).session.tls).toMatchObject({ starttls: 'smtp' });
+  // And a target's over [defaults].
+  expect(resolveWithConfig({ host: 'm', ports: [] }, TTY, c).session.lineEnding).toBe('crlf');
+});

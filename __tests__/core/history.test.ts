@@ -9,6 +9,10 @@ test('a target\'s file name: host and port, nothing a file system or a shell rea
   expect(historyFileName('../etc/passwd', 1)).not.toMatch(/\//);
   expect(historyFileName('.hidden', 1)).toBe('%2Ehidden_1');
   expect(historyFileName('bücher.example', 80)).toBe('b%C3%BCcher.example_80');
+  // A long name stays within a file name's 255 bytes, and two long names stay apart.
+  const long = historyFileName('ü'.repeat(188), 25);
+  expect(Buffer.byteLength(long)).toBeLessThanOrEqual(255);
+  expect(historyFileName('ü'.repeat(187) + 'a', 25)).not.toBe(long);
 });
 
 test('an entry a line, whatever it holds; a torn or edited line is skipped, the rest kept', () => {

@@ -632,7 +632,8 @@ describe('the lasting history', () => {
     test('searches back as typed; again, the next older match; Enter sends the match', () => {
       let s = run(withHistory(), text('draft'), ctrl('r')).state;
       expect(view(s).prompt).toBe("(reverse-i-search)'': ");
-      expect(view(s).editor.text).toBe('draft');
+      // The line typed is not shown (it may hold a secret): only matches are.
+      expect(view(s).editor.text).toBe('');
       s = run(s, text('eh')).state;
       expect(view(s)).toMatchObject({ prompt: "(reverse-i-search)'eh': ", editor: { text: 'ehlo second' } });
       s = run(s, ctrl('r')).state;
@@ -652,6 +653,16 @@ describe('the lasting history', () => {
       const taken = run(s, key('end'), text('!')).state;
       expect(taken.search).toBeNull();
       expect(taken.editor.text).toBe('MAIL FROM:<a@b>!');
+    });
+
+    test('not over a paste put back or a line too long to edit: said, the line kept', () => {
+      const s = run(withHistory(), { type: 'paste', text: 'a\nb', final: true }).state;
+      const held = run(s, { type: 'input', event: { type: 'paste', text: 'x\ny\n', final: true }, now: 7, sendQueued: 16 * 1024 * 1024 }).state;
+      expect(held.editor.text).toMatch(/\n/);
+      const r = run(held, ctrl('r'));
+      expect(r.state.search).toBeNull();
+      expect(r.state.hint).toMatch(/Ctrl\+R searches the history once this line is sent/);
+      expect(r.state.editor.text).toBe(held.editor.text);
     });
 
     test('Backspace widens the query again; a paste goes into the query, its controls drawn as marks', () => {

@@ -15,6 +15,8 @@ import { ROOT, buildState } from '../../scripts/build-stamp.js';
  */
 function isolateHome() {
   const root = mkdtempSync(path.join(tmpdir(), 'porthole-xdg-'));
+  // For global-teardown.js, which runs in this same process.
+  process.env.PORTHOLE_TEST_XDG_ROOT = root;
   process.env.XDG_STATE_HOME = path.join(root, 'state');
   process.env.XDG_CONFIG_HOME = path.join(root, 'config');
 }

@@ -1,5 +1,5 @@
 // The lasting history on real files in a temporary directory: modes, bounds, two sessions at once.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HISTORY_SLACK } from '../../src/core/history.js';
@@ -77,5 +77,22 @@ test('a directory that cannot be written: said once, the session goes on, nothin
   s.remember('h', 1, 'one');
   s.remember('h', 1, 'two');
   expect(said).toEqual([expect.stringMatching(/^History not kept: could not write .*not-a-dir\/history\/h_1 \((ENOTDIR|EEXIST)\)\. Up still recalls this session's lines\.$/)]);
-  expect(s.load('h', 1)).toEqual([]);
+  // Failed: nothing to load (null), so a session keeps the lines it has rather than none.
+  expect(s.load('h', 1)).toBeNull();
+});
+
+test('a lock left by a session that died: the rewrite waits it out, then takes it over; appends never stop', () => {
+  const dir = path.join(root, 'h');
+  const s = openHistoryStore(dir, () => {}, 10);
+  s.load('h', 1);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'h_1.lock'), '');
+  for (let i = 0; i < 10 + HISTORY_SLACK + 5; i++) s.remember('h', 1, `line ${i}`);
+  // Fresh lock: not cut back, nothing lost, history still on.
+  expect(openHistoryStore(dir, () => {}, 1000).load('h', 1)).toHaveLength(10 + HISTORY_SLACK + 5);
+  utimesSync(path.join(dir, 'h_1.lock'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  s.remember('h', 1, 'stale taken');
+  s.remember('h', 1, 'then cut');
+  expect(readdirSync(dir)).toEqual(['h_1']);
+  expect(openHistoryStore(dir, () => {}, 1000).load('h', 1)).toHaveLength(10);
 });

@@ -183,6 +183,24 @@ export function targetNamed(config: Config, host: unknown): ConfigLayer | null {
   return typeof host === 'string' ? (config.targets.get(host) ?? null) : null;
 }
 
+/** Options of which one excludes the other: the upper layer's choice takes the pair. */
+const PAIRS: readonly (readonly [keyof RawArgs, keyof RawArgs])[] = [
+  ['crlf', 'lf'],
+  ['ipv4', 'ipv6'],
+  ['telnet', 'raw'],
+  ['tls', 'starttls'],
+];
+
+/** `lower` merged under `upper`, without its half of a pair `upper` chose the other half of. */
+function under(lower: RawArgs, upper: RawArgs): RawArgs {
+  const kept: Record<string, unknown> = { ...lower };
+  for (const [a, b] of PAIRS) {
+    if (upper[a] !== undefined) delete kept[b];
+    if (upper[b] !== undefined) delete kept[a];
+  }
+  return mergeLayers(kept as RawArgs, upper);
+}
+
 /**
  * The options from the command line over the config: `[defaults]`, then the target the host names
  * (its host and port in place of the name; a port on the command line still wins), then argv. A
@@ -193,7 +211,7 @@ export function resolveWithConfig(argv: RawArgs, terminal: Terminal, config: Con
   const cli: Record<string, unknown> = { ...argv };
   if (target) delete cli.host;
   if (Array.isArray(cli.ports) && cli.ports.length === 0) delete cli.ports;
-  const layer = mergeLayers(config.defaults.args, target?.args ?? {});
+  const layer = under(under(config.defaults.args, target?.args ?? {}), cli as RawArgs);
   try {
     return resolveOptions(cli as RawArgs, terminal, layer);
   } catch (err) {

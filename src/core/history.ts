@@ -23,7 +23,18 @@ export function historyFileName(host: string, port: number): string {
     const ok = /[a-z0-9-]/.test(ch) || (ch === '.' && safe !== '');
     safe += ok ? ch : Array.from(UTF8.encode(ch), (b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
   }
-  return `${safe}_${port}`;
+  // A file name has 255 bytes at most: a long (encoded) name keeps its start and a hash of it all.
+  return safe.length > 200 ? `${safe.slice(0, 180)}~${fnv1a(safe)}_${port}` : `${safe}_${port}`;
+}
+
+/** FNV-1a, 32 bits, as hex: a short, stable tag for a long name (no collision resistance needed). */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }
 
 /** One entry as a line of its file. */

@@ -52,7 +52,7 @@ export type LineEditorAction =
  * the same on any editable line, but a few commands cover the whole line (a history recall, Ctrl+K
  * from the start, a yank, a word move over one long word); at 16 Ki the worst of them, on CJK
  * text (a grapheme a unit), stays within a frame: 8-10 ms measured, ASCII under 1 ms. It also
- * bounds the history's memory (500 lines). No line protocol wants more (SMTP allows 1000 octets a
+ * bounds the history's memory (1,000 lines). No line protocol wants more (SMTP allows 1000 octets a
  * line, HTTP servers refuse header lines over 8 KiB), and nobody edits 16 Ki characters through a
  * one-row window.
  */

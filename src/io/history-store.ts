@@ -12,9 +12,9 @@ import path from 'node:path';
 import { compactHistory, HISTORY_LIMIT, HISTORY_SLACK, historyFileName, historyRecord, parseHistory } from '../core/history.js';
 
 export interface HistoryStore {
-  /** The entries kept for host:port, oldest first. */
-  load(host: string, port: number): string[];
-  /** One more entry for host:port. */
+  /** The entries kept for host:port, oldest first; null once the store has failed (keep what the session has). */
+  load(host: string, port: number): string[] | null;
+  /** Appends a line sent to host:port (masked already), cutting the file back past its bound. */
   remember(host: string, port: number, line: string): void;
   /** Where the files are, for the man page's FILES and for messages. */
   readonly dir: string;
@@ -43,31 +43,58 @@ export function openHistoryStore(dir: string, say: (line: string) => void, limit
   };
   const fileOf = (host: string, port: number) => path.join(dir, historyFileName(host, port));
 
+  /**
+   * Cut the file back to its newest entries. Whatever goes wrong here only leaves the file longer
+   * (the next append tries again): appending must not stop for it.
+   */
   const rewrite = (file: string) => {
     const lock = `${file}.lock`;
+    const gone = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
     try {
       closeSync(openSync(lock, 'wx', 0o600));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      // Another session rewrites it now, or one died doing so: then take the lock over next time.
-      if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) unlinkSync(lock);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return;
+      // Another session rewrites it now, or one died doing so: a stale lock goes, and the next
+      // append past the bound tries again.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) unlinkSync(lock);
+      } catch (e) {
+        if (!gone(e)) return;
+      }
       return;
     }
     try {
-      const kept = compactHistory(readFileSync(file, 'utf8'), limit);
+      const before = readFileSync(file);
+      let kept = compactHistory(before.toString('utf8'), limit);
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, kept, { mode: 0o600 });
+      // Lines another session appended meanwhile go along: only whole ones (each is one write).
+      const after = readFileSync(file);
+      if (after.length > before.length) {
+        const tail = after.subarray(before.length).toString('utf8');
+        const whole = tail.slice(0, tail.lastIndexOf('\n') + 1);
+        if (whole) {
+          kept += whole;
+          writeFileSync(tmp, kept, { mode: 0o600 });
+        }
+      }
       renameSync(tmp, file);
       counts.set(file, limit);
+    } catch {
+      // Left as it was.
     } finally {
-      unlinkSync(lock);
+      try {
+        unlinkSync(lock);
+      } catch {
+        // Taken over as stale by another session meanwhile.
+      }
     }
   };
 
   return {
     dir,
     load(host, port) {
-      if (broken) return [];
+      if (broken) return null;
       const file = fileOf(host, port);
       try {
         const entries = parseHistory(readFileSync(file, 'utf8'), limit);
@@ -79,7 +106,7 @@ export function openHistoryStore(dir: string, say: (line: string) => void, limit
           return [];
         }
         fail(`read ${file}`, err);
-        return [];
+        return null;
       }
     },
     remember(host, port, line) {

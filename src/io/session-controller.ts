@@ -488,7 +488,9 @@ export class SessionController implements SessionView {
     const h = this.opts.history;
     if (h && (target.host !== this.historyTarget.host || target.port !== this.historyTarget.port)) {
       this.historyTarget = target;
-      this.dispatch({ type: 'history-loaded', entries: h.load(target.host, target.port) });
+      const entries = h.load(target.host, target.port);
+      // A store that failed keeps nothing: Up goes on recalling this session's lines.
+      if (entries) this.dispatch({ type: 'history-loaded', entries });
     }
     const pending =
       early ??

@@ -27,7 +27,8 @@ function remembered(before: SessionState, step: Step, action: SessionAction): St
   const now = step.state.editor.history;
   if (now === was || now.length === 0 || action.type === 'history-loaded') return step;
   const line = now[now.length - 1]!;
-  if (line === was[was.length - 1] || before.telnet?.serverEcho || step.state.telnet?.serverEcho) return step;
+  // A paste sent in parts is no line to type again: kept in the session, not in the file.
+  if (line === was[was.length - 1] || /[\r\n]/.test(line) || before.telnet?.serverEcho || step.state.telnet?.serverEcho) return step;
   return { state: step.state, effects: [...step.effects, { type: 'remember', line }] };
 }
 

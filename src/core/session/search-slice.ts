@@ -30,6 +30,8 @@ export function searchBack(history: readonly string[], query: string, from: numb
 }
 
 export function startSearch(state: SessionState): Step {
+  // A line too long to edit, or a paste put back whole, would be lost to a match taken: kept.
+  if (state.editor.held !== null || /[\r\n]/.test(state.editor.text)) return noEffects({ ...state, hint: 'Ctrl+R searches the history once this line is sent or cleared (Ctrl+U).' });
   return noEffects({ ...state, search: { query: '', at: null, failed: false }, hint: null });
 }
 
@@ -37,7 +39,9 @@ export function startSearch(state: SessionState): Step {
 export function searchView(state: SessionState): { prompt: string; editor: LineEditorState } | null {
   const s = state.search;
   if (!s) return null;
-  const match = s.at === null ? state.editor.text : state.editor.history[s.at]!;
+  // Before a match nothing is shown, as bash shows it: the line being typed may hold a secret the
+  // normal view masks (PASS, an AUTH answer), and history entries have theirs masked already.
+  const match = s.at === null ? '' : state.editor.history[s.at]!;
   const editor = lineEditorReducer(createLineEditorState(), { type: 'insert', text: match });
   // The query is typed (or pasted: it may hold anything): drawn with its controls as marks.
   return { prompt: `(${s.failed ? 'failing ' : ''}reverse-i-search)'${safeLine(s.query)}': `, editor };

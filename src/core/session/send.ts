@@ -37,9 +37,9 @@ export function sendLines(state: SessionState, lines: readonly string[]): LinesO
   // While connecting, or while a STARTTLS runs (a line may hold an AUTH meant for TLS): queued.
   if (isConnecting(state) || state.upgrading) {
     // Kept with what may be shown of it: a line never sent is said, masked.
-    const waiting = state.pending.reduce((n, p) => n + p.text.length + 2, 0);
+    const waiting = state.pending.reduce((n, p) => n + p.bytes, 0);
     if (waiting + size > SEND_QUEUE_CAP) return { ok: false, effects: [queueFull(waiting, size, 'until the connection is up')] };
-    const queued = lines.map((text, i) => ({ text, shown: shown.lines[i]! }));
+    const queued = lines.map((text, i) => ({ text, shown: shown.lines[i]!, bytes: encoded[i]!.length }));
     const total = state.pending.length + queued.length;
     const until = state.upgrading && !isConnecting(state) ? 'TLS is up' : 'connected';
     return {

@@ -12,6 +12,7 @@ import type { TlsReport } from '../tls.js';
 import type { StartTlsProtocol } from '../starttls.js';
 import type { Panel } from './panel-slice.js';
 import type { HistorySearch } from './search-slice.js';
+import { HISTORY_LIMIT } from '../history.js';
 import { NO_HELPER, type Helper } from './helper-slice.js';
 import type { ProtoName } from '../protocols/choose.js';
 import { NO_SECRETS_AHEAD, type SecretsAhead } from '../protocols/secrets.js';
@@ -87,6 +88,8 @@ export interface PendingLine {
   text: string;
   /** As it may be shown: its secret masked. */
   shown: string;
+  /** Its size on the wire when it was typed, for the send queue's bound. */
+  bytes: number;
 }
 
 export interface SessionState {
@@ -185,7 +188,7 @@ export type Effect =
   | { type: 'telnet-command'; name: string }
   /** Terminal mode on (porthole's screen steps aside, the remote program gets the terminal) or off. */
   | { type: 'terminal'; on: boolean }
-  /** A line for the lasting history of the target (its secret already masked, see rememberedLine). */
+  /** A line for the lasting history of the target, its secret masked already (line-slice's keptMasked; reducer's remembered). */
   | { type: 'remember'; line: string };
 
 /** A line the peer sent, as the line assembler ended it. */
@@ -267,7 +270,7 @@ export function initialSessionState(target: Target, settings: Settings, history:
   return {
     conn: { phase: 'resolving', target, since: now },
     settings,
-    editor: createLineEditorState({ history }),
+    editor: createLineEditorState({ history, historyLimit: HISTORY_LIMIT }),
     pending: [],
     sendQueued: 0,
     menu: null,
