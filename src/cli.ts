@@ -74,6 +74,7 @@ function parser(argv: string[]) {
       describe: "Session: lines of output left in the terminal after quit: N, screen, all or none [default: screen]",
     })
     .option('config', { type: 'string', describe: 'The config file [default: $XDG_CONFIG_HOME/porthole/config.toml]; --no-config reads none' })
+    .option('color', { type: 'string', describe: 'Probe and pipe: colour the outcomes: auto (a terminal, unless NO_COLOR; FORCE_COLOR too), always, never [default: auto]' })
     .option('history', { type: 'boolean', describe: 'Session: keep the lines typed at each host:port for Up and Ctrl+R next time; --no-history keeps none [default: true]' })
     .option('shutdown', { type: 'boolean', describe: 'Pipe: half-close when stdin ends (nc -N); --no-shutdown keeps sending open [default: true]' })
     .option('q', { alias: 'quit-after', type: 'string', describe: 'Pipe: quit SECONDS after stdin ends, whatever the peer does (nc -q)' })

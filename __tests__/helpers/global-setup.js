@@ -19,6 +19,9 @@ function isolateHome() {
   process.env.PORTHOLE_TEST_XDG_ROOT = root;
   process.env.XDG_STATE_HOME = path.join(root, 'state');
   process.env.XDG_CONFIG_HOME = path.join(root, 'config');
+  // Colour is asked for by each test that wants it, never inherited from the shell that ran jest.
+  delete process.env.FORCE_COLOR;
+  delete process.env.NO_COLOR;
 }
 
 export default function buildIfStale() {

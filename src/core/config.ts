@@ -29,6 +29,7 @@ const KEYS: Readonly<Record<string, Key>> = {
   colours: { field: 'colours', kind: 'boolean' },
   colors: { field: 'colours', kind: 'boolean' },
   history: { field: 'history', kind: 'boolean' },
+  color: { field: 'color', kind: 'string' },
   'keep-output': { field: 'keepOutput', kind: 'string' },
   proto: { field: 'proto', kind: 'string' },
   parallel: { field: 'parallel', kind: 'integer' },

@@ -7,6 +7,7 @@ import { UsageError } from './errors.js';
 import { parseHost, parsePort, parsePortSpec } from './target.js';
 import { parseStartTlsProtocol, parseTlsVersion, STARTTLS_PROTOCOLS, TLS_VERSIONS, type StartTlsProtocol, type TlsVersion } from './tls-options.js';
 import { parseProto, PROTOS, type ProtoName } from './protocols/choose.js';
+import { COLOUR_CHOICES, type ColourChoice } from './colour.js';
 
 /** One layer of what was asked for, loosely typed as yargs (or a config file) hands it over. */
 export interface RawArgs {
@@ -31,6 +32,8 @@ export interface RawArgs {
   quitAfter?: unknown;
   colours?: unknown;
   keepOutput?: unknown;
+  /** --color auto|always|never (probe and pipe diagnostics). */
+  color?: unknown;
   /** false with --no-history: nothing typed is kept between sessions. */
   history?: unknown;
   /** nc's -N: half-close when stdin ends, which is the default here. */
@@ -102,6 +105,8 @@ export interface ConnectPart {
 
 export interface ProbePart extends ConnectPart {
   ports: number[];
+  /** --color: whether its lines are coloured (auto: stdout a terminal, NO_COLOR, FORCE_COLOR). */
+  colour: ColourChoice;
   bannerWaitMs: number;
   parallel: number;
   json: boolean;
@@ -111,6 +116,8 @@ export interface ProbePart extends ConnectPart {
 
 export interface PipePart extends ConnectPart {
   port: number;
+  /** --color: whether its diagnostics on stderr are coloured. */
+  colour: ColourChoice;
   /** LF -> CRLF on what we send (nc -C); off by default: bytes go as they are. */
   crlf: boolean;
   /** When set, stdin is UTF-8 text re-encoded to this, and the peer's bytes are decoded from it. */
@@ -215,6 +222,13 @@ export function mergeLayers(...layers: RawArgs[]): RawArgs {
     for (const [k, v] of Object.entries(layer)) if (v !== undefined) out[k] = v;
   }
   return out as RawArgs;
+}
+
+function colourChoice(value: unknown): ColourChoice {
+  if (value === undefined) return 'auto';
+  const t = String(value).trim().toLowerCase();
+  if ((COLOUR_CHOICES as readonly string[]).includes(t)) return t as ColourChoice;
+  throw new UsageError('PH_BAD_OPTION', `--color is auto, always or never, not "${String(value)}"`);
 }
 
 function keepOutput(value: unknown): number | 'screen' {
@@ -375,6 +389,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
   const connect: ConnectPart = { host, family, connectTimeoutMs, tls: tlsPart(raw) };
   const lineEnding: LineEnding | null = raw.crlf === true ? 'crlf' : raw.lf === true ? 'lf' : null;
   const port = ports[0]!;
+  const colour = colourChoice(raw.color);
 
   return {
     mode,
@@ -382,6 +397,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
     probe: {
       ...connect,
       ports,
+      colour,
       bannerWaitMs: seconds(raw.bannerWait ?? DEFAULTS.bannerWaitS, '--banner-wait', 0),
       parallel: raw.parallel === undefined ? DEFAULTS.parallel : positiveInt(raw.parallel, '--parallel', 1024),
       json: raw.json === true,
@@ -391,6 +407,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
     pipe: {
       ...connect,
       port,
+      colour,
       crlf: lineEnding === 'crlf',
       encoding,
       verbose,

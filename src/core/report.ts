@@ -7,6 +7,7 @@ import { LineAssembler, LineCollector } from './line-assembler.js';
 import { isVisibleSafe, toVisible } from './sanitize.js';
 import { formatHostPort, serviceName } from './target.js';
 import { tlsRecord, tlsSummary, type TlsReport } from './tls.js';
+import { paintOutcome } from './colour.js';
 
 /** What probing one port found. */
 export interface ProbeResult {
@@ -49,8 +50,8 @@ export function bannerFirstLine(banner: string, max = 160): string {
   return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
 }
 
-/** One human line per port: where, what, how fast, and the banner or the next step. */
-export function probeLine(r: ProbeResult): string {
+/** One human line per port: where, what (in its colour, with `colour`), how fast, and the banner or the next step. */
+export function probeLine(r: ProbeResult, colour = false): string {
   const svc = serviceName(r.port);
   const where = formatHostPort(r.host, r.port) + (svc ? ` (${svc})` : '');
   const addr = r.address && r.address !== r.host ? ` [${r.address}]` : '';
@@ -58,7 +59,7 @@ export function probeLine(r: ProbeResult): string {
   const time = r.ms === null || r.outcome.kind === 'timeout' ? '' : ` in ${formatMs(r.ms)}`;
   // The certificate's fields are the peer's words: made visible like a banner.
   const tls = r.tls ? `, ${toVisible(tlsSummary(r.tls, { verdict: r.outcome.kind !== 'tls-failure' }))}` : '';
-  const head = `${where}${addr}: ${r.outcome.kind === 'open' ? 'open' : r.outcome.label}${time}${tls}`;
+  const head = `${where}${addr}: ${paintOutcome(r.outcome.kind, r.outcome.kind === 'open' ? 'open' : r.outcome.label, colour)}${time}${tls}`;
   // A TLS failure's words are what to act on; the greeting that came before them is a detail.
   if (r.banner !== null && r.outcome.kind === 'tls-failure') return `${head}: ${hint(r.outcome)} (greeting: ${bannerFirstLine(r.banner)})`;
   if (r.banner !== null) return `${head}: ${bannerFirstLine(r.banner)}`;

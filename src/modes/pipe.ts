@@ -9,6 +9,8 @@ import { createCrlfTranslator, createDecoder, encode } from '../core/codec.js';
 import { encodeText, inbound, outbound } from '../core/pipeline.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { attemptLine, hint } from '../core/report.js';
+import { paintOutcome, wantsColour } from '../core/colour.js';
+import type { Outcome } from '../core/outcome.js';
 import { needsTlsConfig, type PipePart } from '../core/options.js';
 import type { TelnetFilter } from '../core/telnet.js';
 import { openCaptures } from '../io/log-file.js';
@@ -42,6 +44,11 @@ export async function runPipe(opts: PipeOptions): Promise<number> {
   const code = await run(opts, stdin, stdout, err, where, captures, logs);
   logs.end();
   return code;
+}
+
+/** An outcome's words on stderr, coloured when stderr is a terminal (or as --color says). */
+function label(o: Outcome, opts: PipeOptions): string {
+  return paintOutcome(o.kind, o.label, wantsColour(opts.colour, Boolean(process.stderr.isTTY), process.env));
 }
 
 async function run(
@@ -80,7 +87,7 @@ async function run(
   if (!r.ok) {
     logs.event({ type: 'failed', outcome: r.outcome, address: r.address ?? null, now: Date.now(), tls: r.tls ?? null });
     const at = r.address && r.address !== opts.host ? ` (${r.address})` : '';
-    err(`${where}${at}: ${r.outcome.label}. ${hint(r.outcome)}`);
+    err(`${where}${at}: ${label(r.outcome, opts)}. ${hint(r.outcome)}`);
     if (opts.verbose && r.tls) for (const l of chainLines(r.tls)) err(toVisible(l));
     return r.outcome.exit;
   }
@@ -108,7 +115,7 @@ async function run(
     if (!up.ok) {
       logs.event({ type: 'starttls-failed', outcome: up.outcome, tls: up.tls ?? null, closed: true });
       c.close();
-      err(`${where}: ${up.outcome.label}. ${hint(up.outcome)}`);
+      err(`${where}: ${label(up.outcome, opts)}. ${hint(up.outcome)}`);
       if (opts.verbose && up.tls) for (const l of chainLines(up.tls)) err(toVisible(l));
       return up.outcome.exit;
     }
@@ -302,7 +309,7 @@ function pump(
           logs.event({ type: 'closed', outcome: e.outcome, now: Date.now() });
           if (leaving !== null) return finish(leaving);
           if (e.outcome && e.outcome.kind !== 'closed-by-peer') {
-            err(`${e.outcome.label} after ${formatMs(c.elapsed())}, ${c.bytesIn} bytes received.`);
+            err(`${label(e.outcome, opts)} after ${formatMs(c.elapsed())}, ${c.bytesIn} bytes received.`);
             finish(e.outcome.exit);
           } else {
             finish(ExitCode.ok);

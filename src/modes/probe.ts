@@ -6,6 +6,7 @@ import { createDecoder } from '../core/codec.js';
 import { LineAssembler, LineCollector } from '../core/line-assembler.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { exitCodeFor, makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
+import { wantsColour } from '../core/colour.js';
 import { needsTlsConfig } from '../core/options.js';
 import { attemptLine, probeLine, probeRecord, safeJson, type ProbeResult } from '../core/report.js';
 import type { ProbePart } from '../core/options.js';
@@ -64,6 +65,8 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
   }
   const out = opts.out ?? ((l: string) => void (stdoutGone || process.stdout.write(l + '\n')));
   const err = opts.err ?? ((l: string) => process.stderr.write(l + '\n'));
+  // Lines for a person (JSON never): coloured on a terminal, or as --color, NO_COLOR, FORCE_COLOR say.
+  const colour = !opts.json && wantsColour(opts.colour, Boolean(process.stdout.isTTY), process.env);
   const resolver = memoResolver(opts.resolver ?? systemResolver);
   const results: (ProbeResult | undefined)[] = new Array(opts.ports.length);
   let printed = 0;
@@ -72,7 +75,7 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
     while (printed < results.length && results[printed]) {
       const r = results[printed++]!;
       if (opts.verbose) for (const a of r.attempts) err(`${formatHostPort(opts.host, r.port)}: ${attemptLine(a)}`);
-      out(opts.json ? safeJson(probeRecord(r)) : probeLine(r));
+      out(opts.json ? safeJson(probeRecord(r)) : probeLine(r, colour));
     }
   };
   // Sockets in flight, bounded by --parallel, and lowered to what the machine allows once a
