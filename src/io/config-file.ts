@@ -3,16 +3,14 @@
 // place is no config; a file named with --config that cannot be read is a usage error.
 
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { EMPTY_CONFIG, parseConfig, type Config } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import { expandHome } from './log-file.js';
+import { xdgDir } from './xdg.js';
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME || homedir(), '.config');
-  return path.join(base, 'porthole', 'config.toml');
+  return path.join(xdgDir('XDG_CONFIG_HOME', env), 'config.toml');
 }
 
 /** `option`: --config's value (a path), false for --no-config, undefined for the default place. */

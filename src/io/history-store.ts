@@ -7,8 +7,8 @@
 // was typed is the user's alone. Trouble is said once; the session goes on without history.
 
 import { closeSync, fchmodSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
+import { xdgDir } from './xdg.js';
 import { compactHistory, HISTORY_LIMIT, HISTORY_SLACK, historyFileName, historyRecord, parseHistory } from '../core/history.js';
 
 export interface HistoryStore {
@@ -22,9 +22,7 @@ export interface HistoryStore {
 
 /** $XDG_STATE_HOME/porthole/history, or ~/.local/state/porthole/history (a relative XDG path is ignored, as the spec says). */
 export function historyDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_STATE_HOME;
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME || homedir(), '.local', 'state');
-  return path.join(base, 'porthole', 'history');
+  return path.join(xdgDir('XDG_STATE_HOME', env), 'history');
 }
 
 /** A lock older than this was left by a session that died mid-rewrite. */

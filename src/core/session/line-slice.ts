@@ -7,7 +7,7 @@ import { isEditorCommand, lineEditorReducer, type LineEditorState } from '../lin
 import type { ScrollAction } from '../scrollback.js';
 import { openMenu } from './menu-slice.js';
 import { openPanel } from './panel-slice.js';
-import { linesThatFit, sendLines, shownLines } from './send.js';
+import { linesThatFit, sendLines, shownLines, type LinesOutcome } from './send.js';
 import { searchInput, startSearch } from './search-slice.js';
 import { helperSends, nextStep } from './helper-slice.js';
 import { suggestionRest } from '../protocols/walk.js';
@@ -96,10 +96,7 @@ function submit(state: SessionState, now: number): Step {
   // Held text larger than the send queue's room: what fits goes, the rest stays for the next Enter.
   const fit = linesThatFit(state, typed);
   if (fit > 0 && fit < typed.length) return submitPart(state, typed, fit, now);
-  // The helper's only change to what is typed: an IMAP command without a tag gets one.
-  const tagged = helperSends(state, typed, now);
-  const lines = tagged.lines;
-  const r = sendLines({ ...state, helper: tagged.helper }, lines);
+  const r = sendTyped(state, typed, now);
   // Refused (a character the encoding lacks, a full queue): the line stays in the editor to be mended.
   if (!r.ok) return { state: { ...state, hint: null }, effects: r.effects };
   // The history keeps the line as typed (a tag would be stale on recall), its secret masked.
@@ -107,11 +104,15 @@ function submit(state: SessionState, now: number): Step {
   return { state: { ...r.state, editor, hint: null }, effects: r.effects };
 }
 
+/** Lines as typed, sent: the helper's only change to them is an IMAP command's missing tag. */
+function sendTyped(state: SessionState, typed: readonly string[], now: number): LinesOutcome {
+  const tagged = helperSends(state, typed, now);
+  return sendLines({ ...state, helper: tagged.helper }, tagged.lines);
+}
+
 /** The first `fit` lines of held text go; the rest is the editor's text, said with what to do. */
 function submitPart(state: SessionState, typed: string[], fit: number, now: number): Step {
-  const going = typed.slice(0, fit);
-  const tagged = helperSends(state, going, now);
-  const r = sendLines({ ...state, helper: tagged.helper }, tagged.lines);
+  const r = sendTyped(state, typed.slice(0, fit), now);
   if (!r.ok) return { state: { ...state, hint: null }, effects: r.effects };
   const rest = typed.length - fit;
   const editor = lineEditorReducer(lineEditorReducer(state.editor, { type: 'interrupt' }), { type: 'insert', text: typed.slice(fit).join('\n') });
@@ -131,9 +132,7 @@ function paste(state: SessionState, text: string, now: number): Step {
   if (/[\r\n]/.test(state.editor.text)) return withEditor(state, lineEditorReducer(state.editor, { type: 'insert', text }));
   const first = lineEditorReducer(state.editor, { type: 'insert', text: parts[0]! });
   if (state.composer) return noEffects({ ...state, editor: lineEditorReducer(state.editor, { type: 'insert', text }), hint: COMPOSER_BUSY });
-  const typed = [first.text, ...parts.slice(1, -1)];
-  const tagged = helperSends(state, typed, now);
-  const r = sendLines({ ...state, helper: tagged.helper }, tagged.lines);
+  const r = sendTyped(state, [first.text, ...parts.slice(1, -1)], now);
   if (!r.ok) {
     // Nothing goes: the whole paste stays in the editor, as typed, to be mended.
     return { state: { ...state, editor: lineEditorReducer(state.editor, { type: 'insert', text }), hint: null }, effects: r.effects };

@@ -79,7 +79,7 @@ export function searchInput(state: SessionState, search: HistorySearch, event: I
     default: {
       // Any other key takes the match into the line, then does what it does there.
       const taken = search.at === null ? state.editor : lineEditorReducer(lineEditorReducer(state.editor, { type: 'interrupt' }), { type: 'insert', text: history[search.at]! });
-      return then({ ...state, search: null, editor: { ...taken, history: state.editor.history, historyIndex: history.length } }, event);
+      return then({ ...state, search: null, editor: taken }, event);
     }
   }
 }
