@@ -1,7 +1,9 @@
 // Bundle the CLI and the lab with esbuild: one file per entry plus lazily loaded chunks, because
 // Node's loader is slow over ink's and yargs' hundreds of small modules (start-up is a feature).
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { sourceHash, writeStamp } from './build-stamp.js';
 import { fastOutput } from './ink-output-patch.js';
 
@@ -109,4 +111,44 @@ await build({
   plugins: [lazyStringWidth, yogaWithoutFetch, boundedInkCaches, fastInkOutput],
 });
 chmodSync('dist/cli.js', 0o755);
+await writeManPage();
 writeStamp(inputs);
+
+/**
+ * dist/porthole.1 from src/core/manpage.ts, which builds it from the tables --help uses. Dated by
+ * SOURCE_DATE_EPOCH, else the last commit, so the same sources give the same page.
+ */
+async function writeManPage() {
+  const tmp = 'dist/.manpage.mjs';
+  await build({
+    entryPoints: ['src/core/manpage.ts'],
+    outfile: tmp,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __phCreateRequire } from 'node:module'; const require = __phCreateRequire(import.meta.url);" },
+  });
+  try {
+    const { manPage } = await import(pathToFileURL(tmp).href);
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+    writeFileSync('dist/porthole.1', manPage(version, pageDate()));
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+function pageDate() {
+  const epoch = Number(process.env.SOURCE_DATE_EPOCH);
+  if (Number.isFinite(epoch) && epoch > 0) return new Date(epoch * 1000).toISOString().slice(0, 10);
+  try {
+    return execFileSync('git', ['log', '-1', '--format=%cs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || today();
+  } catch {
+    return today();
+  }
+}
+
+function today() {
+  return new Date().toISOString().slice(0, 10);
+}

@@ -10,6 +10,9 @@ test('auto: a terminal is coloured, a pipe not; NO_COLOR turns it off, FORCE_COL
   expect(wantsColour('auto', true, { TERM: 'dumb' })).toBe(false);
   expect(wantsColour('auto', false, { FORCE_COLOR: '1' })).toBe(true);
   expect(wantsColour('auto', false, { FORCE_COLOR: '0' })).toBe(false);
+  expect(wantsColour('auto', true, { FORCE_COLOR: '0' })).toBe(false);
+  expect(wantsColour('auto', true, { FORCE_COLOR: 'false' })).toBe(false);
+  expect(wantsColour('always', true, { FORCE_COLOR: '0' })).toBe(true);
   expect(wantsColour('always', false, { NO_COLOR: '1' })).toBe(true);
   expect(wantsColour('never', true, { FORCE_COLOR: '1' })).toBe(false);
 });

@@ -46,6 +46,11 @@ export class Tui {
     return this.tmux('capture-pane', '-p', '-t', 't');
   }
 
+  /** The screen with its attributes, as SGR sequences (tmux's -e): for what colours are drawn. */
+  styledScreen(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-t', 't');
+  }
+
   /** Keys in tmux's names ('Enter', 'C-]', 'PageUp'), or literal text with `literal`. */
   keys(...keys: string[]): void {
     this.tmux('send-keys', '-t', 't', ...keys);

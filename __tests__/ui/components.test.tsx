@@ -9,7 +9,8 @@ import type { ViewRow } from '../../src/core/scrollback.js';
 import { menuView } from '../../src/core/session/menu-view.js';
 import type { Menu } from '../../src/core/session/state.js';
 import { EscapeMenu } from '../../src/ui/escape-menu.js';
-import { InputLine } from '../../src/ui/input-line.js';
+import { InputLine, inputRow } from '../../src/ui/input-line.js';
+import { COLOUR_PALETTE } from '../../src/core/styles.js';
 import { OutputPane } from '../../src/ui/output-pane.js';
 import { StatusBar } from '../../src/ui/status-bar.js';
 
@@ -77,7 +78,7 @@ const edit = (...actions: (LineEditorAction | string)[]): LineEditorState =>
   actions.reduce<LineEditorState>((s, a) => lineEditorReducer(s, typeof a === 'string' ? { type: 'insert', text: a } : a), createLineEditorState());
 /** What the input line draws in its inverse (cursor) cell: colours are off under test, so read the element. */
 function cursorCell(line: ReturnType<typeof promptedView>): unknown {
-  const row = InputLine({ line }) as ReactElement<{ children: ReactNode }>;
+  const row = inputRow(line, null, COLOUR_PALETTE) as ReactElement<{ children: ReactNode }>;
   const cells = Children.toArray(row.props.children).filter(isValidElement) as ReactElement<{ inverse?: boolean; children: ReactNode }>[];
   return cells.find((cell) => cell.props.inverse)?.props.children;
 }

@@ -9,12 +9,14 @@ export const COLOUR_CHOICES: readonly ColourChoice[] = ['auto', 'always', 'never
 
 /**
  * --color always or never decides; auto colours a terminal unless NO_COLOR is set (no-color.org:
- * a flag on the command line overrides it) or TERM is dumb, and FORCE_COLOR colours even a pipe.
+ * a flag on the command line overrides it) or TERM is dumb, and FORCE_COLOR colours even a pipe;
+ * FORCE_COLOR=0 (or false) turns colour off, as it does for chalk, and so for Ink's own colours.
  */
 export function wantsColour(choice: ColourChoice, isTTY: boolean, env: Readonly<Record<string, string | undefined>>): boolean {
   if (choice !== 'auto') return choice === 'always';
   const force = env.FORCE_COLOR;
-  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
+  if (force === '0' || force === 'false') return false;
+  if (force !== undefined && force !== '') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.TERM === 'dumb') return false;
   return isTTY;

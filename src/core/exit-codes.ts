@@ -25,3 +25,20 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** What each code says, for --help and the man page's EXIT STATUS (one table, so they agree). */
+export const EXIT_STATUS: readonly { code: ExitCodeValue; text: string }[] = [
+  { code: ExitCode.ok, text: 'connected (a session ended normally, the peer closed it, or you cancelled the connect)' },
+  { code: ExitCode.internal, text: 'internal error' },
+  { code: ExitCode.usage, text: 'usage error (a bad option, port, host, encoding or config file)' },
+  { code: ExitCode.dns, text: 'name resolution failed' },
+  { code: ExitCode.refused, text: 'connection refused' },
+  { code: ExitCode.timeout, text: 'timed out (pipe: also idle past an explicit -w)' },
+  { code: ExitCode.unreachable, text: 'unreachable or prohibited' },
+  { code: ExitCode.peerClosed, text: 'closed or reset by the peer right after connecting (probe); reset mid-stream (pipe)' },
+  { code: ExitCode.tls, text: 'TLS failure' },
+  { code: ExitCode.stepRefused, text: '-c: a protocol step the server refused, or the connection ended before it was done' },
+];
+
+/** Said after the table: how several ports make one code. */
+export const EXIT_STATUS_NOTE = 'With several ports, the code of the first port that was not open.';

@@ -27,6 +27,22 @@ export function historyFileName(host: string, port: number): string {
   return safe.length > 200 ? `${safe.slice(0, 180)}~${fnv1a(safe)}_${port}` : `${safe}_${port}`;
 }
 
+/**
+ * The host and port a history file is of, from its name: historyFileName read back. Null for a
+ * file that is not one (a lock, a temporary) or whose long name was cut and hashed.
+ */
+export function historyTarget(fileName: string): { host: string; port: number } | null {
+  const m = /^((?:[a-z0-9.-]|%[0-9A-F]{2})+)_(\d{1,5})$/.exec(fileName);
+  if (!m) return null;
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) return null;
+  try {
+    return { host: decodeURIComponent(m[1]!), port };
+  } catch {
+    return null;
+  }
+}
+
 /** FNV-1a, 32 bits, as hex: a short, stable tag for a long name (no collision resistance needed). */
 function fnv1a(text: string): string {
   let h = 0x811c9dc5;

@@ -160,6 +160,8 @@ export interface SessionPart extends ConnectPart {
   colours: boolean;
   /** Lines of the session's output left in the terminal after quit: a number, or 'screen'. */
   keepOutput: number | 'screen';
+  /** --color: the session's own colours (auto: unless NO_COLOR, TERM=dumb or FORCE_COLOR=0). */
+  colour: ColourChoice;
   /** Keep what is typed at each host:port between sessions (not with --no-history). */
   history: boolean;
   /** The protocol helper: by name, none, or auto (the port's, else the banner's). */
@@ -428,6 +430,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       encoding: encoding ?? 'utf-8',
       scrollback: raw.scrollback === undefined ? null : positiveInt(raw.scrollback, '--scrollback', 10_000_000),
       colours: raw.colours === true,
+      colour,
       keepOutput: keepOutput(raw.keepOutput),
       history: raw.history !== false,
       proto: protoOption(raw.proto),

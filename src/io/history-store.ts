@@ -6,10 +6,10 @@
 // lock file so that two sessions do not both rewrite. Files are 0600 in a 0700 directory: what
 // was typed is the user's alone. Trouble is said once; the session goes on without history.
 
-import { closeSync, fchmodSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { xdgDir } from './xdg.js';
-import { compactHistory, HISTORY_LIMIT, HISTORY_SLACK, historyFileName, historyRecord, parseHistory } from '../core/history.js';
+import { compactHistory, HISTORY_LIMIT, HISTORY_SLACK, historyFileName, historyRecord, historyTarget, parseHistory } from '../core/history.js';
 
 export interface HistoryStore {
   /** The entries kept for host:port, oldest first; null once the store has failed (keep what the session has). */
@@ -23,6 +23,31 @@ export interface HistoryStore {
 /** $XDG_STATE_HOME/porthole/history, or ~/.local/state/porthole/history (a relative XDG path is ignored, as the spec says). */
 export function historyDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(xdgDir('XDG_STATE_HOME', env), 'history');
+}
+
+/** The hosts there is history of, the most recently used first (for the shell's completion). */
+export function historyHosts(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const seen = new Map<string, number>();
+  for (const name of names) {
+    const t = historyTarget(name);
+    if (!t) continue;
+    let mtime = 0;
+    try {
+      mtime = statSync(path.join(dir, name)).mtimeMs;
+    } catch {
+      continue;
+    }
+    // An IPv6 address goes back in brackets, as it is typed before a port.
+    const host = t.host.includes(':') ? `[${t.host}]` : t.host;
+    seen.set(host, Math.max(mtime, seen.get(host) ?? 0));
+  }
+  return [...seen].sort((a, b) => b[1] - a[1]).map(([h]) => h);
 }
 
 /** A lock older than this was left by a session that died mid-rewrite. */

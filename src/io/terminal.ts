@@ -174,8 +174,10 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
  * same layout function places both), so the screen answers at once. Ink's first frame draws over
  * it. `host` is the user's argument, checked by parseHost (no control character can be in it).
  */
-export function paintOutline(stdout: NodeJS.WriteStream, host: string): void {
+export function paintOutline(stdout: NodeJS.WriteStream, host: string, colour = true): void {
   const l = layout({ columns: stdout.columns || 80, rows: stdout.rows || 24, statusLines: 2, menu: null, timestampWidth: 0 });
   const status = `Resolving ${host}...`.slice(0, l.width).padEnd(l.width);
-  stdout.write(`\x1b[2J\x1b[${l.statusTop + 1};1H\x1b[7;33m${status}\x1b[0m\x1b[${l.inputTop + 1};1H\x1b[36m> \x1b[0m\x1b[H`);
+  // The busy tone and the prompt's colour of core/styles, written out: that module is not loaded yet.
+  const [bar, prompt] = colour ? ['\x1b[7;33m', '\x1b[36m'] : ['\x1b[7m', ''];
+  stdout.write(`\x1b[2J\x1b[${l.statusTop + 1};1H${bar}${status}\x1b[0m\x1b[${l.inputTop + 1};1H${prompt}> \x1b[0m\x1b[H`);
 }

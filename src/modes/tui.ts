@@ -8,7 +8,8 @@ import { SessionController } from '../io/session-controller.js';
 import type { Dial } from '../io/transport.js';
 import type { TlsConfig } from '../io/tls.js';
 import type { PendingConnect } from '../io/session.js';
-import { DIM_SGR, SOURCE_SGR } from '../core/styles.js';
+import { paletteFor, type Palette } from '../core/styles.js';
+import { wantsColour } from '../core/colour.js';
 import { openCaptures, openJsonLog } from '../io/log-file.js';
 import { paintStatus } from '../io/outline.js';
 import { historyDir, openHistoryStore } from '../io/history-store.js';
@@ -36,16 +37,18 @@ function hideCiFromInk(): void {
 }
 
 /** What the session leaves in the terminal after quit: its last lines, then its last word. */
-function keptOutput(c: SessionController, keep: SessionPart['keepOutput']): string {
+function keptOutput(c: SessionController, keep: SessionPart['keepOutput'], p: Palette): string {
   if (keep === 0) return '';
-  const lines = c.keptLines(keep).map((l) => `${SOURCE_SGR[l.source][0]}${l.text}${SOURCE_SGR[l.source][1]}`);
-  lines.push(`${DIM_SGR[0]}porthole: ${c.lastWords()}${DIM_SGR[1]}`);
+  const lines = c.keptLines(keep).map((l) => `${p.source[l.source][0]}${l.text}${p.source[l.source][1]}`);
+  lines.push(`${p.dim[0]}porthole: ${c.lastWords()}${p.dim[1]}`);
   return `${lines.join('\n')}\n`;
 }
 
 /** Runs the session on a terminal already taken (see io/terminal), until the user quits. */
 export async function runTui(opts: SessionPart, lease: TerminalLease, early?: PendingConnect, tls?: { dial: Dial | undefined; config: TlsConfig | null }): Promise<number> {
   hideCiFromInk();
+  // On a terminal by now: colour unless NO_COLOR, TERM=dumb, FORCE_COLOR=0 or --color never.
+  const palette = paletteFor(wantsColour(opts.colour, true, process.env));
   const loading = Promise.all([import('ink'), import('../ui/app.js')]);
   const toldEarly: string[] = [];
   let say = (line: string): void => void toldEarly.push(line);
@@ -106,14 +109,14 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
   // Until Ink draws, the outline says where the connection is: its first words come at once.
   // (Not over a remote program that has the terminal already: --terminal with an early connect.)
   const unpaint = session.subscribe(() => {
-    if (!inTerminal) paintStatus(process.stdout, session.getSnapshot().status);
+    if (!inTerminal) paintStatus(process.stdout, session.getSnapshot().status, palette);
   });
   session.start(early);
   // Keys typed while loading go now, once; after start, so a line typed early queues for the connect.
   lease.keyboard.attach((events) => session.input(events));
   const [{ render }, { appElement }] = await loading;
   unpaint();
-  mount = () => render(appElement(session), {
+  mount = () => render(appElement(session, palette), {
     // io reads the keys (io/terminal); Ink never touches the real stdin.
     stdin: new PassThrough() as unknown as NodeJS.ReadStream,
     // The session already paces the peer's output to a frame every 33 ms; Ink's own cap (30 fps by
@@ -148,6 +151,6 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
   });
   const code = await session.done;
   ink?.unmount();
-  lease.release(keptOutput(session, opts.keepOutput));
+  lease.release(keptOutput(session, opts.keepOutput, palette));
   return code;
 }

@@ -18,6 +18,8 @@ import { OutputPane, TIMESTAMP_WIDTH } from './output-pane.js';
 import { Panel } from './panel.js';
 import { StatusBar } from './status-bar.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { PaletteContext } from './palette.js';
+import { COLOUR_PALETTE, type Palette } from '../core/styles.js';
 
 export function App({ session }: { session: SessionView }) {
   const snap = useSyncExternalStore(session.subscribe, session.getSnapshot);
@@ -75,6 +77,10 @@ function shownSuggestion(state: Parameters<typeof suggestionShown>[0]) {
 }
 
 /** The element to render, so the mode that loads this chunk needs no JSX or React import of its own. */
-export function appElement(session: SessionView) {
-  return <App session={session} />;
+export function appElement(session: SessionView, palette: Palette = COLOUR_PALETTE) {
+  return (
+    <PaletteContext.Provider value={palette}>
+      <App session={session} />
+    </PaletteContext.Provider>
+  );
 }

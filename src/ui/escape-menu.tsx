@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import type { PromptedView } from '../core/line-editor.js';
 import type { MenuView } from '../core/session/menu-view.js';
 import { InputLine } from './input-line.js';
+import { usePalette } from './palette.js';
 
 export interface EscapeMenuProps {
   line: PromptedView;
@@ -14,11 +15,12 @@ export interface EscapeMenuProps {
 }
 
 export function EscapeMenu({ line, view, width, height }: EscapeMenuProps) {
+  const palette = usePalette();
   return (
     <Box flexDirection="column" width={width} height={height}>
       <InputLine line={line} />
       {height > 1 ? (
-        <Text wrap="truncate" color={view.message.error ? 'red' : undefined} dimColor={!view.message.error}>
+        <Text wrap="truncate" {...(view.message.error && palette.error ? { color: palette.error } : {})} bold={view.message.error && !palette.error} dimColor={!view.message.error}>
           {view.message.text}
         </Text>
       ) : null}

@@ -4,6 +4,8 @@
 import { Text } from 'ink';
 import type { PromptedView } from '../core/line-editor.js';
 import type { SafeText } from '../core/sanitize.js';
+import type { Palette } from '../core/styles.js';
+import { usePalette } from './palette.js';
 
 export interface InputLineProps {
   /** What to draw, from `promptedView`; null in char mode, which has no line to edit: keys go straight out. */
@@ -15,6 +17,11 @@ export interface InputLineProps {
 const CHAR_MODE = 'char mode: keys go to the peer as typed | Ctrl+] for the prompt | Shift+PageUp scrolls';
 
 export function InputLine({ line, suggestion }: InputLineProps) {
+  return inputRow(line, suggestion ?? null, usePalette());
+}
+
+/** The row itself, for a palette given (the component takes the session's). */
+export function inputRow(line: PromptedView | null, suggestion: InputLineProps['suggestion'], palette: Palette) {
   if (line === null) {
     return (
       <Text wrap="truncate" dimColor>
@@ -25,7 +32,7 @@ export function InputLine({ line, suggestion }: InputLineProps) {
   const rest = suggestion ? Array.from(suggestion.rest) : null;
   return (
     <Text wrap="truncate">
-      <Text color="cyan">{line.prompt}</Text>
+      <Text {...(palette.prompt ? { color: palette.prompt } : {})}>{line.prompt}</Text>
       {line.held ? <Text dimColor>{line.before}</Text> : line.before}
       {rest && rest.length > 0 ? (
         <>

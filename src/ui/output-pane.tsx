@@ -4,7 +4,8 @@ import { Box, Text } from 'ink';
 import type { HexRow } from '../core/hex-log.js';
 import { sanitizeWithSgr, type SgrStyle } from '../core/sanitize.js';
 import type { ViewRow } from '../core/scrollback.js';
-import { DIM_SGR, SOURCE_SGR, TONE_SGR } from '../core/styles.js';
+import type { Palette } from '../core/styles.js';
+import { usePalette } from './palette.js';
 import { lineTone } from '../core/protocols/tones.js';
 import type { ProtoName } from '../core/protocols/choose.js';
 
@@ -73,24 +74,25 @@ function colourRows(rows: readonly ViewRow[]): string[] {
   });
 }
 
-function paint(rows: readonly ViewRow[], timestamps: boolean, colours: boolean, proto: ProtoName | null): string {
+function paint(rows: readonly ViewRow[], timestamps: boolean, colours: boolean, proto: ProtoName | null, p: Palette): string {
   const texts: readonly string[] = colours ? colourRows(rows) : rows.map((r) => r.text);
   return rows
     .map((r, i) => {
       // A reply's class as its colour, on every row of the line (the line's start says it).
       const tone = colours && r.source === 'in' ? null : lineTone(proto, r.source, r.line.text);
-      const [on, off] = tone ? TONE_SGR[tone] : SOURCE_SGR[r.source];
-      const time = timestamps ? `${DIM_SGR[0]}${stamp(r)}${DIM_SGR[1]}` : '';
+      const [on, off] = tone ? p.tone[tone] : p.source[r.source];
+      const time = timestamps ? `${p.dim[0]}${stamp(r)}${p.dim[1]}` : '';
       return `${time}${on}${texts[i]}${off}`;
     })
     .join('\n');
 }
 
-function paintHex(rows: readonly HexRow[]): string {
-  return rows.map((r) => `${SOURCE_SGR[r.kind][0]}${r.text}${SOURCE_SGR[r.kind][1]}`).join('\n');
+function paintHex(rows: readonly HexRow[], p: Palette): string {
+  return rows.map((r) => `${p.source[r.kind][0]}${r.text}${p.source[r.kind][1]}`).join('\n');
 }
 
 export function OutputPane({ rows, hexRows, height, timestamps, colours, proto }: OutputPaneProps) {
+  const palette = usePalette();
   // The view is cut for the pane's height of the last layout: in the frame where the status bar
   // grows (the peer closed), it has a row or two more than the pane. Its last rows are the ones
   // to show (the newest, where a flood ends), not its first, until the next frame cuts it anew.
@@ -98,7 +100,7 @@ export function OutputPane({ rows, hexRows, height, timestamps, colours, proto }
   if (hexRows && hexRows.length > height) hexRows = hexRows.slice(hexRows.length - height);
   return (
     <Box height={height} flexDirection="column" overflow="hidden">
-      <Text wrap="truncate">{hexRows ? paintHex(hexRows) : paint(rows ?? [], timestamps, colours, proto ?? null)}</Text>
+      <Text wrap="truncate">{hexRows ? paintHex(hexRows, palette) : paint(rows ?? [], timestamps, colours, proto ?? null, palette)}</Text>
     </Box>
   );
 }

@@ -4,13 +4,14 @@
 import { Box, Text } from 'ink';
 import { padColumns } from '../core/sanitize.js';
 import type { StatusLine } from '../core/status.js';
-import { TONE_SGR } from '../core/styles.js';
+import { usePalette } from './palette.js';
 
 export function StatusBar({ lines, width }: { lines: readonly StatusLine[]; width: number }) {
+  const palette = usePalette();
   return (
     <Box flexDirection="column" width={width}>
       {lines.map((l, i) => {
-        const [on, off] = TONE_SGR[l.tone];
+        const [on, off] = palette.tone[l.tone];
         // The state line is drawn inverse, as a bar; the rest in their tone.
         return (
           <Text key={i} wrap="truncate-end">
