@@ -74,3 +74,8 @@ test("installed: the man page where man looks for it, and man -l renders it", ()
   const w = spawnSync('man', ['-w', 'porthole'], { encoding: 'utf8', env: { ...process.env, PATH: `${path.join(prefix, 'bin')}:/usr/bin:/bin`, MANPATH: '' } });
   expect(w.stdout.trim()).toBe(realpathSync(page));
 });
+
+test('npx porthole from the clone runs the built CLI', () => {
+  const r = spawnSync('npx', ['--no-install', 'porthole', '--version'], { encoding: 'utf8' });
+  expect(r).toMatchObject({ status: 0, stdout: `${version}\n` });
+});

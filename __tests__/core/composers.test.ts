@@ -289,6 +289,18 @@ describe('composers: logging in, the password asked for and never shown', () => 
     expect(infos(r.effects)).toContain('pop3 login: done.');
   });
 
+  test("the password prompt's answer, and the lines sent with it, never reach the lasting history", () => {
+    const effects: Effect[] = [];
+    let r = menu(run(at(110), greeting('+OK ready')).state, 'pop3 login bob');
+    effects.push(...r.effects);
+    for (const step of [[text('wonderland'), key('enter')], [server('+OK')], [server('+OK Logged in.')]]) {
+      r = run(r.state, ...step);
+      effects.push(...r.effects);
+    }
+    expect(effects.filter((e) => e.type === 'remember')).toEqual([]);
+    expect(JSON.stringify(r.state.editor.history)).not.toContain('wonderland');
+  });
+
   test('imap login: tagged for the user, quoted where needed, a literal for a non-ASCII password; answers timed', () => {
     let r = menu(run(at(143), greeting('* OK ready')).state, 'imap login bob');
     r = run(r.state, text('a "b"'), key('enter'));
