@@ -64,7 +64,10 @@ function parser(argv: string[]) {
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new UsageError('PH_USAGE', msg.replace(/\n.*/s, ''));
+      // yargs' own complaints (a missing value: "Not enough arguments following: c") come as a
+      // YError: a usage error like the rest, not an internal one. Anything else is ours.
+      if (err && err.name !== 'YError') throw err;
+      throw new UsageError('PH_USAGE', (msg ?? err?.message ?? 'bad command line').replace(/\n.*/s, ''));
     });
 }
 

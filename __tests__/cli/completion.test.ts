@@ -14,6 +14,7 @@ import { Tui, tmuxMissing } from '../helpers/tmux.js';
 const has = (shell: string) => (spawnSync(shell, ['-c', 'exit 0']).status === 0 ? null : `${shell} is not installed`);
 
 let root: string;
+let alt: string;
 let env: Record<string, string>;
 beforeAll(() => {
   root = mkdtempSync(path.join(tmpdir(), 'porthole-completion-'));
@@ -23,6 +24,8 @@ beforeAll(() => {
   const config = path.join(root, 'config', 'porthole');
   mkdirSync(config, { recursive: true });
   writeFileSync(path.join(config, 'config.toml'), '[targets.mail]\nhost = "127.0.0.1"\nport = 25\n\n[targets.web]\nhost = "localhost"\nport = 80\n');
+  alt = path.join(root, 'alt.toml');
+  writeFileSync(alt, '[targets.elsewhere]\nhost = "127.0.0.2"\n');
   const history = path.join(root, 'state', 'porthole', 'history');
   mkdirSync(history, { recursive: true });
   // Older first: the history's hosts come newest first.
@@ -41,12 +44,12 @@ const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding:
 test('--completion-words: the config targets, then the hosts of the history newest first; a broken config leaves the history', async () => {
   const r = await runCli(['--completion-words'], { env });
   expect(r.code).toBe(0);
-  expect(r.stdout.split('\n').filter(Boolean)).toEqual(['mail', 'web', 'mailer.example.net', 'mx.example.org', '[::1]']);
+  expect(r.stdout.split('\n').filter(Boolean)).toEqual(['mail', 'web', 'mailer.example.net', 'mx.example.org', '::1']);
   const bad = path.join(root, 'bad.toml');
   writeFileSync(bad, 'this is not = = toml');
   const b = await runCli(['--completion-words', '--config', bad], { env });
   expect(b).toMatchObject({ code: 0, stderr: '' });
-  expect(b.stdout.split('\n').filter(Boolean)).toEqual(['mailer.example.net', 'mx.example.org', '[::1]']);
+  expect(b.stdout.split('\n').filter(Boolean)).toEqual(['mailer.example.net', 'mx.example.org', '::1']);
 });
 
 test('--completion with no shell or another shell is a usage error', async () => {
@@ -59,17 +62,23 @@ test('--completion with no shell or another shell is a usage error', async () =>
 });
 
 describe("bash's complete", () => {
-  /** What bash offers for the words typed so far (the last is the one being completed). */
-  const offered = (...words: string[]): string[] => {
+  /**
+   * What bash puts in for the line typed so far, as bash calls the function on Tab: COMP_LINE and
+   * COMP_POINT, and COMP_WORDS split as bash splits them, at blanks and at its word-break
+   * characters ":" and "=", which become words of their own ("--color=n": --color, =, n).
+   */
+  const offered = (line: string): string[] => {
+    const words = ['porthole', ...(line.match(/[^\s:=]+|[:=]+/g) ?? [])];
+    if (line === '' || /\s$/.test(line)) words.push('');
     const script = [
       'eval "$(porthole --completion bash)"',
-      // What bash's own completion does on Tab: run the function `complete -p` names, with the words.
       'fn=$(complete -p porthole | sed -n "s/.*-F \\([^ ]*\\).*/\\1/p")',
-      'COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}',
+      'COMP_LINE="$1"; COMP_POINT=${#COMP_LINE}; shift',
+      'COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))',
       '"$fn" porthole "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"',
       'printf "%s\\n" "${COMPREPLY[@]}"',
     ].join('\n');
-    return run('bash', ['--norc', '-c', script, 'bash', 'porthole', ...words]).split('\n').filter(Boolean);
+    return run('bash', ['--norc', '-c', script, 'bash', `porthole ${line}`, ...words]).split('\n').filter(Boolean);
   };
 
   test('the script registers a function for porthole', () => {
@@ -77,32 +86,38 @@ describe("bash's complete", () => {
   });
 
   test('flags, and the values of those whose values are a set', () => {
-    expect(offered('--sta')).toEqual(['--starttls']);
-    expect(offered('--no-')).toEqual(['--no-shutdown', '--no-history', '--no-config']);
-    expect(offered('--starttls', '')).toEqual(['smtp', 'pop3', 'imap', 'ftp', 'auto']);
-    // --opt=value, which bash splits at "=".
-    expect(offered('--starttls', '=', 'i')).toEqual(['imap']);
-    expect(offered('--proto', 'h')).toEqual(['http']);
-    expect(offered('--color', '')).toEqual(['auto', 'always', 'never']);
-    expect(offered('--encoding', 'lat')).toEqual(['latin1']);
-    expect(offered('--tls-min', 'TLSv1.')).toEqual(['TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
+    expect(offered(`--sta`)).toEqual(['--starttls']);
+    expect(offered(`--no-`)).toEqual(['--no-shutdown', '--no-history', '--no-config']);
+    expect(offered(`--starttls `)).toEqual(['smtp', 'pop3', 'imap', 'ftp', 'auto']);
+    // --opt=value, which bash splits at "=": what it puts in is what follows its last break.
+    expect(offered(`--starttls=i`)).toEqual(['imap']);
+    expect(offered(`--color=`)).toEqual(['=auto', '=always', '=never']);
+    expect(offered(`--proto h`)).toEqual(['http']);
+    expect(offered(`--color `)).toEqual(['auto', 'always', 'never']);
+    expect(offered(`--encoding lat`)).toEqual(['latin1']);
+    expect(offered(`--tls-min TLSv1.`)).toEqual(['TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
     // A free value (seconds) gets nothing rather than hosts.
-    expect(offered('-w', '')).toEqual([]);
+    expect(offered(`-w `)).toEqual([]);
   });
 
   test('a file for the options that take one', () => {
     writeFileSync(path.join(root, 'lab-ca.pem'), '');
-    expect(offered('--ca', path.join(root, 'lab-c'))).toEqual([path.join(root, 'lab-ca.pem')]);
+    expect(offered(`--ca ${path.join(root, 'lab-c')}`)).toEqual([path.join(root, 'lab-ca.pem')]);
   });
 
   test('the host from the config and the history; then ports by service name', () => {
-    expect(offered('')).toEqual(['mail', 'web', 'mailer.example.net', 'mx.example.org', '[::1]']);
-    expect(offered('ma')).toEqual(['mail', 'mailer.example.net']);
+    expect(offered(``)).toEqual(['mail', 'web', 'mailer.example.net', 'mx.example.org', '::1']);
+    expect(offered(`ma`)).toEqual(['mail', 'mailer.example.net']);
     // Options and their values before it do not count as the host.
-    expect(offered('-w', '3', '--tls', 'm')).toEqual(['mail', 'mailer.example.net', 'mx.example.org']);
-    expect(offered('--no-config', 'm')).toEqual(['mailer.example.net', 'mx.example.org']);
-    expect(offered('mail', 'sub')).toEqual(['submissions', 'submission']);
-    expect(offered('-z', 'mail', 'smtp', 'ima')).toEqual(['imap', 'imap2', 'imaps']);
+    expect(offered(`-w 3 --tls m`)).toEqual(['mail', 'mailer.example.net', 'mx.example.org']);
+    expect(offered(`--no-config m`)).toEqual(['mailer.example.net', 'mx.example.org']);
+    // Another config named on the line, either way it can be written.
+    expect(offered(`--config ${alt} `)).toEqual(['elsewhere', 'mailer.example.net', 'mx.example.org', '::1']);
+    expect(offered(`--config=${alt} e`)).toEqual(['elsewhere']);
+    // An IPv6 host, which bash cuts at each ":".
+    expect(offered(`::`)).toEqual(['::1']);
+    expect(offered(`mail sub`)).toEqual(['submissions', 'submission']);
+    expect(offered(`-z mail smtp ima`)).toEqual(['imap', 'imap2', 'imaps']);
   });
 });
 
@@ -115,6 +130,10 @@ describeRequiring(tmuxMissing(), 'Tab in an interactive bash', () => {
     t.type('eval "$(porthole --completion bash)"');
     t.keys('Enter');
     await t.waitFor(/completion bash\)"\n\$\s*$/m);
+    t.type('porthole --color=n');
+    t.keys('Tab');
+    await t.waitFor(/porthole --color=never$/m);
+    t.keys('C-u');
     t.type('porthole --star');
     t.keys('Tab');
     await t.waitFor(/porthole --starttls$/m);
@@ -146,9 +165,11 @@ describeRequiring(has('fish'), "fish's complete", () => {
     expect(offered('porthole --sta')).toEqual(['--starttls']);
     expect(offered('porthole --starttls ').sort()).toEqual(['auto', 'ftp', 'imap', 'pop3', 'smtp']);
     expect(offered('porthole --proto h')).toEqual(['http']);
-    expect(offered('porthole ').sort()).toEqual(['[::1]', 'mail', 'mailer.example.net', 'mx.example.org', 'web'].sort());
+    expect(offered('porthole ').sort()).toEqual(['::1', 'mail', 'mailer.example.net', 'mx.example.org', 'web'].sort());
     expect(offered('porthole -w 3 m').sort()).toEqual(['mail', 'mailer.example.net', 'mx.example.org']);
     expect(offered('porthole --no-config m').sort()).toEqual(['mailer.example.net', 'mx.example.org']);
+    expect(offered(`porthole --config=${alt} e`)).toEqual(['elsewhere']);
+    expect(offered('porthole --color=n')).toEqual(['--color=never']);
     expect(offered('porthole mail sub').sort()).toEqual(['submission', 'submissions']);
     writeFileSync(path.join(root, 'lab-key.pem'), '');
     expect(offered(`porthole --key ${path.join(root, 'lab-k')}`)).toEqual([path.join(root, 'lab-key.pem')]);
@@ -164,12 +185,14 @@ describeRequiring([tmuxMissing(), has('zsh')], 'Tab in an interactive zsh', () =
     t.type('autoload -Uz compinit && compinit -u -D && eval "$(porthole --completion zsh)"');
     t.keys('Enter');
     await t.waitFor(/^%\s*$/m);
+    // A long option's value is offered in the same word, after "=".
     t.type('porthole --star');
     t.keys('Tab');
-    await t.waitFor(/porthole --starttls$/m);
+    await t.waitFor(/porthole --starttls=$/m);
     t.type('i');
     t.keys('Tab');
-    await t.waitFor(/porthole --starttls imap$/m);
+    await t.waitFor(/porthole --starttls=imap$/m);
+    t.type(' ');
     t.keys('Tab');
     // The list of hosts under the line; an IPv6 one quoted for zsh's globbing.
     await t.waitFor(/mail\s+mailer\.example\.net\s+mx\.example\.org\s+web/);
@@ -177,5 +200,10 @@ describeRequiring([tmuxMissing(), has('zsh')], 'Tab in an interactive zsh', () =
     t.type('porthole web http-');
     t.keys('Tab');
     await t.waitFor(/porthole web http-alt$/m);
+    // Another config named on the line: its targets.
+    t.keys('C-u');
+    t.type(`porthole --config ${alt} el`);
+    t.keys('Tab');
+    await t.waitFor(/alt\.toml elsewhere$/m);
   });
 });

@@ -5,7 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'nod
 import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { describeRequiring } from '../helpers/prerequisite.js';
 import { serve, type Fixture } from '../helpers/servers.js';
+import { Tui, tmuxMissing } from '../helpers/tmux.js';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
@@ -41,8 +43,9 @@ afterAll(async () => {
 test('npm pack: under 3 MB, holding the bundle, the man page, the licence and the README, and nothing of the sources', () => {
   expect(size).toBeLessThan(3 * 1024 * 1024);
   const names = files.map((f) => f.path);
-  expect(names).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/lab/lab.js', 'dist/porthole.1', 'LICENSE', 'README.md', 'package.json']));
-  expect(names.filter((n) => n.startsWith('src/') || n.startsWith('__tests__/') || n.endsWith('.map') || n.endsWith('.ts'))).toEqual([]);
+  expect(names).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/porthole.1', 'LICENSE', 'README.md', 'package.json']));
+  // The practice lab is the clone's (npm run lab, npm start), with its test key: not the user's.
+  expect(names.filter((n) => /^(src|__tests__|scripts|lab|dist\/lab)\//.test(n) || n.endsWith('.map') || n.endsWith('.ts'))).toEqual([]);
 });
 
 test('installed: porthole on the prefix bin, its version, and a probe and a pipe that run from there', async () => {
@@ -62,6 +65,19 @@ test('installed: porthole on the prefix bin, its version, and a probe and a pipe
   const pipe = await run(['--encoding', 'latin1', '127.0.0.1', String(fixture.port)]);
   expect(pipe.status).toBe(0);
   expect(Buffer.from(pipe.stdout, 'latin1').toString('utf8')).toBe('220 café ready\r\n');
+});
+
+describeRequiring(tmuxMissing(), 'the installed session', () => {
+  test('installed: a session in a terminal, Ink and all from the installed tree', async () => {
+    const bin = path.join(prefix, 'bin', 'porthole');
+    const t = new Tui([], 100, 24, { program: `cd ${root} && ${bin} --encoding latin1 127.0.0.1 ${fixture.port}` });
+    try {
+      await t.waitFor(/^220 café ready/m);
+      await t.waitFor(/Connected to 127\.0\.0\.1/);
+    } finally {
+      t.kill();
+    }
+  });
 });
 
 test("installed: the man page where man looks for it, and man -l renders it", () => {

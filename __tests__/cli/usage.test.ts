@@ -15,6 +15,9 @@ test.each([
   [['-z', '127.0.0.1'], /needs at least one port/],
   [['127.0.0.1', '25', '80'], /one port for a session/],
   [['exa mple.com'], /not a valid host/],
+  // An option that needs a value, given none: yargs' own complaint, said as a usage error.
+  [['127.0.0.1', '25', '-c'], /Not enough arguments following: c/],
+  [['127.0.0.1', '25', '--log'], /Not enough arguments following: log/],
 ])('porthole %j -> exit 2 with one line', async (args, message) => {
   const r = await runCli(args);
   expect(r.code).toBe(2);

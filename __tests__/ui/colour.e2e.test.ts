@@ -25,7 +25,10 @@ describeRequiring(tmuxMissing(), 'colour in the session', () => {
   afterAll(() => fixture.close());
   afterEach(() => tuis.splice(0).forEach((t) => t.kill()));
 
-  /** A session with a line typed and answered: the peer's, ours, the status bar and the prompt drawn. */
+  /**
+   * A session with a line typed and answered: the peer's, ours, the status bar and the prompt
+   * drawn. The SGR parameters of the whole screen, and of the prompt's row (its cursor) alone.
+   */
   const drawn = async (args: string[], env: Record<string, string> = {}) => {
     const t = new Tui([...args, '--proto', 'none', '127.0.0.1', String(fixture.port)], 100, 24, { env: { TERM: 'xterm-256color', ...env } });
     tuis.push(t);
@@ -33,19 +36,25 @@ describeRequiring(tmuxMissing(), 'colour in the session', () => {
     t.type('NOOP');
     t.keys('Enter');
     await t.waitFor(/^250 ok/m);
-    return sgrParams(t.styledScreen());
+    t.type('QUI');
+    await t.waitFor(/^> QUI/m);
+    const screen = t.styledScreen();
+    const prompt = screen.split('\n').find((row) => row.replace(/\x1b\[[0-9;]*m/g, '').startsWith('> QUI'))!;
+    return Object.assign(sgrParams(screen), { cursor: sgrParams(prompt) });
   };
 
   test('by default: colours', async () => {
     expect((await drawn([])).some(isColour)).toBe(true);
   });
 
-  test('NO_COLOR, --color never and FORCE_COLOR=0: no colour, the inverse bar and the dim notes kept', async () => {
-    for (const [args, env] of [[[], { NO_COLOR: '1' }], [['--color', 'never'], {}], [[], { FORCE_COLOR: '0' }]] as const) {
+  test('NO_COLOR, --color never and FORCE_COLOR=0: no colour; the inverse bar, the cursor and the dim notes kept', async () => {
+    // --color=never as one word too: Ink's chalk reads argv itself, and would draw no cursor.
+    for (const [args, env] of [[[], { NO_COLOR: '1' }], [['--color', 'never'], {}], [['--color=never'], {}], [[], { FORCE_COLOR: '0' }]] as const) {
       const params = await drawn([...args], env);
       expect(params.filter(isColour)).toEqual([]);
       expect(params).toContain(7);
       expect(params).toContain(2);
+      expect(params.cursor).toContain(7);
       tuis.splice(0).forEach((t) => t.kill());
     }
   });

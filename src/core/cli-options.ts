@@ -120,14 +120,20 @@ export const SYNOPSIS = [
   'porthole --completion bash|zsh|fish',
 ] as const;
 
-/** The names as --help and the man page show them: "--[no-]history" for one with a --no- form. */
+/**
+ * The names as --help and the man page show them: "--[no-]history" for a switch with a --no-
+ * form; a value's --no- form (--no-config) after it, since it takes no value.
+ */
 export function shownNames(o: OptionSpec): string[] {
-  return flagNames(o).map((n) => (o.negatable && n === `--${o.name}` ? `--[no-]${o.name}` : n));
+  const names = flagNames(o);
+  if (!o.negatable) return names;
+  return o.type === 'boolean' ? names.map((n) => (n === `--${o.name}` ? `--[no-]${o.name}` : n)) : names;
 }
 
-/** "-w, --connect-timeout SECONDS": the option as it is typed, for --help. */
+/** "-w, --connect-timeout SECONDS", "--config FILE, --no-config": the option as it is typed. */
 export function optionHead(o: OptionSpec): string {
-  return `${shownNames(o).join(', ')}${o.arg ? ` ${o.arg}` : ''}`;
+  const head = `${shownNames(o).join(', ')}${o.arg ? ` ${o.arg}` : ''}`;
+  return o.negatable && o.type === 'string' ? `${head}, --no-${o.name}` : head;
 }
 
 /** Words of `text` in lines of at most `width` columns (a longer word stands alone). */

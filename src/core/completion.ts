@@ -59,62 +59,72 @@ const fishQuote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'
 
 function bash(): string {
   const valueFlags = takesValue.flatMap(spellings).join('|');
-  // Options whose values complete alike share a case.
+  // Options whose values complete alike share a case. mapfile, not COMPREPLY=($(...)): an
+  // unquoted expansion would glob a candidate ("[::1]" against a file named 1).
   const byAction = new Map<string, string[]>();
   for (const o of takesValue.filter((x) => !x.hidden)) {
     const words = valueWords(o);
     const action = words
-      ? `COMPREPLY=($(compgen -W ${sq(words.join(' '))} -- "$cur"))`
+      ? `mapfile -t out < <(compgen -W ${sq(words.join(' '))} -- "$value")`
       : o.kind === 'file'
-        ? 'compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur"))'
-        : 'COMPREPLY=()';
+        ? 'compopt -o filenames 2>/dev/null; mapfile -t out < <(compgen -f -- "$value")'
+        : 'out=()';
     byAction.set(action, [...(byAction.get(action) ?? []), ...spellings(o)]);
   }
   const cases = [...byAction].map(([action, flags]) => `      ${flags.join('|')}) ${action} ;;`).join('\n');
   return `# porthole's completion for bash. Load it from ~/.bashrc:
 #   eval "$(porthole --completion bash)"
 _porthole() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" flag=""
-  # bash splits --opt=value at "=" (COMP_WORDBREAKS): the option is then a word or two back.
-  if [[ "$cur" == "=" ]]; then
-    flag="$prev"; cur=""
-  elif [[ "$prev" == "=" ]] && ((COMP_CWORD >= 2)); then
-    flag="\${COMP_WORDS[COMP_CWORD-2]}"
+  # The words as typed, split at blanks only: bash's COMP_WORDS are split at ":" and "=" too
+  # (COMP_WORDBREAKS), which would cut ::1, HOST:PORT and --color=never into pieces.
+  local line="\${COMP_LINE:0:COMP_POINT}"
+  local -a words=()
+  read -r -a words <<< "$line"
+  [[ -z "$line" || "$line" == *[[:space:]] ]] && words+=("")
+  local n=\${#words[@]}
+  local cur="\${words[n-1]}" prev="" flag="" value
+  ((n >= 2)) && prev="\${words[n-2]}"
+  value="$cur"
+  if [[ "$cur" == --*=* ]]; then
+    flag="\${cur%%=*}"; value="\${cur#*=}"
   else
     case "$prev" in ${valueFlags}) flag="$prev" ;; esac
   fi
+  local -a out=()
   if [[ -n "$flag" ]]; then
     case "$flag" in
 ${cases}
-      *) COMPREPLY=() ;;
     esac
-    return 0
-  fi
-  if [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W ${sq(allFlags().join(' '))} -- "$cur"))
-    return 0
-  fi
-  # The words before this one that are not options nor their values: 0 means this is the host.
-  local i n=0 w
-  local -a config=()
-  for ((i = 1; i < COMP_CWORD; i++)); do
-    w="\${COMP_WORDS[i]}"
-    case "$w" in
-      --config) if [[ "\${COMP_WORDS[i+1]}" == "=" ]]; then config=(--config "\${COMP_WORDS[i+2]}"); else config=(--config "\${COMP_WORDS[i+1]}"); fi ;;
-      --no-config) config=(--no-config) ;;
-    esac
-    case "$w" in
-      ${valueFlags}) if [[ "\${COMP_WORDS[i+1]}" == "=" ]]; then ((i += 2)); else ((i += 1)); fi ;;
-      -*) ;;
-      *) ((n += 1)) ;;
-    esac
-  done
-  if ((n == 0)); then
-    local IFS=$'\\n'
-    COMPREPLY=($(compgen -W "$(command porthole --completion-words "\${config[@]}" 2>/dev/null)" -- "$cur"))
+    [[ "$cur" == --*=* ]] && out=("\${out[@]/#/$flag=}")
+  elif [[ "$cur" == -* ]]; then
+    mapfile -t out < <(compgen -W ${sq(allFlags().join(' '))} -- "$cur")
   else
-    COMPREPLY=($(compgen -W ${sq(SERVICE_NAMES.join(' '))} -- "$cur"))
+    # The words before this one that are not options nor their values: none, and this is the host.
+    local i k=0 w
+    local -a config=()
+    for ((i = 1; i < n - 1; i++)); do
+      w="\${words[i]}"
+      case "$w" in
+        --config) config=(--config "\${words[i+1]}") ;;
+        --config=*) config=("$w") ;;
+        --no-config) config=(--no-config) ;;
+      esac
+      case "$w" in
+        ${valueFlags}) ((i += 1)) ;;
+        -*) ;;
+        *) ((k += 1)) ;;
+      esac
+    done
+    if ((k == 0)); then
+      mapfile -t out < <(compgen -W "$(command porthole --completion-words "\${config[@]}" 2>/dev/null)" -- "$cur")
+    else
+      mapfile -t out < <(compgen -W ${sq(SERVICE_NAMES.join(' '))} -- "$cur")
+    fi
   fi
+  # bash replaces only the part of the word after its last ":" or "=": what comes before it goes
+  # from each candidate, as bash-completion's __ltrim_colon_completions does.
+  local lead="\${cur%"\${COMP_WORDS[COMP_CWORD]}"}"
+  COMPREPLY=("\${out[@]#"$lead"}")
   return 0
 }
 complete -F _porthole porthole
@@ -125,19 +135,24 @@ complete -F _porthole porthole
 const zshEscape = (s: string) => s.replace(/\\/g, '\\\\').replace(/([[\]:])/g, '\\$1').replace(/'/g, `'\\''`);
 
 function zsh(): string {
-  const specs = visible.flatMap((o) => {
+  const specs = OPTIONS.flatMap((o) => {
     const names = spellings(o);
-    // A repeatable option may follow itself: no list of options it excludes.
-    const group = names.length > 1 && !o.repeatable ? `(${names.join(' ')})` : '';
+    // A repeatable option may follow itself; a switch and its --no- form exclude each other.
+    const excluded = o.negatable && o.type === 'boolean' ? [...names, `--no-${o.name}`] : names;
+    const group = excluded.length > 1 && !o.repeatable ? `(${excluded.join(' ')})` : '';
     const repeat = o.repeatable ? '*' : '';
     const words = valueWords(o);
+    // A value in the next word or the same one: -w5 (+), --connect-timeout=5 (=).
+    const written = names.map((n) => (o.type !== 'string' ? n : n.length === 2 ? `${n}+` : `${n}=`));
     const value =
       o.type !== 'string'
         ? ''
         : `:${zshEscape((o.arg ?? 'value').toLowerCase())}:${words ? `(${words.map(zshEscape).join(' ')})` : o.kind === 'file' ? '_files' : ' '}`;
-    const head = names.length > 1 ? `${repeat}${group}'{${names.join(',')}}'` : `${repeat}${names[0]}`;
-    const spec = `'${head}[${zshEscape(summary(o))}]${value}'`;
-    const no = o.negatable ? [`'--no-${o.name}[${zshEscape(`Not ${names.at(-1)}`)}]'`] : [];
+    // Hidden ones (nc's -N) are known, so the word after them is not taken for the host.
+    const text = o.hidden ? o.describe : summary(o);
+    const head = written.length > 1 ? `${repeat}${group}'{${written.join(',')}}'` : `${repeat}${group}${written[0]}`;
+    const spec = `'${head}[${zshEscape(text)}]${value}'`;
+    const no = o.negatable ? [`'${o.type === 'boolean' ? `(${excluded.join(' ')})` : ''}--no-${o.name}[${zshEscape(`Not ${names.at(-1)}`)}]'`] : [];
     return [spec, ...no];
   });
   return `#compdef porthole
@@ -145,15 +160,16 @@ function zsh(): string {
 #   eval "$(porthole --completion zsh)"
 # or save it as _porthole in a directory of $fpath.
 _porthole_hosts() {
-  local -a words config
+  # zsh's own $words: the command line's words, as typed (quotes removed with (Q)).
+  local -a config hosts
   local i
   for ((i = 2; i < CURRENT; i++)); do
     case "\${words[i]}" in
-      --config) config=(--config "\${words[i+1]}") ;;
+      --config) config=(--config "\${(Q)words[i+1]}") ;;
+      --config=*) config=("\${(Q)words[i]}") ;;
       --no-config) config=(--no-config) ;;
     esac
   done
-  local -a hosts
   hosts=(\${(f)"$(command porthole --completion-words "\${config[@]}" 2>/dev/null)"})
   _wanted hosts expl 'target or host' compadd -a hosts
 }
@@ -217,6 +233,8 @@ function __porthole_config
             case --config
                 set -l j (math $i + 1)
                 test $j -le (count $tokens); and echo --config; and echo $tokens[$j]
+            case '--config=*'
+                echo $tokens[$i]
             case --no-config
                 echo --no-config
         end

@@ -24,7 +24,8 @@ const italic = (t: string) => `\\fI${roffText(t)}\\fR`;
 
 function optionLine(o: OptionSpec): string {
   const head = shownNames(o).map(bold).join(', ');
-  return o.arg ? `${head} ${italic(o.arg)}` : head;
+  const withArg = o.arg ? `${head} ${italic(o.arg)}` : head;
+  return o.negatable && o.type === 'string' ? `${withArg}, ${bold(`--no-${o.name}`)}` : withArg;
 }
 
 function optionsSection(): string[] {
@@ -73,6 +74,8 @@ function example(command: string, what: string): string[] {
 export function manPage(version: string, date: string): string {
   const lines = [
     `.TH PORTHOLE 1 "${date}" "porthole ${version}" "User Commands"`,
+    // No hyphenation: an option or a command split across lines cannot be copied as it is.
+    '.nh',
     '.SH NAME',
     'porthole \\- interactive raw\\-TCP client that says why a connection failed: refused, filtered, unknown host or closed by an access rule',
     '.SH SYNOPSIS',
@@ -132,7 +135,7 @@ export function manPage(version: string, date: string): string {
     italic('$XDG_CONFIG_HOME/porthole/config.toml'),
     'The config file (by default ~/.config/porthole/config.toml), TOML:',
     '.B [defaults]',
-    'holds any option by its long name (connect\\-timeout, encoding, line\\-ending = "crlf", history = false, color...),',
+    'holds options by their long names (connect\\-timeout, encoding, line\\-ending = "crlf", history = false, color, tls...),',
     'and each',
     '.B [targets.NAME]',
     'a host, a port and the options for it (tls, starttls, proto, ca, servername, encoding...), so',
@@ -146,10 +149,10 @@ export function manPage(version: string, date: string): string {
     '.SH ENVIRONMENT',
     '.TP',
     bold('NO_COLOR'),
-    'Set and not empty: no colour (unless \\-\\-color always).',
+    'Set and not empty: no colour (unless \\-\\-color always, or FORCE_COLOR). What is not colour stays: the status bar inverse, notes dim.',
     '.TP',
     bold('FORCE_COLOR'),
-    'Set: colour even when the output is not a terminal (unless \\-\\-color never).',
+    'Set: colour even when the output is not a terminal, and over NO_COLOR (unless \\-\\-color never); 0 or false: no colour.',
     '.TP',
     `${bold('XDG_CONFIG_HOME')}, ${bold('XDG_STATE_HOME')}`,
     'Where the config file and the history are (see',

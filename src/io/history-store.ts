@@ -43,9 +43,9 @@ export function historyHosts(dir: string): string[] {
     } catch {
       continue;
     }
-    // An IPv6 address goes back in brackets, as it is typed before a port.
-    const host = t.host.includes(':') ? `[${t.host}]` : t.host;
-    seen.set(host, Math.max(mtime, seen.get(host) ?? 0));
+    // An IPv6 address bare (::1), as the host word before a port word takes it: in brackets it
+    // would be a glob pattern to bash and zsh.
+    seen.set(t.host, Math.max(mtime, seen.get(t.host) ?? 0));
   }
   return [...seen].sort((a, b) => b[1] - a[1]).map(([h]) => h);
 }

@@ -36,6 +36,17 @@ function hideCiFromInk(): void {
   delete process.env.CONTINUOUS_INTEGRATION;
 }
 
+/**
+ * The palette decides colour; Ink's chalk must only draw what it is given. chalk decides its own
+ * level when it loads, from FORCE_COLOR and from our argv (--color=never, --no-color): at 0 it
+ * would drop the cursor's inverse and the suggestion's dim too, which no-color.org keeps. Level 1
+ * (16 colours) is all Ink is asked for here: the prompt's cyan, when the palette has colour.
+ */
+function inkDrawsAttributes(): void {
+  const level = Number(process.env.FORCE_COLOR);
+  if (!(level >= 1)) process.env.FORCE_COLOR = '1';
+}
+
 /** What the session leaves in the terminal after quit: its last lines, then its last word. */
 function keptOutput(c: SessionController, keep: SessionPart['keepOutput'], p: Palette): string {
   if (keep === 0) return '';
@@ -49,6 +60,7 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
   hideCiFromInk();
   // On a terminal by now: colour unless NO_COLOR, TERM=dumb, FORCE_COLOR=0 or --color never.
   const palette = paletteFor(wantsColour(opts.colour, true, process.env));
+  inkDrawsAttributes();
   const loading = Promise.all([import('ink'), import('../ui/app.js')]);
   const toldEarly: string[] = [];
   let say = (line: string): void => void toldEarly.push(line);
