@@ -144,3 +144,27 @@ test('stdout closed early (| head -1): the probe ends quietly, exit 0, no stack 
   expect(r.stdout).toMatch(/^status=0$/m);
   expect(r.stderr).toBe('');
 });
+
+test('several ports: a summary on stderr counts each outcome; stdout stays a line a port', async () => {
+  const r = await runCli(['-z', '127.0.0.1', banner, refused, fin]);
+  expect(r.stdout.trimEnd().split('\n')).toHaveLength(3);
+  expect(r.stderr).toMatch(/^porthole: 3 ports: 1 open, 1 refused, 1 closed by the peer in [\d.]+ m?s\n$/);
+  // One port: no summary, as before.
+  expect((await runCli(['-z', '127.0.0.1', banner])).stderr).toBe('');
+});
+
+test('a port given twice is probed once, where it first came', async () => {
+  const r = await runCli(['-z', '--json', '127.0.0.1', banner, refused, banner]);
+  expect(r.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { port: number }).port)).toEqual([Number(banner), Number(refused)]);
+});
+
+test('--open: only the open ports printed (JSON too); the exit code and the summary still count every port', async () => {
+  const r = await runCli(['-z', '--open', '127.0.0.1', refused, banner, silent, '--banner-wait', '0.2']);
+  expect(r.code).toBe(4);
+  const lines = r.stdout.trimEnd().split('\n');
+  expect(lines).toHaveLength(2);
+  expect(lines.every((l) => / open in /.test(l))).toBe(true);
+  expect(r.stderr).toMatch(/3 ports: 2 open, 1 refused/);
+  const j = await runCli(['-z', '--open', '--json', '127.0.0.1', refused, banner]);
+  expect(j.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { outcome: string }).outcome)).toEqual(['open']);
+});

@@ -1,5 +1,5 @@
 import { makeOutcome } from '../../src/core/outcome.js';
-import { bannerFirstLine, probeLine, safeJson } from '../../src/core/report.js';
+import { bannerFirstLine, probeLine, probeSummary, safeJson } from '../../src/core/report.js';
 
 test('safeJson escapes what could act on a terminal, keeps the value, leaves ordinary text alone', () => {
   const value = { banner: 'a\u202eb\u009b31m\u2028c\x7f é 😀 世' };
@@ -26,4 +26,10 @@ test('with --banner-wait 0 an open port is not called silent: the banner was not
   const r = { host: 'h', port: 25, address: '127.0.0.1', family: 4 as const, ms: 0.4, resolveMs: 0, attempts: [], banner: null, bannerAwaited: false, tls: null, outcome: makeOutcome('open', 'PH_OPEN') };
   expect(probeLine(r)).toBe('h:25 (smtp) [127.0.0.1]: open in 0.4 ms (banner not awaited: --banner-wait 0)');
   expect(probeLine({ ...r, bannerAwaited: true })).toMatch(/no banner: the service waits for the client to speak/);
+});
+
+test('the summary of several ports: the count and each outcome met, open always, in a fixed order', () => {
+  expect(probeSummary({ refused: 65523, open: 11, 'closed-by-peer': 1 }, 2810)).toBe('65,535 ports: 11 open, 65,523 refused, 1 closed by the peer in 2.81 s');
+  expect(probeSummary({ timeout: 2 }, 3000)).toBe('2 ports: 0 open, 2 timed out (filtered?) in 3.00 s');
+  expect(probeSummary({ open: 1, refused: 1 }, 12, true)).toBe('2 ports: \x1b[32m1 open\x1b[39m, \x1b[31m1 refused\x1b[39m in 12 ms');
 });

@@ -87,6 +87,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'banner-wait', type: 'string', group: 'probe', arg: 'SECONDS', kind: 'number', describe: `Seconds to wait for a banner or an early close [default: ${DEFAULTS.bannerWaitS}]` },
   { name: 'parallel', type: 'string', group: 'probe', arg: 'N', kind: 'number', describe: `Ports probed at once [default: ${DEFAULTS.parallel}]` },
   { name: 'json', type: 'boolean', group: 'probe', describe: 'One JSON object per port' },
+  { name: 'open', type: 'boolean', group: 'probe', describe: 'Only the open ports, as nc -z -v is read for a range; the summary on stderr counts every port' },
   // Output
   { name: 'verbose', aliases: ['v'], type: 'boolean', group: 'output', describe: 'Report each address tried, on stderr' },
   { name: 'color', type: 'string', group: 'output', arg: 'WHEN', values: COLOUR_CHOICES, describe: 'Colour: auto (a terminal, unless NO_COLOR; FORCE_COLOR too), always, never [default: auto]' },

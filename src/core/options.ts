@@ -20,6 +20,8 @@ export interface RawArgs {
   connectTimeout?: unknown;
   bannerWait?: unknown;
   json?: unknown;
+  /** -z --open: only the open ports' lines (nc -z -v's habit, for a range). */
+  open?: unknown;
   verbose?: unknown;
   crlf?: unknown;
   lf?: unknown;
@@ -110,6 +112,8 @@ export interface ProbePart extends ConnectPart {
   bannerWaitMs: number;
   parallel: number;
   json: boolean;
+  /** --open: print the open ports only (the summary still counts every one). */
+  openOnly: boolean;
   verbose: boolean;
   encoding: string;
 }
@@ -332,7 +336,8 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
     if (inlinePort !== undefined && portArgs.length > 0) {
       throw new UsageError('PH_BAD_PORT', `port given twice: in "${hostText}" and as ${portArgs.join(' ')}`);
     }
-    ports = inlinePort !== undefined ? [inlinePort] : portArgs.flatMap(parsePortSpec);
+    // A port given twice (25 20-30) is probed once, where it first came.
+    ports = inlinePort !== undefined ? [inlinePort] : [...new Set(portArgs.flatMap(parsePortSpec))];
     if (ports.length === 0) throw new UsageError('PH_NO_PORT', 'probe mode (-z) needs at least one port or range');
   } else {
     if (portArgs.length > 1) {
@@ -403,6 +408,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       bannerWaitMs: seconds(raw.bannerWait ?? DEFAULTS.bannerWaitS, '--banner-wait', 0),
       parallel: raw.parallel === undefined ? DEFAULTS.parallel : positiveInt(raw.parallel, '--parallel', 1024),
       json: raw.json === true,
+      openOnly: raw.open === true,
       verbose,
       encoding: encoding ?? 'utf-8',
     },

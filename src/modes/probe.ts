@@ -5,10 +5,10 @@ import type { Clock } from '../core/clock.js';
 import { createDecoder } from '../core/codec.js';
 import { LineAssembler, LineCollector } from '../core/line-assembler.js';
 import { ExitCode } from '../core/exit-codes.js';
-import { exitCodeFor, makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
+import { makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
 import { wantsColour } from '../core/colour.js';
 import { needsTlsConfig } from '../core/options.js';
-import { attemptLine, probeLine, probeRecord, safeJson, type ProbeResult } from '../core/report.js';
+import { attemptLine, probeLine, probeRecord, probeSummary, safeJson, type ProbeCounts, type ProbeResult } from '../core/report.js';
 import type { ProbePart } from '../core/options.js';
 import { formatHostPort } from '../core/target.js';
 import { realClock } from '../io/clock.js';
@@ -67,14 +67,24 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
   const err = opts.err ?? ((l: string) => process.stderr.write(l + '\n'));
   // Lines for a person (JSON never): coloured on a terminal, or as --color, NO_COLOR, FORCE_COLOR say.
   const colour = !opts.json && wantsColour(opts.colour, Boolean(process.stdout.isTTY), process.env);
+  const clock = opts.clock ?? realClock;
+  const started = clock.now();
   const resolver = memoResolver(opts.resolver ?? systemResolver);
+  // Results wait here only until every earlier one is printed: a range of 65,535 ports holds the
+  // few in flight, not all of them. The exit code and the summary are counted as they go.
   const results: (ProbeResult | undefined)[] = new Array(opts.ports.length);
+  const counts: ProbeCounts = {};
+  let exit: number = ExitCode.ok;
   let printed = 0;
   const flush = () => {
     // Results print in the order given, each as soon as every earlier one is known.
     while (printed < results.length && results[printed]) {
-      const r = results[printed++]!;
+      const r = results[printed]!;
+      results[printed++] = undefined;
+      counts[r.outcome.kind] = (counts[r.outcome.kind] ?? 0) + 1;
+      if (exit === ExitCode.ok && r.outcome.kind !== 'open') exit = r.outcome.exit;
       if (opts.verbose) for (const a of r.attempts) err(`${formatHostPort(opts.host, r.port)}: ${attemptLine(a)}`);
+      if (opts.openOnly && r.outcome.kind !== 'open') continue;
       out(opts.json ? safeJson(probeRecord(r)) : probeLine(r, colour));
     }
   };
@@ -120,7 +130,9 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
   // What a slow reader has not taken yet is still queued: the process must not end before it goes.
   if (!opts.out && !stdoutGone) await new Promise<void>((r) => process.stdout.write('', () => r()));
   if (stdoutGone) return stdoutFailed ? ExitCode.internal : ExitCode.ok;
-  return exitCodeFor(results.map((r) => r!.outcome));
+  // Several ports: how they went, on stderr, so stdout stays one line (or object) a port.
+  if (opts.ports.length > 1) err(`porthole: ${probeSummary(counts, clock.now() - started, !opts.json && wantsColour(opts.colour, Boolean(process.stderr.isTTY), process.env))}`);
+  return exit;
 }
 
 /** One lookup per host, however many ports: a range must not become a thousand DNS queries. */
