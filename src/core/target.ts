@@ -61,10 +61,13 @@ export const SERVICES: Readonly<Record<string, number>> = {
   mongodb: 27017,
 };
 
+/** Each port's first name in the table; a probe of a range asks for every port. */
+const NAME_OF = new Map<number, string>();
+for (const [name, p] of Object.entries(SERVICES)) if (!NAME_OF.has(p)) NAME_OF.set(p, name);
+
 /** Service name of a port, for display ("25/smtp"); the first name in the table wins. */
 export function serviceName(port: number): string | undefined {
-  for (const [name, p] of Object.entries(SERVICES)) if (p === port) return name;
-  return undefined;
+  return NAME_OF.get(port);
 }
 
 /** Parse one port: a number 1-65535 or a service name. */

