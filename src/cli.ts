@@ -90,7 +90,7 @@ async function run(opts: Options): Promise<number> {
   switch (opts.mode) {
     case 'probe': {
       const { runProbe } = await import('./modes/probe.js');
-      return runProbe(opts.probe);
+      return runProbe({ ...opts.probe, session: opts.session });
     }
     case 'script': {
       const s = opts.session;
@@ -171,7 +171,9 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.ok;
     }
     const terminal = { stdinIsTTY: Boolean(process.stdin.isTTY), stdoutIsTTY: Boolean(process.stdout.isTTY), ...(process.env.TERM ? { term: process.env.TERM } : {}) };
-    return await run(resolveWithConfig(raw, terminal, loadConfig(raw.config)));
+    const config = loadConfig(raw.config);
+    const fileTargets = raw.file === undefined ? [] : (await import('./io/target-file.js')).readTargetFile(String(raw.file), (w) => config.targets.has(w));
+    return await run(resolveWithConfig(raw, terminal, config, fileTargets));
   } catch (err) {
     // A message may quote what was given (a host, a -c command): a CR, an LF or an ESC in it is
     // shown as a mark, so the message stays one line and the terminal is not driven by it.

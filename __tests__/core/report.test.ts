@@ -18,12 +18,12 @@ test('a banner is shown as its first non-empty line, marked and cut', () => {
 });
 
 test('a probe line names the service, the address and the verdict', () => {
-  const r = { host: 'mail.test', port: 25, address: '::1', family: 6 as const, ms: 0.4, resolveMs: 1, attempts: [], banner: '220 hi\r\n', bannerAwaited: true, tls: null, outcome: makeOutcome('open', 'PH_OPEN') };
+  const r = { name: null, host: 'mail.test', port: 25, address: '::1', family: 6 as const, ms: 0.4, resolveMs: 1, attempts: [], banner: '220 hi\r\n', bannerAwaited: true, tls: null, outcome: makeOutcome('open', 'PH_OPEN') };
   expect(probeLine(r)).toBe('mail.test:25 (smtp) [::1]: open in 0.4 ms: 220 hi');
 });
 
 test('with --banner-wait 0 an open port is not called silent: the banner was not awaited', () => {
-  const r = { host: 'h', port: 25, address: '127.0.0.1', family: 4 as const, ms: 0.4, resolveMs: 0, attempts: [], banner: null, bannerAwaited: false, tls: null, outcome: makeOutcome('open', 'PH_OPEN') };
+  const r = { name: null, host: 'h', port: 25, address: '127.0.0.1', family: 4 as const, ms: 0.4, resolveMs: 0, attempts: [], banner: null, bannerAwaited: false, tls: null, outcome: makeOutcome('open', 'PH_OPEN') };
   expect(probeLine(r)).toBe('h:25 (smtp) [127.0.0.1]: open in 0.4 ms (banner not awaited: --banner-wait 0)');
   expect(probeLine({ ...r, bannerAwaited: true })).toMatch(/no banner: the service waits for the client to speak/);
 });

@@ -86,7 +86,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'probe', aliases: ['z'], type: 'boolean', group: 'probe', describe: 'Probe mode: report the outcome of each port, then exit' },
   { name: 'banner-wait', type: 'string', group: 'probe', arg: 'SECONDS', kind: 'number', describe: `Seconds to wait for a banner or an early close [default: ${DEFAULTS.bannerWaitS}]` },
   { name: 'parallel', type: 'string', group: 'probe', arg: 'N', kind: 'number', describe: `Ports probed at once [default: ${DEFAULTS.parallel}]` },
-  { name: 'json', type: 'boolean', group: 'probe', describe: 'One JSON object per port' },
+  { name: 'json', type: 'boolean', group: 'probe', describe: 'One JSON object per port (a watch: per check, with its round and time)' },
+  { name: 'watch', type: 'string', group: 'probe', arg: '[SECONDS]', kind: 'number', describe: `Probe again every SECONDS, in a live table on a terminal, a line a check elsewhere [default: ${DEFAULTS.watchS}]` },
+  { name: 'count', type: 'string', group: 'probe', arg: 'N', kind: 'number', describe: 'Watch: stop after N rounds (exit as -z: the first target not open in the last)' },
+  { name: 'expect', type: 'string', group: 'probe', arg: 'REGEX', kind: 'text', requiresArg: true, describe: "An open port whose banner does not match REGEX is an unexpected banner: the wrong service" },
+  { name: 'file', aliases: ['f'], type: 'string', group: 'probe', arg: 'FILE', kind: 'file', requiresArg: true, describe: 'Probe (or watch) the targets in FILE: one a line, HOST:PORT, [v6]:PORT, a config target or HOST PORT...; # comments' },
   { name: 'open', type: 'boolean', group: 'probe', describe: 'Only the open ports, as nc -z -v is read for a range; the summary on stderr counts every port' },
   // Output
   { name: 'verbose', aliases: ['v'], type: 'boolean', group: 'output', describe: 'Report each address tried, on stderr' },
@@ -116,6 +120,7 @@ export function flagNames(o: OptionSpec): string[] {
 export const SYNOPSIS = [
   'porthole [options] HOST [PORT]',
   'porthole -z [options] HOST PORT|A-B...',
+  'porthole -z|--watch [SECONDS] [options] HOST:PORT|TARGET... [-f FILE]',
   'porthole -c CMD [-c CMD] [options] HOST PORT',
   'porthole [options] TARGET',
   'porthole --completion bash|zsh|fish',

@@ -28,7 +28,7 @@ const RED = ['\x1b[31m', '\x1b[39m'] as const;
 const YELLOW = ['\x1b[33m', '\x1b[39m'] as const;
 const MAGENTA = ['\x1b[35m', '\x1b[39m'] as const;
 
-/** Open green; nothing there or no way there red; filtered yellow; ended by the peer magenta. */
+/** Open green; nothing there or no way there red; filtered yellow; ended by the peer, or the wrong service, magenta. */
 export const OUTCOME_COLOURS: { readonly [K in OutcomeKind]: readonly [string, string] } = {
   open: GREEN,
   refused: RED,
@@ -40,6 +40,8 @@ export const OUTCOME_COLOURS: { readonly [K in OutcomeKind]: readonly [string, s
   timeout: YELLOW,
   'closed-by-peer': MAGENTA,
   'reset-by-peer': MAGENTA,
+  // Open, but the wrong service: not green, and not a failure of the path either.
+  'unexpected-banner': MAGENTA,
 };
 
 /** `text` (safe already: our own words) in the colour of `kind`, or as it is. */

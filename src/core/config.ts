@@ -5,7 +5,8 @@
 
 import { parse, TomlError } from 'smol-toml';
 import { UsageError } from './errors.js';
-import { mergeLayers, resolveOptions, type Options, type RawArgs, type Terminal } from './options.js';
+import { mergeLayers, resolveOptions, type Options, type ProbeTarget, type RawArgs, type Terminal } from './options.js';
+import { groupWords, type TargetWords } from './target-list.js';
 
 type Kind = 'string' | 'boolean' | 'integer' | 'seconds' | 'port';
 
@@ -207,7 +208,55 @@ function under(lower: RawArgs, upper: RawArgs): RawArgs {
  * (its host and port in place of the name; a port on the command line still wins), then argv. A
  * value of the config's that the options refuse is said with its file, line and key.
  */
-export function resolveWithConfig(argv: RawArgs, terminal: Terminal, config: Config): Options {
+export function resolveWithConfig(argv: RawArgs, terminal: Terminal, config: Config, fileTargets: readonly TargetWords[] = []): Options {
+  const a: RawArgs = { ...argv };
+  const words = [...(a.host === undefined ? [] : [String(a.host)]), ...(Array.isArray(a.ports) ? a.ports.map(String) : a.ports === undefined ? [] : [String(a.ports)])];
+  // --watch takes its seconds optionally: a word after it that is no number is the first target.
+  if (typeof a.watch === 'string' && a.watch.trim() !== '' && !/^\s*\d+(\.\d*)?\s*$/.test(a.watch)) {
+    words.unshift(a.watch);
+    a.watch = '';
+  }
+  const groups = [...groupWords(words, (w) => config.targets.has(w)), ...fileTargets];
+  if (groups.length === 1 && groups[0]!.origin === null && fileTargets.length === 0) {
+    return resolveOne({ ...a, host: groups[0]!.host, ports: groups[0]!.ports }, terminal, config);
+  }
+  if (groups.length === 0) return resolveOne({ ...a, host: undefined, ports: [] }, terminal, config);
+  // Several targets: each resolved as if alone (its config target's options under the command
+  // line's), then gathered into one probe; a host:port given twice is probed once.
+  let first: Options | null = null;
+  const targets: ProbeTarget[] = [];
+  const seen = new Set<string>();
+  for (const g of groups) {
+    let o: Options;
+    try {
+      o = resolveOne({ ...a, probe: a.probe ?? (groups.length > 1 ? true : undefined), host: g.host, ports: g.ports }, terminal, config);
+    } catch (err) {
+      if (err instanceof UsageError && g.origin) throw new UsageError(err.code, `${g.origin}: ${err.message}`);
+      throw err;
+    }
+    first ??= o;
+    for (const t of o.probe.targets) {
+      const ports = t.ports.filter((p) => {
+        const key = `${t.name ?? ''}/${t.host}/${p}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      if (ports.length > 0) targets.push({ ...t, ports });
+    }
+  }
+  const o = first!;
+  return { ...o, probe: { ...o.probe, targets, host: targets[0]!.host, ports: targets[0]!.ports } };
+}
+
+function resolveOne(argv: RawArgs, terminal: Terminal, config: Config): Options {
+  const o = resolveNamed(argv, terminal, config);
+  const named = targetNamed(config, argv.host);
+  if (named) o.probe.targets = o.probe.targets.map((t) => ({ ...t, name: String(argv.host) }));
+  return o;
+}
+
+function resolveNamed(argv: RawArgs, terminal: Terminal, config: Config): Options {
   const target = targetNamed(config, argv.host);
   const cli: Record<string, unknown> = { ...argv };
   if (target) delete cli.host;

@@ -13,6 +13,8 @@ export type UsageCode =
   | 'PH_BAD_OPTION'
   | 'PH_BAD_FILE'
   | 'PH_BAD_ENCODING'
+  /** A target of several (or a line of -f FILE) that is no HOST:PORT, [v6]:PORT or config target. */
+  | 'PH_BAD_TARGET'
   /** The config file does not parse, or holds an unknown key or a bad value: file, line and key said. */
   | 'PH_BAD_CONFIG';
 

@@ -22,6 +22,8 @@ export const ExitCode = {
   tls: 8,
   /** -c: a protocol step the server refused (or the connection ended before it was done). */
   stepRefused: 9,
+  /** -z --expect: open, but the banner did not match. */
+  unexpectedBanner: 10,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -38,7 +40,8 @@ export const EXIT_STATUS: readonly { code: ExitCodeValue; text: string }[] = [
   { code: ExitCode.peerClosed, text: 'closed or reset by the peer right after connecting (probe); reset mid-stream (pipe)' },
   { code: ExitCode.tls, text: 'TLS failure' },
   { code: ExitCode.stepRefused, text: '-c: a protocol step the server refused, or the connection ended before it was done' },
+  { code: ExitCode.unexpectedBanner, text: '--expect: the port is open, but its banner does not match' },
 ];
 
 /** Said after the table: how several ports make one code. */
-export const EXIT_STATUS_NOTE = 'With several ports, the code of the first port that was not open.';
+export const EXIT_STATUS_NOTE = 'With several ports or targets, the code of the first that was not open (a watch: in its last round).';

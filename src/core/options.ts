@@ -64,6 +64,14 @@ export interface RawArgs {
   capture?: unknown;
   captureSent?: unknown;
   jsonLog?: unknown;
+  /** --watch [SECONDS]: repeat the probe every SECONDS ('' when given without a value). */
+  watch?: unknown;
+  /** --count N: stop the watch after N rounds. */
+  count?: unknown;
+  /** --expect REGEX: an open port whose banner does not match is an unexpected banner. */
+  expect?: unknown;
+  /** -f FILE: targets one a line (read by the command line, given to resolveWithConfig). */
+  file?: unknown;
 }
 
 export type Mode = 'probe' | 'pipe' | 'tui' | 'script';
@@ -105,8 +113,34 @@ export interface ConnectPart {
   tls: TlsPart;
 }
 
+/** One host of a probe or watch and its ports, with the connect settings its own (a config target's). */
+export interface ProbeTarget {
+  /** The config target's name when it was named ("mail"); null for a host as written. */
+  name: string | null;
+  host: string;
+  family: 0 | 4 | 6;
+  connectTimeoutMs: number;
+  tls: TlsPart;
+  bannerWaitMs: number;
+  encoding: string;
+  ports: number[];
+}
+
+/** --watch and --count: the probe repeated. */
+export interface WatchPart {
+  intervalMs: number;
+  /** Rounds to run, or null: until q, SIGINT or SIGTERM. */
+  count: number | null;
+}
+
 export interface ProbePart extends ConnectPart {
   ports: number[];
+  /** Every host probed, in the order given; the first is `host` and `ports` above. */
+  targets: ProbeTarget[];
+  /** --watch / --count; null for a single round. */
+  watch: WatchPart | null;
+  /** --expect: the pattern an open port's banner must match (JavaScript RegExp syntax); null for none. */
+  expect: string | null;
   /** --color: whether its lines are coloured (auto: stdout a terminal, NO_COLOR, FORCE_COLOR). */
   colour: ColourChoice;
   bannerWaitMs: number;
@@ -194,7 +228,7 @@ export interface Options {
 
 /** telnet's default port. */
 export const DEFAULT_PORT = 23;
-export const DEFAULTS = { connectTimeoutS: 10, bannerWaitS: 1, parallel: 32 } as const;
+export const DEFAULTS = { connectTimeoutS: 10, bannerWaitS: 1, parallel: 32, watchS: 5 } as const;
 /** The longest timer that means anything here: a day. */
 const MAX_SECONDS = 86400;
 
@@ -245,6 +279,27 @@ function keepOutput(value: unknown): number | 'screen' {
   if (t === 'none') return 0;
   if (!/^\d+$/.test(t)) throw new UsageError('PH_BAD_OPTION', `--keep-output needs a number of lines, screen, all or none, not "${String(value)}"`);
   return Number(t);
+}
+
+/** --watch [SECONDS] and --count N; either makes a watch (the other takes its default). */
+function watchPart(raw: RawArgs): WatchPart | null {
+  if (raw.watch === undefined && raw.count === undefined) return null;
+  const given = raw.watch === undefined || raw.watch === true || String(raw.watch).trim() === '' ? DEFAULTS.watchS : raw.watch;
+  const intervalMs = seconds(given, '--watch', 0.1);
+  return { intervalMs, count: raw.count === undefined ? null : positiveInt(raw.count, '--count', 1_000_000_000) };
+}
+
+/** --expect's pattern, checked here so a typo is a usage error before anything connects. */
+function expectPattern(value: unknown, bannerWaitMs: number): string {
+  const src = String(value);
+  if (src === '') throw new UsageError('PH_BAD_OPTION', '--expect needs a pattern (a regular expression the banner must match)');
+  try {
+    new RegExp(src);
+  } catch (err) {
+    throw new UsageError('PH_BAD_OPTION', `--expect: not a regular expression: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
+  }
+  if (bannerWaitMs === 0) throw new UsageError('PH_BAD_OPTION', '--expect matches the banner: not with --banner-wait 0');
+  return src;
 }
 
 /** No TLS asked for: what a STARTTLS typed in the prompt uses then (the system's trust store). */
@@ -329,7 +384,8 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
   if (hostText.trim() === '') throw new UsageError('PH_NO_HOST', 'no host given');
   const { host, port: inlinePort } = parseHost(hostText);
   const portArgs = list(raw.ports);
-  const probe = raw.probe === true;
+  // --watch, --count and -f are the probe's: each makes one.
+  const probe = raw.probe === true || raw.watch !== undefined || raw.count !== undefined || raw.file !== undefined;
 
   let ports: number[];
   if (probe) {
@@ -351,7 +407,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
 
   if (raw.ipv4 === true && raw.ipv6 === true) throw new UsageError('PH_BAD_OPTION', '-4 and -6 exclude each other');
   if (raw.crlf === true && raw.lf === true) throw new UsageError('PH_BAD_OPTION', '--crlf and --lf exclude each other');
-  if (raw.probe === true && raw.pipe === true) throw new UsageError('PH_BAD_OPTION', '-z and --pipe exclude each other');
+  if (probe && raw.pipe === true) throw new UsageError('PH_BAD_OPTION', `${raw.probe === true ? '-z' : raw.file !== undefined ? '-f' : '--watch'} and --pipe exclude each other`);
   if (raw.N === true && raw.shutdown === false) throw new UsageError('PH_BAD_OPTION', '-N (half-close when stdin ends) and --no-shutdown exclude each other');
   const family = raw.ipv4 === true ? 4 : raw.ipv6 === true ? 6 : 0;
   if (family === 4 && host.includes(':')) {
@@ -391,12 +447,21 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
     modeNote = 'stdout is not a terminal: pipe mode (what you type goes to the peer, what it sends goes to stdout; -C for CRLF line endings)';
   } else mode = 'tui';
 
+  const watch = watchPart(raw);
   const verbose = raw.verbose === true || (typeof raw.verbose === 'number' && raw.verbose > 0);
-  const connectTimeoutMs = seconds(raw.connectTimeout ?? DEFAULTS.connectTimeoutS, '-w/--connect-timeout', 0.001);
+  // A watch's check must end before the next is due: unless -w says otherwise, half the interval.
+  const connectTimeoutMs =
+    raw.connectTimeout === undefined && watch ? Math.min(DEFAULTS.connectTimeoutS * 1000, Math.round(watch.intervalMs / 2)) : seconds(raw.connectTimeout ?? DEFAULTS.connectTimeoutS, '-w/--connect-timeout', 0.001);
   const connect: ConnectPart = { host, family, connectTimeoutMs, tls: tlsPart(raw) };
   const lineEnding: LineEnding | null = raw.crlf === true ? 'crlf' : raw.lf === true ? 'lf' : null;
   const port = ports[0]!;
   const colour = colourChoice(raw.color);
+  const bannerWaitMs = seconds(raw.bannerWait ?? DEFAULTS.bannerWaitS, '--banner-wait', 0);
+  const probeEncoding = encoding ?? 'utf-8';
+  const expect = raw.expect === undefined ? null : expectPattern(raw.expect, bannerWaitMs);
+  if (!probe && (raw.expect !== undefined || raw.open === true)) {
+    throw new UsageError('PH_BAD_OPTION', `${raw.expect !== undefined ? '--expect' : '--open'} is for -z and --watch`);
+  }
 
   return {
     mode,
@@ -404,13 +469,16 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
     probe: {
       ...connect,
       ports,
+      targets: [{ name: null, host, family, connectTimeoutMs, tls: connect.tls, bannerWaitMs, encoding: probeEncoding, ports }],
+      watch,
+      expect,
       colour,
-      bannerWaitMs: seconds(raw.bannerWait ?? DEFAULTS.bannerWaitS, '--banner-wait', 0),
+      bannerWaitMs,
       parallel: raw.parallel === undefined ? DEFAULTS.parallel : positiveInt(raw.parallel, '--parallel', 1024),
       json: raw.json === true,
       openOnly: raw.open === true,
       verbose,
-      encoding: encoding ?? 'utf-8',
+      encoding: probeEncoding,
     },
     pipe: {
       ...connect,

@@ -14,6 +14,7 @@ export type OutcomeKind =
   | 'dns-not-found'
   | 'dns-unavailable'
   | 'tls-failure'
+  | 'unexpected-banner'
   | 'local-error';
 
 /** Where in the life of a connection an error arrived; the same code means different things. */
@@ -86,6 +87,12 @@ export const OUTCOMES: Readonly<Record<OutcomeKind, OutcomeText>> = {
     meaning: 'TCP connected but the TLS handshake or the certificate check failed.',
     next: 'Check the certificate chain and the protocol versions the server accepts.',
     exit: ExitCode.tls,
+  },
+  'unexpected-banner': {
+    label: 'Unexpected banner',
+    meaning: 'The port is open, but what the service said does not match --expect: another service (or none that speaks first) answers there.',
+    next: 'Check which program listens on that port (ss -ltnp on the server), and the --expect pattern.',
+    exit: ExitCode.unexpectedBanner,
   },
   'local-error': {
     label: 'Local error',
@@ -167,6 +174,8 @@ export const PortholeCode = {
   peerClosed: 'PH_PEER_CLOSED',
   noAddress: 'PH_NO_ADDRESS',
   open: 'PH_OPEN',
+  /** --expect: open, and the banner did not match (or none came). */
+  unexpectedBanner: 'PH_UNEXPECTED_BANNER',
   /** A reset that answered what we sent after the peer's FIN: it had closed completely. */
   refusedAfterClose: 'PH_REFUSED_AFTER_CLOSE',
   unknown: 'PH_UNKNOWN',

@@ -11,6 +11,8 @@ import { paintOutcome } from './colour.js';
 
 /** What probing one port found. */
 export interface ProbeResult {
+  /** The config target's name when one was named; null otherwise. */
+  name: string | null;
   host: string;
   port: number;
   /** The address the outcome belongs to; null when no address was tried (DNS). */
@@ -53,7 +55,7 @@ export function bannerFirstLine(banner: string, max = 160): string {
 /** One human line per port: where, what (in its colour, with `colour`), how fast, and the banner or the next step. */
 export function probeLine(r: ProbeResult, colour = false): string {
   const svc = serviceName(r.port);
-  const where = formatHostPort(r.host, r.port) + (svc ? ` (${svc})` : '');
+  const where = (r.name ? `${r.name}: ` : '') + formatHostPort(r.host, r.port) + (svc ? ` (${svc})` : '');
   const addr = r.address && r.address !== r.host ? ` [${r.address}]` : '';
   // A timeout's label already says how long it waited.
   const time = r.ms === null || r.outcome.kind === 'timeout' ? '' : ` in ${formatMs(r.ms)}`;
@@ -62,6 +64,7 @@ export function probeLine(r: ProbeResult, colour = false): string {
   const head = `${where}${addr}: ${paintOutcome(r.outcome.kind, r.outcome.kind === 'open' ? 'open' : r.outcome.label, colour)}${time}${tls}`;
   // A TLS failure's words are what to act on; the greeting that came before them is a detail.
   if (r.banner !== null && r.outcome.kind === 'tls-failure') return `${head}: ${hint(r.outcome)} (greeting: ${bannerFirstLine(r.banner)})`;
+  if (r.banner !== null && r.outcome.kind === 'unexpected-banner') return `${head}: ${bannerFirstLine(r.banner)} (not what --expect wants)`;
   if (r.banner !== null) return `${head}: ${bannerFirstLine(r.banner)}`;
   if (r.outcome.kind === 'open' && !r.bannerAwaited) return `${head} (banner not awaited: --banner-wait 0)`;
   if (r.outcome.kind === 'open') return `${head} (no banner: the service waits for the client to speak)`;
@@ -72,8 +75,8 @@ export function hint(o: Outcome): string {
   return o.next ? `${o.meaning} ${o.next}` : o.meaning;
 }
 
-/** What a summary calls each outcome, in the order it lists them. */
-const SUMMARY_WORDS: readonly [Outcome['kind'], string][] = [
+/** What a summary (and a watch's log) calls each outcome, in the order it lists them. */
+export const SUMMARY_WORDS: readonly [Outcome['kind'], string][] = [
   ['open', 'open'],
   ['refused', 'refused'],
   ['timeout', 'timed out (filtered?)'],
@@ -81,24 +84,29 @@ const SUMMARY_WORDS: readonly [Outcome['kind'], string][] = [
   ['closed-by-peer', 'closed by the peer'],
   ['reset-by-peer', 'reset by the peer'],
   ['tls-failure', 'TLS failed'],
+  ['unexpected-banner', 'unexpected banner'],
   ['dns-not-found', 'unknown host'],
   ['dns-unavailable', 'name lookup failed'],
   ['local-error', 'local error'],
 ];
 
+/** An outcome in a few words: "timed out (filtered?)". */
+export const STATE_WORDS: ReadonlyMap<Outcome['kind'], string> = new Map(SUMMARY_WORDS);
+
 /** Outcomes counted as a probe of several ports goes, for its last line. */
 export type ProbeCounts = Partial<Record<Outcome['kind'], number>>;
 
 /** "65535 ports: 2 open, 65533 refused in 2.1 s": open always said, other outcomes when met. */
-export function probeSummary(counts: ProbeCounts, ms: number, colour = false): string {
+export function probeSummary(counts: ProbeCounts, ms: number, colour = false, noun = 'port'): string {
   const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
   const parts = SUMMARY_WORDS.filter(([k]) => k === 'open' || counts[k]).map(([k, w]) => paintOutcome(k, `${(counts[k] ?? 0).toLocaleString('en-US')} ${w}`, colour));
-  return `${total.toLocaleString('en-US')} port${total === 1 ? '' : 's'}: ${parts.join(', ')} in ${formatMs(ms)}`;
+  return `${total.toLocaleString('en-US')} ${noun}${total === 1 ? '' : 's'}: ${parts.join(', ')} in ${formatMs(ms)}`;
 }
 
 /** The JSON record of one probe, as documented for `--json`. */
 export function probeRecord(r: ProbeResult): Record<string, unknown> {
   return {
+    ...(r.name ? { target: r.name } : {}),
     host: r.host,
     port: r.port,
     address: r.address,

@@ -9,7 +9,7 @@ import { makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
 import { wantsColour } from '../core/colour.js';
 import { needsTlsConfig } from '../core/options.js';
 import { attemptLine, probeLine, probeRecord, probeSummary, safeJson, type ProbeCounts, type ProbeResult } from '../core/report.js';
-import type { ProbePart } from '../core/options.js';
+import type { ProbePart, ProbeTarget, SessionPart, TlsPart } from '../core/options.js';
 import { formatHostPort } from '../core/target.js';
 import { realClock } from '../io/clock.js';
 import type { Family, ResolvedAddress, Resolver } from '../io/resolver.js';
@@ -25,6 +25,8 @@ export interface ProbeOptions extends ProbePart {
   dial?: Dial;
   /** The TLS material, for --starttls (made by runProbe). */
   tlsConfig?: TlsConfig;
+  /** What a session opened from the watch's table starts from (its host and port replaced). */
+  session?: SessionPart;
   resolver?: Resolver;
   clock?: Clock;
   out?: (line: string) => void;
@@ -39,19 +41,47 @@ const BANNER_MAX_BYTES = 4096;
  */
 const AFTER_BANNER_GRACE_MS = 150;
 
+/** A target made ready to probe: how to dial it and, for --starttls, the TLS material. */
+export interface ReadyTarget extends ProbeTarget {
+  dial?: Dial;
+  tlsConfig?: TlsConfig;
+}
+
+/**
+ * Each target's dial: TLS material read once for each set of TLS options (a file that cannot be
+ * read is a usage error, said before anything connects). Loaded only for TLS: a plain probe does
+ * not pay for node:tls, and connects through libuv's handle directly (io/fast-dial): a range is
+ * mostly refused ports.
+ */
+export async function readyTargets(opts: ProbeOptions): Promise<ReadyTarget[]> {
+  const plain = opts.dial ?? probeDial();
+  const made = new Map<string, { dial?: Dial; tlsConfig?: TlsConfig }>();
+  const setup = async (tls: TlsPart) => {
+    const key = JSON.stringify(tls);
+    let m = made.get(key);
+    if (!m) {
+      const { config, dial } = (await import('../io/tls.js')).tlsSetup(tls, opts.clock);
+      made.set(key, (m = { ...(dial ? { dial } : {}), ...(config ? { tlsConfig: config } : {}) }));
+    }
+    return m;
+  };
+  const out: ReadyTarget[] = [];
+  for (const t of opts.targets) out.push(needsTlsConfig(t.tls) ? { ...t, ...(await setup(t.tls)) } : { ...t, dial: plain });
+  return out;
+}
+
 /** Probe every port and print one line (or JSON record) each; resolves to the exit code. */
 export async function runProbe(opts: ProbeOptions): Promise<number> {
-  // Loaded only for TLS: a plain probe does not pay for node:tls. A plain one connects through
-  // libuv's handle directly (io/fast-dial): a range is mostly refused ports.
-  if (!needsTlsConfig(opts.tls)) return probeAll({ ...opts, dial: opts.dial ?? probeDial() });
-  const { config, dial } = (await import('../io/tls.js')).tlsSetup(opts.tls, opts.clock);
-  return probeAll({ ...opts, ...(dial ? { dial } : {}), ...(config ? { tlsConfig: config } : {}) });
+  const targets = await readyTargets(opts);
+  if (opts.watch) return (await import('./watch.js')).runWatch(opts, targets);
+  return probeAll(opts, targets);
 }
 
 /** The machine ran out of descriptors: a local limit, never the port's answer while others are open. */
 const outOfFds = (o: Outcome) => o.code === 'EMFILE' || o.code === 'ENFILE';
 
-async function probeAll(opts: ProbeOptions): Promise<number> {
+async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<number> {
+  const total = targets.reduce((n, t) => n + t.ports.length, 0);
   let stdoutGone = false;
   let stdoutFailed = false;
   if (!opts.out) {
@@ -95,9 +125,10 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
   const clock = opts.clock ?? realClock;
   const started = clock.now();
   const resolver = memoResolver(opts.resolver ?? systemResolver);
+  const expect = expectMatcher(opts.expect);
   // Results wait here only until every earlier one is printed: a range of 65,535 ports holds the
   // few in flight, not all of them. The exit code and the summary are counted as they go.
-  const results: (ProbeResult | undefined)[] = new Array(opts.ports.length);
+  const results: (ProbeResult | undefined)[] = new Array(total);
   const counts: ProbeCounts = {};
   let exit: number = ExitCode.ok;
   let printed = 0;
@@ -108,7 +139,7 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
       results[printed++] = undefined;
       counts[r.outcome.kind] = (counts[r.outcome.kind] ?? 0) + 1;
       if (exit === ExitCode.ok && r.outcome.kind !== 'open') exit = r.outcome.exit;
-      if (opts.verbose) for (const a of r.attempts) err(`${formatHostPort(opts.host, r.port)}: ${attemptLine(a)}`);
+      if (opts.verbose) for (const a of r.attempts) err(`${formatHostPort(r.host, r.port)}: ${attemptLine(a)}`);
       if (opts.openOnly && r.outcome.kind !== 'open') continue;
       out(opts.json ? safeJson(probeRecord(r)) : probeLine(r, colour));
     }
@@ -116,7 +147,7 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
   // Sockets in flight, bounded by --parallel, and lowered to what the machine allows once a
   // connect fails for want of descriptors (ulimit -n): that port waits for one to close and is
   // probed again, so a low limit costs time, never a wrong answer.
-  let limit = Math.max(1, Math.min(opts.parallel, opts.ports.length));
+  let limit = Math.max(1, Math.min(opts.parallel, total));
   let inFlight = 0;
   const waiting: (() => void)[] = [];
   let saidLimit = false;
@@ -128,13 +159,22 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
     inFlight--;
     waiting.shift()?.();
   };
+  // The next port to probe, walked target by target: a range is one target, not 65,535 objects.
   let next = 0;
+  let ti = 0;
+  let pi = 0;
   const worker = async () => {
-    while (next < opts.ports.length && !stdoutGone) {
+    while (next < total && !stdoutGone) {
       const i = next++;
+      while (pi >= targets[ti]!.ports.length) {
+        ti++;
+        pi = 0;
+      }
+      const target = targets[ti]!;
+      const port = target.ports[pi++]!;
       for (;;) {
         await slot();
-        const r = await probeOne(opts, opts.ports[i]!, resolver);
+        const r = await probeOne(opts, target, port, resolver, expect);
         free();
         // With nothing else open, the limit is the machine's own: that is this port's answer.
         if (outOfFds(r.outcome) && inFlight > 0) {
@@ -157,12 +197,12 @@ async function probeAll(opts: ProbeOptions): Promise<number> {
   if (!opts.out && !stdoutGone) await new Promise<void>((r) => process.stdout.write('', () => r()));
   if (stdoutGone) return stdoutFailed ? ExitCode.internal : ExitCode.ok;
   // Several ports: how they went, on stderr, so stdout stays one line (or object) a port.
-  if (opts.ports.length > 1) err(`porthole: ${probeSummary(counts, clock.now() - started, !opts.json && wantsColour(opts.colour, Boolean(process.stderr.isTTY), process.env))}`);
+  if (total > 1) err(`porthole: ${probeSummary(counts, clock.now() - started, !opts.json && wantsColour(opts.colour, Boolean(process.stderr.isTTY), process.env), targets.length > 1 ? 'target' : 'port')}`);
   return exit;
 }
 
 /** One lookup per host, however many ports: a range must not become a thousand DNS queries. */
-function memoResolver(resolver: Resolver): Resolver {
+export function memoResolver(resolver: Resolver): Resolver {
   const cache = new Map<string, Promise<ResolvedAddress[]>>();
   return (host, family) => {
     const key = `${family}/${host}`;
@@ -172,20 +212,42 @@ function memoResolver(resolver: Resolver): Resolver {
   };
 }
 
-export async function probeOne(opts: ProbeOptions, port: number, resolver: Resolver): Promise<ProbeResult> {
+/** --expect's test of a banner (null: anything goes). */
+export type ExpectMatcher = ((banner: string | null) => boolean) | null;
+
+export function expectMatcher(pattern: string | null): ExpectMatcher {
+  if (pattern === null) return null;
+  const re = new RegExp(pattern);
+  return (banner) => banner !== null && re.test(banner);
+}
+
+/** Probe one port of a target: connect, TLS or STARTTLS as asked, the banner, then hang up. */
+export async function probeOne(opts: ProbeOptions, target: ReadyTarget, port: number, resolver: Resolver, expect: ExpectMatcher = null): Promise<ProbeResult> {
+  const r = await probeConnect(opts, target, port, resolver);
+  // --expect: open, but not the service wanted, is a state of its own.
+  if (expect && r.outcome.kind === 'open' && !expect(r.banner)) {
+    return {
+      ...r,
+      outcome: makeOutcome('unexpected-banner', PortholeCode.unexpectedBanner, r.banner === null ? { meaning: 'The port is open, but the service said nothing within the banner wait, and --expect wants a banner.' } : {}),
+    };
+  }
+  return r;
+}
+
+async function probeConnect(opts: ProbeOptions, target: ReadyTarget, port: number, resolver: Resolver): Promise<ProbeResult> {
   const clock = opts.clock ?? realClock;
   const r = await connect({
-    host: opts.host,
+    host: target.host,
     port,
-    family: opts.family,
-    connectTimeoutMs: opts.connectTimeoutMs,
+    family: target.family,
+    connectTimeoutMs: target.connectTimeoutMs,
     resolver,
     clock,
-    ...(opts.dial ? { dial: opts.dial } : {}),
+    ...(target.dial ? { dial: target.dial } : {}),
     // STARTTLS reads the greeting itself, through its hold: nothing may be read before.
-    ...(opts.tls.starttls ? { paused: true } : {}),
+    ...(target.tls.starttls ? { paused: true } : {}),
   });
-  const base = { host: opts.host, port, attempts: r.attempts, resolveMs: r.resolveMs, bannerAwaited: opts.bannerWaitMs > 0 };
+  const base = { name: target.name, host: target.host, port, attempts: r.attempts, resolveMs: r.resolveMs, bannerAwaited: target.bannerWaitMs > 0 };
   if (!r.ok) {
     const last = r.attempts.at(-1);
     const reported = r.attempts.find((a) => a.address === r.address) ?? last;
@@ -200,26 +262,26 @@ export async function probeOne(opts: ProbeOptions, port: number, resolver: Resol
     };
   }
   const c = r.connection;
-  if (opts.tls.starttls && opts.tlsConfig) return { ...base, address: c.address, family: c.family, ms: c.connectMs, ...(await upgrade(c, opts, port, clock)) };
+  if (target.tls.starttls && target.tlsConfig) return { ...base, address: c.address, family: c.family, ms: c.connectMs, ...(await upgrade(c, opts, target, port, clock)) };
   const tls = c.tls;
-  const { outcome, banner } = await watchBanner(c, opts.bannerWaitMs, opts.encoding, clock);
+  const { outcome, banner } = await watchBanner(c, target.bannerWaitMs, target.encoding, clock);
   return { ...base, address: c.address, family: c.family, outcome, ms: c.connectMs, banner, tls };
 }
 
 /** --starttls: the protocol's dialogue, then TLS, then hang up; the greeting is the banner. */
-async function upgrade(c: Connection, opts: ProbeOptions, port: number, clock: Clock): Promise<Pick<ProbeResult, 'outcome' | 'banner' | 'tls'>> {
+async function upgrade(c: Connection, opts: ProbeOptions, target: ReadyTarget, port: number, clock: Clock): Promise<Pick<ProbeResult, 'outcome' | 'banner' | 'tls'>> {
   const { startTls, localName } = await import('../io/starttls.js');
   const r = await startTls(c, {
-    protocol: opts.tls.starttls!,
+    protocol: target.tls.starttls!,
     full: true,
-    config: opts.tlsConfig!,
-    host: opts.host,
+    config: target.tlsConfig!,
+    host: target.host,
     port,
-    timeoutMs: opts.connectTimeoutMs,
+    timeoutMs: target.connectTimeoutMs,
     ehloName: localName(),
     clock,
     onLine: (dir, text) => {
-      if (opts.verbose) (opts.err ?? ((l: string) => process.stderr.write(l + '\n')))(`${formatHostPort(opts.host, port)}: ${dir === 'in' ? '<-' : '->'} ${toVisible(text)}`);
+      if (opts.verbose) (opts.err ?? ((l: string) => process.stderr.write(l + '\n')))(`${formatHostPort(target.host, port)}: ${dir === 'in' ? '<-' : '->'} ${toVisible(text)}`);
     },
   });
   c.close();

@@ -31,7 +31,7 @@ const TERMINAL_RESET =
  * CONTINUOUS_INTEGRATION when Ink loads). Dev containers and CI shells export CI for their own
  * tools; a session on a terminal must draw whatever CI says. Nothing else of ours reads them.
  */
-function hideCiFromInk(): void {
+export function hideCiFromInk(): void {
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
 }
@@ -42,7 +42,7 @@ function hideCiFromInk(): void {
  * would drop the cursor's inverse and the suggestion's dim too, which no-color.org keeps. Level 1
  * (16 colours) is all Ink is asked for here: the prompt's cyan, when the palette has colour.
  */
-function inkDrawsAttributes(): void {
+export function inkDrawsAttributes(): void {
   const level = Number(process.env.FORCE_COLOR);
   if (!(level >= 1)) process.env.FORCE_COLOR = '1';
 }
