@@ -63,6 +63,8 @@ export function parseTargetFile(text: string, file: string, isTargetName: (w: st
     const words = line.split(/\s+/);
     try {
       const groups = groupWords(words, isTargetName);
+      const bare = groups.find((g) => g.ports.length === 0 && !hasPort(g.host) && !isTargetName(g.host));
+      if (bare) throw new UsageError('PH_BAD_TARGET', `"${bare.host}" needs a port: HOST:PORT, [v6]:PORT, HOST PORT..., or the name of a config target`);
       // A line is one target: "a:1 b:2" on a line is two, which is what the user wrote.
       for (const g of groups) out.push({ ...g, origin });
     } catch (err) {

@@ -1,0 +1,60 @@
+// The watch's live table in a real terminal (tmux): rows in the outcome's words, keys q p r,
+// Up/Down and Enter (a session to the row, back to the table), the summary after it quits.
+import type net from 'node:net';
+import { describeRequiring } from '../helpers/prerequisite.js';
+import { closedPort, serve, type Fixture } from '../helpers/servers.js';
+import { Tui, tmuxMissing } from '../helpers/tmux.js';
+
+describeRequiring(tmuxMissing(), 'the watch table', () => {
+  let fixture: Fixture;
+  let refused: number;
+  const tuis: Tui[] = [];
+  beforeAll(async () => {
+    fixture = await serve((s: net.Socket) => {
+      s.write('220 watch test ready\r\n');
+      s.on('data', () => s.write('250 ok\r\n'));
+    });
+    refused = await closedPort();
+  });
+  afterAll(() => fixture.close());
+  afterEach(() => tuis.splice(0).forEach((t) => t.kill()));
+
+  test('a row a target in the alternate screen; p pauses, q quits with the summary and the exit code', async () => {
+    const tui = new Tui(['--watch', '0.3', `127.0.0.1:${fixture.port}`, `127.0.0.1:${refused}`], 110, 20);
+    tuis.push(tui);
+    const screen = await tui.waitFor(/ open +[\d.]+ ms[^]*refused .*100%/);
+    expect(screen).toMatch(/porthole watch: 2 targets every 0\.3 s/);
+    expect(screen).toMatch(/TARGET +STATE +LAST/);
+    expect(screen).toMatch(new RegExp(`127\\.0\\.0\\.1:${fixture.port} +. open +[\\d.]+ ms`));
+    expect(screen).toMatch(new RegExp(`\\d\\d:\\d\\d:\\d\\d 127\\.0\\.0\\.1:${refused} refused`));
+    expect(tui.alternateScreen()).toBe(true);
+    tui.keys('p');
+    await tui.waitFor(/PAUSED \(p resumes\)/);
+    tui.keys('q');
+    const after = await tui.waitFor(/EXIT=\d+/);
+    expect(after).toMatch(/EXIT=4/);
+    expect(after).toMatch(/porthole: watched 2 targets for/);
+    expect(after).toMatch(/TTY=icanon/);
+    expect(tui.alternateScreen()).toBe(false);
+  });
+
+  test('Enter opens a session to the selected row; when it ends, the table is back', async () => {
+    const tui = new Tui(['--watch', '0.5', `127.0.0.1:${refused}`, `127.0.0.1:${fixture.port}`], 110, 20);
+    tuis.push(tui);
+    await tui.waitFor(/ open +[\d.]+ ms/);
+    tui.keys('Down');
+    tui.keys('Enter');
+    await tui.waitFor(/220 watch test ready/);
+    tui.type('HELO x');
+    tui.keys('Enter');
+    await tui.waitFor(/250 ok/);
+    tui.keys('C-]');
+    await tui.waitFor(/telnet>|porthole>/);
+    tui.type('quit');
+    tui.keys('Enter');
+    await tui.waitFor(/porthole watch: 2 targets/);
+    expect(tui.alternateScreen()).toBe(true);
+    tui.keys('q');
+    await tui.waitFor(/EXIT=4/);
+  });
+});
