@@ -89,8 +89,13 @@ async function run(opts: Options): Promise<number> {
   if (opts.modeNote) process.stderr.write(`porthole: ${opts.modeNote}\n`);
   switch (opts.mode) {
     case 'probe': {
-      const { runProbe } = await import('./modes/probe.js');
-      return runProbe({ ...opts.probe, session: opts.session });
+      const { runProbe, readyTargets } = await import('./modes/probe.js');
+      // The watch's table is the one probe that draws with Ink: loaded for it alone.
+      if (opts.probe.watch && !opts.probe.json && process.stdout.isTTY && process.stdin.isTTY) {
+        const { runWatchTable } = await import('./modes/watch-table.js');
+        return runWatchTable({ ...opts.probe, session: opts.session }, await readyTargets(opts.probe));
+      }
+      return runProbe(opts.probe);
     }
     case 'script': {
       const s = opts.session;

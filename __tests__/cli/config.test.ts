@@ -29,7 +29,8 @@ test('porthole -z NAME: the target from the config file at the default place', a
   const r = await runCli(['-z', 'mail'], { env: { XDG_CONFIG_HOME: dir } });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(new RegExp(`^127\\.0\\.0\\.1:${f.port}: open .*220 config\\.test ESMTP`, 'm'));
+  // The line names the target as well as where it led.
+  expect(r.stdout).toMatch(new RegExp(`^mail: 127\\.0\\.0\\.1:${f.port}: open .*220 config\\.test ESMTP`, 'm'));
 });
 
 test('--config FILE picks another; --no-config reads none (the name is a host again)', async () => {
@@ -38,7 +39,7 @@ test('--config FILE picks another; --no-config reads none (the name is a host ag
   // A target named as a host is the target with a config, and the host without one (127.0.0.2,
   // where nothing listens: no name is looked up off this machine).
   write(path.join(dir, 'porthole', 'config.toml'), `[targets."127.0.0.2"]\nhost = "127.0.0.1"\nport = ${f.port}\n`);
-  expect((await runCli(['-z', '127.0.0.2'], { env: { XDG_CONFIG_HOME: dir } })).stdout).toMatch(/^127\.0\.0\.1:\d+: open/m);
+  expect((await runCli(['-z', '127.0.0.2'], { env: { XDG_CONFIG_HOME: dir } })).stdout).toMatch(/^127\.0\.0\.2: 127\.0\.0\.1:\d+: open/m);
   const none = await runCli(['-z', '--no-config', '127.0.0.2', String(f.port)], { env: { XDG_CONFIG_HOME: dir } });
   expect(none.stdout).toMatch(/^127\.0\.0\.2:\d+: Connection refused/m);
 });

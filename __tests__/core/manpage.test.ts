@@ -32,6 +32,6 @@ test('roff text: a backslash, a hyphen and a line starting with a dot or a quote
   expect(roffText('--tls')).toBe('\\-\\-tls');
   expect(roffText(".TH x\n'br")).toBe("\\&.TH x\n\\&'br");
   // No line of the page is a request it did not mean: every one starting with . is a known macro.
-  const macros = new Set(['.TH', '.nh', '.SH', '.SS', '.TP', '.PP', '.RS', '.RE', '.nf', '.fi', '.B', '.BR', '.I']);
+  const macros = new Set(['.TH', '.nh', '.SH', '.SS', '.TP', '.PP', '.RS', '.RE', '.nf', '.fi', '.B', '.BR', '.RB', '.I', '.IR']);
   for (const line of page.split('\n')) if (/^[.']/.test(line)) expect(macros.has(line.split(' ')[0]!)).toBe(true);
 });

@@ -38,7 +38,9 @@ const hasPort = (w: string): boolean => {
 export function groupWords(words: readonly string[], isTargetName: (w: string) => boolean): TargetWords[] {
   if (words.length === 0) return [];
   const [first, ...rest] = words as [string, ...string[]];
-  if (!hasPort(first) && rest.every(isPortSpec)) return [{ host: first, ports: rest, origin: null }];
+  // A host without a port of its own leads the classic form: what follows are its ports (a bad
+  // one is said as a bad port). A config target's name does too, when only ports follow it.
+  if (!hasPort(first) && (!isTargetName(first) || rest.every(isPortSpec))) return [{ host: first, ports: rest, origin: null }];
   return words.map((w) => {
     if (hasPort(w) || isTargetName(w)) return { host: w, ports: [], origin: null };
     throw new UsageError(

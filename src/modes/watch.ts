@@ -154,11 +154,8 @@ export function startWatch(
 /** The exit code of a watch: as the probe's, for the last round that ended. */
 export const watchExit = (w: Watch): number => w.lastRound?.exit ?? ExitCode.ok;
 
-/** Without a terminal (or with --json): a line a check, the log of changes on stderr. */
+/** Without a terminal (or with --json): a line a check, the log of changes on stderr. (On a terminal the command line runs modes/watch-table: Ink is never loaded from here.) */
 export async function runWatch(opts: ProbeOptions, targets: ReadyTarget[]): Promise<number> {
-  if (!opts.json && process.stdout.isTTY && process.stdin.isTTY && !opts.out) {
-    return (await import('./watch-table.js')).runWatchTable(opts, targets);
-  }
   const out = opts.out ?? ((l: string) => void process.stdout.write(`${l}\n`));
   const err = opts.err ?? ((l: string) => process.stderr.write(`${l}\n`));
   const colour = !opts.json && wantsColour(opts.colour, Boolean(process.stdout.isTTY), process.env);
