@@ -48,7 +48,9 @@ function listenersChild() {
       s.listen({ host, port, backlog: 511 }, () => resolve(s));
     });
   const close = (s) => new Promise((r) => s.close(() => r()));
+  // Ends with the bench: its channel closing. A Ctrl+C at the terminal is the bench's to handle.
   process.on('disconnect', () => process.exit(0));
+  process.on('SIGINT', () => {});
   process.on('message', async (m) => {
     if (m.type === 'stats') return process.send({ type: 'stats', accepted });
     if (m.type !== 'setup') return;
@@ -89,7 +91,8 @@ refused one has nothing listening. The targets, one HOST:PORT a line, go to a te
 
 1. A round: porthole -z -f FILE --banner-wait 0 --parallel P (stdout to /dev/null), beside
    nmap -sT -Pn -n -p PORTS 127.0.0.1-ADDRS (the same set: the cross product of the addresses and
-   the ports), one after the other in each round; GNU time reads wall time and peak RSS.
+   the ports), and porthole -z on 1 target (its start-up), one after the other in each round;
+   wall time from this script's clock, peak RSS from GNU time.
 2. Idle cost: porthole --watch INTERVAL -f FILE --banner-wait 0 runs for --idle-seconds (stdout
    to a temp file, to count its checks), then SIGTERM; its CPU (utime+stime, /proc/PID/stat) and
    VmRSS are read just before. The same for a watch of 10 of the targets.
@@ -274,35 +277,45 @@ refused one has nothing listening. The targets, one HOST:PORT a line, go to a te
     } finally {
       if (typeof out === 'number') fs.closeSync(out);
     }
-    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-    let seconds = wall;
+    // Wall time from this clock, not GNU time's %e: that has 10 ms steps, and a round of nmap on
+    // loopback takes a few of them. GNU time's fork and exec are in it (well under 1 ms).
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     let rssMiB = null;
     if (gnuTime) {
-      const last = fs.readFileSync(timeFile, 'utf8').trim().split('\n').at(-1);
       // GNU time says "Command exited with non-zero status N" first; its figures are the last line.
-      const [s, kb] = last.split(' ').map(Number);
-      if (Number.isFinite(s)) seconds = s;
+      const kb = Number(fs.readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ')[1]);
       if (Number.isFinite(kb)) rssMiB = kb / 1024;
     }
     return { seconds, rssMiB, code: ended.code, signal: ended.signal, stderr: stderr() };
   };
 
+  /** Its summary on stderr ("N targets: A open, B refused in T") says what it found. */
+  const saidBy = (r, open, refused) => {
+    const m = r.stderr.match(/porthole: ([\d,]+) targets?: (.*) in /);
+    if (!m) return `no summary on stderr (exit ${r.signal ?? r.code}): ${r.stderr.trim().slice(0, 300)}`;
+    const counts = Object.fromEntries([...m[2].matchAll(/([\d,]+) ([a-z -]+)/g)].map(([, n, w]) => [w.trim(), Number(n.replace(/,/g, ''))]));
+    if ((counts.open ?? 0) !== open || (counts.refused ?? 0) !== refused) return `expected ${open} open, ${refused} refused; porthole said: ${m[0]}`;
+    return null;
+  };
   const porthole = {
     name: 'porthole -z',
     argv: [...clientArgv, '-z', '-f', targetsFile, '--banner-wait', '0', '--parallel', String(parallel)],
-    /** Its summary on stderr: "N targets: A open, B refused in T". */
-    check(r) {
-      const m = r.stderr.match(/porthole: ([\d,]+) targets?: (.*) in /);
-      if (!m) return `no summary on stderr (exit ${r.signal ?? r.code}): ${r.stderr.trim().slice(0, 300)}`;
-      const counts = Object.fromEntries([...m[2].matchAll(/([\d,]+) ([a-z -]+)/g)].map(([, n, w]) => [w.trim(), Number(n.replace(/,/g, ''))]));
-      if (counts.open !== expectOpen || counts.refused !== expectRefused) return `expected ${expectOpen} open, ${expectRefused} refused; porthole said: ${m[0]}`;
-      return null;
-    },
+    targets: nTargets,
+    check: (r) => saidBy(r, expectOpen, expectRefused),
+  };
+  // Start-up and one connect: what of a round is not the targets.
+  const porthole1 = {
+    name: 'porthole -z, 1 target',
+    argv: [...clientArgv, '-z', lines[0], '--banner-wait', '0'],
+    targets: 1,
+    // One target says no summary: its exit says open (0).
+    check: (r) => (r.code === 0 ? null : `exit ${r.signal ?? r.code}, not 0 (open): ${r.stderr.trim().slice(0, 300)}`),
   };
   const nmapOut = path.join(tmp, 'nmap.out');
   const nmapClient = nmap && {
     name: 'nmap -sT',
     argv: [nmap, '-sT', '-Pn', '-n', '-p', portList, hostRange],
+    targets: nTargets,
     stdoutFile: nmapOut,
     check(r) {
       if (r.code !== 0) return `exit ${r.signal ?? r.code}: ${r.stderr.trim().slice(0, 300)}`;
@@ -312,7 +325,7 @@ refused one has nothing listening. The targets, one HOST:PORT a line, go to a te
       return null;
     },
   };
-  const clients = [porthole, ...(nmapClient ? [nmapClient] : [])];
+  const clients = [porthole, porthole1, ...(nmapClient ? [nmapClient] : [])];
   const results = Object.fromEntries(clients.map((c) => [c.name, []]));
   for (let round = 1; round <= rounds; round++) {
     // Alternating who goes first, so neither always meets a machine the other has warmed.
@@ -322,14 +335,15 @@ refused one has nothing listening. The targets, one HOST:PORT a line, go to a te
       const problem = c.check(r);
       if (problem) fail(`round ${round}, ${c.name}: ${problem}`);
       results[c.name].push(r);
-      say(`round ${round} ${c.name.padEnd(12)} ${r.seconds.toFixed(2)} s  ${r.rssMiB === null ? 'RSS unknown' : `${r.rssMiB.toFixed(1)} MiB`}  exit ${r.code}`);
+      say(`round ${round} ${c.name.padEnd(22)} ${r.seconds.toFixed(2)} s  ${r.rssMiB === null ? 'RSS unknown' : `${r.rssMiB.toFixed(1)} MiB`}  exit ${r.code}`);
     }
   }
   const summary = Object.fromEntries(
-    Object.entries(results).map(([name, rs]) => {
+    clients.map(({ name, targets }) => {
+      const rs = results[name];
       const rss = rs.map((r) => r.rssMiB).filter((x) => x !== null);
       const seconds = median(rs.map((r) => r.seconds));
-      return [name, { seconds, rssMiB: rss.length ? median(rss) : null, maxRssMiB: rss.length ? Math.max(...rss) : null, probesPerSecond: nTargets / seconds }];
+      return [name, { seconds, rssMiB: rss.length ? median(rss) : null, maxRssMiB: rss.length ? Math.max(...rss) : null, probesPerSecond: targets / seconds }];
     }),
   );
   const p = summary['porthole -z'];
@@ -412,7 +426,7 @@ refused one has nothing listening. The targets, one HOST:PORT a line, go to a te
   const machine = { date: new Date().toISOString(), cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, kernel: os.release(), clkTck };
   const setup = { addresses: `${hosts[0]}..${hosts.at(-1)}`, ports: portList, targets: nTargets, open: expectOpen, refused: expectRefused, parallel, interval, idleSeconds, rounds, listenerAccepts: accepted };
   if (values.json) {
-    const round = { porthole: summary['porthole -z'], nmap: n ?? null, nmapVersion, nmapProbes: n ? nAddr * layout.ports.length : null, ratios, rssMeasured: Boolean(gnuTime) };
+    const round = { porthole: summary['porthole -z'], portholeOneTarget: summary['porthole -z, 1 target'], nmap: n ?? null, nmapVersion, nmapProbes: n ? nAddr * layout.ports.length : null, ratios, rssMeasured: Boolean(gnuTime) };
     process.stdout.write(`${JSON.stringify({ machine, setup, round, idle: [idleBig, idleSmall] }, null, 2)}\n`);
   } else {
     report();
@@ -431,6 +445,9 @@ refused one has nothing listening. The targets, one HOST:PORT a line, go to a te
   w(`1. A round of ${nTargets.toLocaleString('en-US')} loopback targets, ${rounds} round${rounds === 1 ? '' : 's'}, medians`);
   w(`  porthole -z -f FILE --banner-wait 0 --parallel ${parallel}`);
   w(`    ${p.seconds.toFixed(2)} s (${Math.round(p.probesPerSecond).toLocaleString('en-US')} targets/s)   peak RSS ${mib(p.rssMiB)}${p.maxRssMiB !== null ? ` (max ${mib(p.maxRssMiB)})` : ''}`);
+  const p1 = summary['porthole -z, 1 target'];
+  w(`  porthole -z HOST:PORT --banner-wait 0 (1 open target: start-up and one connect)`);
+  w(`    ${p1.seconds.toFixed(2)} s   peak RSS ${mib(p1.rssMiB)};  the ${nTargets.toLocaleString('en-US')} targets beyond it: ${(p.seconds - p1.seconds).toFixed(2)} s${p.rssMiB !== null && p1.rssMiB !== null ? `, ${(p.rssMiB - p1.rssMiB).toFixed(1)} MiB` : ''}`);
   if (n) {
     w(`  nmap ${nmapVersion} -sT -Pn -n -p ${portList} ${hostRange}`);
     w(`    (the cross product of ${nAddr} addresses and ${layout.ports.length} ports: ${(nAddr * layout.ports.length).toLocaleString('en-US')} probes, the same set)`);
