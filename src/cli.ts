@@ -23,6 +23,11 @@ const EPILOG = `Modes:
   porthole HOST [PORT]             interactive session on a terminal (PORT defaults to 23)
   porthole HOST [PORT] <in >out    pipe mode when stdin or stdout is not a terminal, or --pipe
   porthole -z HOST PORT|A-B...     probe each port, print one line each, then exit
+  porthole -z HOST:PORT|TARGET... [-f FILE]
+                                   probe several targets (a file: one a line), then exit
+  porthole --watch [SECONDS] HOST:PORT|TARGET... [-f FILE]
+                                   probe them again and again: a live table on a terminal
+                                   (q p r, Enter: a session), a line a check elsewhere
   porthole -c CMD [-c CMD] HOST PORT
                                    run prompt commands once connected (smtp send, http get,
                                    imap login...); without a terminal, print the transcript

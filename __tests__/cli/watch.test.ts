@@ -121,6 +121,7 @@ test('watch options that make no sense are usage errors', async () => {
     [['--expect', 'x', '--banner-wait', '0', '-z', '127.0.0.1:1'], /--expect matches the banner: not with --banner-wait 0/],
     [['-z', '127.0.0.1:1', 'b'], /"b" needs a port/],
     [['--watch', '--pipe', '127.0.0.1:1'], /--watch and --pipe exclude each other/],
+    [['--pipe', '127.0.0.1:1', '127.0.0.1:2'], /several targets are for -z \(once\) or --watch/],
   ] as const) {
     const r = await runCli([...args]);
     expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(message)]);

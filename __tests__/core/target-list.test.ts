@@ -12,11 +12,14 @@ test('HOST PORT... stays one target; HOST:PORT, [v6]:PORT and config names are o
 test('a target of several without its port is a usage error that says how to write it', () => {
   expect(() => groupWords(['a:25', 'b'], names)).toThrow(/"b" needs a port: HOST:PORT/);
   expect(() => groupWords(['a:25', '80'], names)).toThrow(/"80" is a port, but the targets before it hold their own: write HOST:80/);
+  let caught: unknown = null;
   try {
     groupWords(['a:25', 'b'], names);
   } catch (e) {
-    expect((e as UsageError).code).toBe('PH_BAD_TARGET');
+    caught = e;
   }
+  expect(caught).toBeInstanceOf(UsageError);
+  expect((caught as UsageError).code).toBe('PH_BAD_TARGET');
 });
 
 test('a -f file: a target a line, # comments and blank lines skipped, a bad line named by file and line', () => {

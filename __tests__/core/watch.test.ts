@@ -135,7 +135,7 @@ test('the view fits the terminal, marks the selected row, and keeps the log belo
   const wide = watchView(w, { cols: 160, rows: 20, selected: 0, timeOf }).lines;
   expect(wide[1]!.runs[0]!.text).toMatch(/TARGET +STATE +LAST +MIN\/AVG\/MAX ms JITTER +LOSS HISTORY +CHANGED/);
   expect(paintViewLine({ runs: [{ text: 'x', tone: 'open' }], selected: true }, false)).toBe('\x1b[7mx\x1b[27m');
-  expect(paintViewLine({ runs: [{ text: 'x', tone: 'open' }] }, true)).toBe('\x1b[7m'.slice(0, 0) + '\x1b[32mx\x1b[39m');
+  expect(paintViewLine({ runs: [{ text: 'x', tone: 'open' }] }, true)).toBe('\x1b[32mx\x1b[39m');
 });
 
 test('the summary names the targets that were not always open, and only those', () => {
@@ -146,4 +146,41 @@ test('the summary names the targets that were not always open, and only those', 
   const lines = watchSummary(w, 1500, timeOf);
   expect(lines[0]).toBe('watched 2 targets for 1.50 s, 1 round; the last: 1 open, 1 refused');
   expect(lines.slice(1)).toEqual(['  b:1: refused now; 1 check, 100% without a connection']);
+});
+
+test('a skipped slot is settled by the check that ran through it: rounds end in order, --count waits for it', () => {
+  const w = new Watch(['a:1', 'b:1'], { intervalMs: 1000, count: 2 }, 0);
+  w.due(100, 0);
+  w.finished(1, result('open'), 150, 150);
+  // a's first check runs past the second round's due time: its slot there is skipped.
+  expect(w.due(1100, 1100).start).toEqual([1]);
+  expect(w.finished(1, result('open'), 1150, 1150).rounds).toEqual([]);
+  expect(w.done).toBe(false);
+  // Its end settles both rounds, with its own outcome, not the state before it.
+  const end = w.finished(0, result('timeout', null), 1900, 1900);
+  expect(end.rounds.map((r) => [r.round, r.exit, r.skipped])).toEqual([
+    [1, 5, 0],
+    [2, 5, 1],
+  ]);
+  expect(w.done).toBe(true);
+  expect(w.exitCode()).toBe(5);
+});
+
+test('stopped for longer than an interval (Ctrl+Z, a stall): the missed rounds are said, not replayed', () => {
+  const w = new Watch(['a:1', 'b:1'], { intervalMs: 1000, count: null }, 0);
+  w.due(100, 0);
+  w.finished(0, result('open'), 110, 110);
+  w.finished(1, result('open'), 110, 110);
+  const back = w.due(600_000, 600_000);
+  expect(back.start.length).toBeLessThanOrEqual(2);
+  expect(back.events.log.map((l) => l.text)).toEqual([expect.stringMatching(/^599 intervals missed/)]);
+  expect(w.targets.every((t) => t.skipped === 0)).toBe(true);
+});
+
+test('before any round has ended, the exit code is the first target known not to be open', () => {
+  const w = new Watch(['a:1', 'b:1', 'c:1'], { intervalMs: 1000, count: null }, 0);
+  expect(w.exitCode()).toBe(0);
+  w.due(100, 0);
+  w.finished(1, result('refused', null), 110, 110);
+  expect(w.exitCode()).toBe(4);
 });

@@ -212,7 +212,7 @@ export function resolveWithConfig(argv: RawArgs, terminal: Terminal, config: Con
   const a: RawArgs = { ...argv };
   const words = [...(a.host === undefined ? [] : [String(a.host)]), ...(Array.isArray(a.ports) ? a.ports.map(String) : a.ports === undefined ? [] : [String(a.ports)])];
   // --watch takes its seconds optionally: a word after it that is no number is the first target.
-  if (typeof a.watch === 'string' && a.watch.trim() !== '' && !/^\s*\d+(\.\d*)?\s*$/.test(a.watch)) {
+  if (typeof a.watch === 'string' && a.watch.trim() !== '' && !/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(a.watch)) {
     words.unshift(a.watch);
     a.watch = '';
   }
@@ -229,15 +229,17 @@ export function resolveWithConfig(argv: RawArgs, terminal: Terminal, config: Con
   for (const g of groups) {
     let o: Options;
     try {
-      o = resolveOne({ ...a, probe: a.probe ?? (groups.length > 1 ? true : undefined), host: g.host, ports: g.ports }, terminal, config);
+      o = resolveOne({ ...a, host: g.host, ports: g.ports }, terminal, config);
     } catch (err) {
       if (err instanceof UsageError && g.origin) throw new UsageError(err.code, `${g.origin}: ${err.message}`);
       throw err;
     }
+    if (o.mode !== 'probe') throw new UsageError('PH_BAD_TARGET', 'several targets are for -z (once) or --watch (again and again); a session or a pipe has one');
     first ??= o;
     for (const t of o.probe.targets) {
       const ports = t.ports.filter((p) => {
-        const key = `${t.name ?? ''}/${t.host}/${p}`;
+        // Where it leads, not how it was named: a config target and its own host:port are one.
+        const key = `${t.host}/${p}`;
         if (seen.has(key)) return false;
         seen.add(key);
         return true;

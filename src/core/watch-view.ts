@@ -56,8 +56,16 @@ interface Column {
 
 /** The columns that fit, the history taking what is left. */
 function columns(watch: Watch, cols: number, timeOf: ViewInput['timeOf']): Column[] {
-  const labelW = Math.min(32, Math.max(6, ...watch.targets.map((t) => t.label.length)));
-  const stateW = Math.min(30, Math.max(5, ...watch.targets.map((t) => rowState(t).text.length)));
+  // A loop, not Math.max(...all): a list of a hundred thousand targets is too many arguments.
+  // The state at least as wide as "checking…" and "refused": columns do not shift as results come.
+  let labelW = 6;
+  let stateW = 12;
+  for (const t of watch.targets) {
+    labelW = Math.max(labelW, t.label.length);
+    stateW = Math.max(stateW, rowState(t).text.length);
+  }
+  labelW = Math.min(32, labelW);
+  stateW = Math.min(30, stateW);
   const tls = watch.targets.some((t) => t.tlsDays !== null);
   const all: Column[] = [
     { head: 'TARGET', width: labelW, align: 'left', drop: 99, cell: (t) => ({ text: t.label, tone: 'plain' }) },

@@ -118,6 +118,8 @@ export class Watch {
   private readonly rounds = new Map<number, RoundAcc>();
   /** The round each target's check in flight belongs to (0: an extra check). */
   private readonly inRound: number[];
+  /** Rounds whose slot a target skipped while its check ran: that check's end settles them too. */
+  private readonly owed: number[][];
   private pausedAt = 0;
   /** Exit codes by outcome, from the probe's results, for a skipped slot's target. */
   private readonly exits: number[];
@@ -151,12 +153,23 @@ export class Watch {
     this.spacing = Math.min(settings.intervalMs / labels.length, MAX_SPACING_MS);
     this.base = now;
     this.inRound = labels.map(() => 0);
+    this.owed = labels.map(() => []);
     this.exits = labels.map(() => 0);
   }
 
   /** When slot (round, target) is due. */
   private dueAt(round: number, target: number): number {
     return this.base + target * this.spacing + (round - 1) * this.settings.intervalMs;
+  }
+
+  /**
+   * The exit code: the last round's, as -z's for its targets; before a round has ended, the
+   * first target whose state is known and not open (0 when none is).
+   */
+  exitCode(): number {
+    if (this.lastRound) return this.lastRound.exit;
+    const i = this.targets.findIndex((t) => t.kind !== null && t.kind !== 'open');
+    return i < 0 ? ExitCode.ok : this.exits[i]!;
   }
 
   /** Every round asked for has ended. */
@@ -179,6 +192,14 @@ export class Watch {
     const start: number[] = [];
     const events: WatchEvents = { round: 0, log: [], rounds: [] };
     if (this.paused) return { start, events };
+    // Stopped (Ctrl+Z, a stalled machine) for more than an interval: the rounds missed are said,
+    // not replayed; the schedule moves on to now.
+    const late = now - this.dueAt(this.cursorRound, this.cursorTarget);
+    if (!this.scheduledAll() && late > this.settings.intervalMs) {
+      const missed = Math.floor(late / this.settings.intervalMs);
+      this.base += missed * this.settings.intervalMs;
+      this.say(events, { at: wall, text: `${missed.toLocaleString('en-US')} interval${missed === 1 ? '' : 's'} missed (porthole was stopped or the machine stalled): not made up, the schedule goes on from now`, tone: 'note' });
+    }
     while (!this.scheduledAll() && this.dueAt(this.cursorRound, this.cursorTarget) <= now) {
       const round = this.cursorRound;
       const i = this.cursorTarget;
@@ -187,10 +208,11 @@ export class Watch {
       }
       const t = this.targets[i]!;
       if (t.checking && !t.extra) {
-        // The check before has not ended: this one is skipped, and its round will say so.
+        // The check before has not ended: this one is skipped, and its round will say so; the
+        // running check's outcome answers for it when it ends (a state, not a stale one).
         t.skipped++;
         this.rounds.get(round)!.skipped++;
-        this.slotDone(round, i, t.kind, now, wall, events);
+        this.owed[i]!.push(round);
       } else if (t.checking) {
         // An extra check (r) is in flight: it answers for this slot too.
         this.inRound[i] = round;
@@ -263,6 +285,7 @@ export class Watch {
     this.inRound[i] = 0;
     events.round = round;
     if (round > 0) this.slotDone(round, i, kind, now, wall, events);
+    for (const r of this.owed[i]!.splice(0)) this.slotDone(r, i, kind, now, wall, events);
     return events;
   }
 
@@ -304,7 +327,6 @@ export class Watch {
     if (kind !== null) acc.counts[kind] = (acc.counts[kind] ?? 0) + 1;
     if (kind !== 'open' && i < acc.firstBad) {
       acc.firstBad = i;
-      // A target skipped before any check ended has no outcome yet: it counts as timed out.
       acc.exit = kind === null ? ExitCode.timeout : this.exits[i]!;
     }
     if (--acc.remaining > 0) return;
@@ -317,7 +339,7 @@ export class Watch {
         tone: 'note',
       });
     }
-    // Rounds end in order: a later one cannot end before an earlier one's last slot.
+    // A round's skipped slots wait for the check that ran through them, so rounds end in order.
     if (round > this.roundsDone) {
       this.roundsDone = round;
       this.lastRound = end;

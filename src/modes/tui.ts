@@ -112,9 +112,10 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
   for (const line of toldEarly) session.tell(line);
   // --log: the transcript from the first byte, as `log FILE` in the prompt would write it.
   if (opts.log) session.startLog(opts.log, true);
-  process.stdout.on('resize', () => {
+  const onResize = () => {
     if (inTerminal) fullSize();
-  });
+  };
+  process.stdout.on('resize', onResize);
   // The pane's width before Ink's first layout says it (the app sets it exactly then): lines that
   // arrive first are wrapped at the terminal's width, not at a default of 80.
   session.resize(process.stdout.columns || 80, Math.max(1, (process.stdout.rows || 24) - 4));
@@ -162,6 +163,8 @@ export async function runTui(opts: SessionPart, lease: TerminalLease, early?: Pe
     },
   });
   const code = await session.done;
+  // A session opened from the watch's table is one of several in the process: nothing of it stays.
+  process.stdout.off('resize', onResize);
   ink?.unmount();
   lease.release(keptOutput(session, opts.keepOutput, palette));
   return code;

@@ -33,9 +33,12 @@ export async function runWatchTable(opts: ProbeOptions, targets: ReadyTarget[]):
     const element = () => {
       const cols = process.stdout.columns || 80;
       const rows = process.stdout.rows || 24;
-      const view = watchView(run.watch, { cols, rows, selected, timeOf });
+      // One row short of the screen, as the session's frame: a frame of the terminal's full height
+      // makes Ink 6.8 clear the screen and write it all again at every frame.
+      const height = Math.max(1, rows - 1);
+      const view = watchView(run.watch, { cols, rows: height, selected, timeOf });
       pageRows = Math.max(1, rows - 8);
-      return watchTableElement(view.lines.map((l) => paintViewLine(l, colour)), cols, rows);
+      return watchTableElement(view.lines.map((l) => paintViewLine(l, colour)), cols, height);
     };
     const mount = () => render(element(), { stdin: new PassThrough() as unknown as NodeJS.ReadStream, exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
     let pending: (() => void) | null = null;
@@ -83,6 +86,8 @@ export async function runWatchTable(opts: ProbeOptions, targets: ReadyTarget[]):
         keepOutput: 0,
         commands: [],
       };
+      // Keys typed while the session loads are held for it, not taken as the table's (q would quit).
+      lease.keyboard.stop();
       ink?.unmount();
       ink = null;
       process.stdout.write('\x1b[2J\x1b[H');
@@ -94,6 +99,7 @@ export async function runWatchTable(opts: ProbeOptions, targets: ReadyTarget[]):
         await runTui(session, borrowed, undefined, tls);
       } finally {
         inSession = false;
+        if (endedInSession) quit();
         lease.onSuspend(suspendHooks);
         lease.keyboard.attach(onKeys);
         process.stdout.write('\x1b[2J\x1b[H');
@@ -139,8 +145,10 @@ export async function runWatchTable(opts: ProbeOptions, targets: ReadyTarget[]):
     };
     lease.keyboard.attach(onKeys);
     ink = mount();
-    // --count: the table ends with the last round, as the lines do.
-    void run.ended.then(() => quit());
+    // --count: the table ends with the last round, as the lines do; a session open then is not
+    // cut short: the table ends when it does.
+    let endedInSession = false;
+    void run.ended.then(() => (inSession ? (endedInSession = true) : quit()));
     await quitting;
     run.stop();
     (pending as (() => void) | null)?.();

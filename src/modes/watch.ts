@@ -3,7 +3,6 @@
 // a line a check, written at once, for scripts and log collectors. Ink loads for the table only.
 
 import type { Clock } from '../core/clock.js';
-import { ExitCode } from '../core/exit-codes.js';
 import { wantsColour } from '../core/colour.js';
 import { probeLine, probeRecord, safeJson, type ProbeResult } from '../core/report.js';
 import { formatHostPort } from '../core/target.js';
@@ -80,6 +79,7 @@ export function startWatch(
     onChange: null,
     pause(p) {
       watch.setPaused(p, clock.now());
+      if (!p) pump();
       schedule();
       changed();
     },
@@ -125,6 +125,8 @@ export function startWatch(
     );
   };
   const pump = () => {
+    // Paused: what waits for a socket waits for the resume too.
+    if (watch.paused) return;
     while (inFlight < opts.parallel && queue.length > 0) launch(queue.shift()!);
   };
   const tick = () => {
@@ -152,7 +154,7 @@ export function startWatch(
 }
 
 /** The exit code of a watch: as the probe's, for the last round that ended. */
-export const watchExit = (w: Watch): number => w.lastRound?.exit ?? ExitCode.ok;
+export const watchExit = (w: Watch): number => w.exitCode();
 
 /** Without a terminal (or with --json): a line a check, the log of changes on stderr. (On a terminal the command line runs modes/watch-table: Ink is never loaded from here.) */
 export async function runWatch(opts: ProbeOptions, targets: ReadyTarget[]): Promise<number> {
