@@ -57,4 +57,25 @@ describeRequiring(tmuxMissing(), 'the watch table', () => {
     tui.keys('q');
     await tui.waitFor(/EXIT=4/);
   });
+
+  test('a target that goes down while watched: its row turns refused and the log says when it changed', async () => {
+    const going = await serve((s: net.Socket) => s.write('220 going soon\r\n'));
+    const tui = new Tui(['--watch', '0.3', `127.0.0.1:${going.port}`], 110, 20);
+    tuis.push(tui);
+    await tui.waitFor(/ open +[\d.]+ ms/);
+    await going.close();
+    // Closing the listener ends the connection in flight first (closed by the peer), then refuses.
+    const screen = await tui.waitFor(new RegExp(`\\d\\d:\\d\\d:\\d\\d 127\\.0\\.0\\.1:${going.port} open -> [^]*-> refused|open -> refused`));
+    expect(screen).toMatch(new RegExp(`127\\.0\\.0\\.1:${going.port} +. refused`));
+    // Paused, no check starts: r does nothing, and the history stops growing.
+    tui.keys('p');
+    await tui.waitFor(/PAUSED/);
+    const history = () => /(?:[▁-█·]+) \d\d:\d\d:\d\d$/m.exec(tui.screen())?.[0] ?? '';
+    const before = history();
+    tui.keys('r');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(history()).toBe(before);
+    tui.keys('q');
+    await tui.waitFor(/EXIT=4/);
+  });
 });
