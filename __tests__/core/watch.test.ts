@@ -2,7 +2,7 @@
 import { makeOutcome, type OutcomeKind } from '../../src/core/outcome.js';
 import type { ProbeResult } from '../../src/core/report.js';
 import { FLAP, MAX_SPACING_MS, Watch, avgMs, jitterMs, lossPct, sparkline } from '../../src/core/watch.js';
-import { paintViewLine, rowState, watchSummary, watchView } from '../../src/core/watch-view.js';
+import { paintViewLine, rowState, watchAction, watchSummary, watchView } from '../../src/core/watch-view.js';
 
 const result = (kind: OutcomeKind, ms: number | null = 1): ProbeResult => ({
   name: null,
@@ -183,4 +183,13 @@ test('before any round has ended, the exit code is the first target known not to
   w.due(100, 0);
   w.finished(1, result('refused', null), 110, 110);
   expect(w.exitCode()).toBe(4);
+});
+
+test('without colour the table keeps its marks that are not colour: dim notes, bold heads, the inverse row', () => {
+  expect(paintViewLine({ runs: [{ text: 'n', tone: 'dim' }, { text: 'h', tone: 'head' }, { text: 'x', tone: 'refused' }, { text: 'c', tone: 'note' }] }, false)).toBe('\x1b[2mn\x1b[22m\x1b[1mh\x1b[22mxc');
+  expect(paintViewLine({ runs: [{ text: 'c', tone: 'note' }] }, true)).toBe('\x1b[36mc\x1b[39m');
+});
+
+test('the keys are a table: vi keys and arrows select, q and Ctrl+C quit, others do nothing', () => {
+  expect(['up', 'k', 'down', 'j', 'q', 'ctrl+c', 'enter', 'x'].map(watchAction)).toEqual(['up', 'up', 'down', 'down', 'quit', 'quit', 'session', null]);
 });

@@ -8,7 +8,7 @@ import type { LogTone, TargetState, Watch } from './watch.js';
 import { avgMs, fmtSeconds, jitterMs, lossPct, sparkline, stateWords } from './watch.js';
 import { SUMMARY_WORDS } from './report.js';
 import { OUTCOME_COLOURS } from './colour.js';
-import type { OutcomeKind } from './outcome.js';
+import { DIM_SGR } from './styles.js';
 
 export type Tone = LogTone | 'dim' | 'head' | 'plain';
 
@@ -122,7 +122,7 @@ export function watchView(watch: Watch, v: ViewInput): { lines: ViewLine[]; scro
   if (shownLog.length === 0) lines.push({ runs: [{ text: 'no change yet', tone: 'dim' }] });
   for (const e of shownLog) lines.push({ runs: [{ text: `${v.timeOf(e.at)} `, tone: 'dim' }, { text: fit(e.text, cols - 9).trimEnd(), tone: e.tone }] });
   while (lines.length < v.rows - 1) lines.push({ runs: [{ text: '', tone: 'plain' }] });
-  lines.push({ runs: [{ text: fit('q quit  p pause  r re-check now  ↑↓ select  Enter session  * checking', cols).trimEnd(), tone: 'dim' }] });
+  lines.push({ runs: [{ text: fit(FOOTER, cols).trimEnd(), tone: 'dim' }] });
   return { lines: lines.slice(0, Math.max(1, v.rows)), scroll };
 }
 
@@ -172,23 +172,45 @@ export function watchSummary(watch: Watch, elapsedMs: number, timeOf: ViewInput[
   return lines;
 }
 
-const TONE_SGR: Readonly<Record<'note' | 'dim' | 'head', readonly [string, string]>> = {
-  note: ['\x1b[36m', '\x1b[39m'],
-  dim: ['\x1b[2m', '\x1b[22m'],
-  head: ['\x1b[1m', '\x1b[22m'],
-};
+/** Colours of the table's own tones; outcomes take theirs from core/colour. */
+const NOTE_SGR = ['\x1b[36m', '\x1b[39m'] as const;
+const BOLD_SGR = ['\x1b[1m', '\x1b[22m'] as const;
 
 /**
- * A line as the terminal draws it: each run in its tone's colour (none with `colour` false), the
- * selected row inverse either way, as a cursor is kept under NO_COLOR.
+ * A line as the terminal draws it: each run in its tone's colour. Without colour (NO_COLOR,
+ * --color never) the marks that are not colour stay, as in the session (core/styles): the dim of
+ * porthole's notes, the bold of the heads, the selected row's inverse.
  */
 export function paintViewLine(line: ViewLine, colour: boolean): string {
   const text = line.runs
     .map((r) => {
-      if (!colour || r.tone === 'plain') return r.text;
-      const sgr = r.tone in TONE_SGR ? TONE_SGR[r.tone as keyof typeof TONE_SGR] : OUTCOME_COLOURS[r.tone as OutcomeKind];
+      const sgr =
+        r.tone === 'plain' ? null : r.tone === 'dim' ? DIM_SGR : r.tone === 'head' ? BOLD_SGR : !colour ? null : r.tone === 'note' ? NOTE_SGR : OUTCOME_COLOURS[r.tone];
       return sgr ? `${sgr[0]}${r.text}${sgr[1]}` : r.text;
     })
     .join('');
   return line.selected ? `\x1b[7m${text}\x1b[27m` : text;
 }
+
+export type WatchAction = 'quit' | 'pause' | 'recheck' | 'up' | 'down' | 'pageUp' | 'pageDown' | 'first' | 'last' | 'session';
+
+/** The table's keys (names as core/key-decoder gives them), and the footer that lists them. */
+export const WATCH_KEYS: readonly { keys: readonly string[]; action: WatchAction; help?: string }[] = [
+  { keys: ['q', 'ctrl+c'], action: 'quit', help: 'q quit' },
+  { keys: ['p'], action: 'pause', help: 'p pause' },
+  { keys: ['r'], action: 'recheck', help: 'r re-check now' },
+  { keys: ['up', 'k'], action: 'up', help: '↑↓ select' },
+  { keys: ['down', 'j'], action: 'down' },
+  { keys: ['pageup'], action: 'pageUp' },
+  { keys: ['pagedown'], action: 'pageDown' },
+  { keys: ['home'], action: 'first' },
+  { keys: ['end'], action: 'last' },
+  { keys: ['enter'], action: 'session', help: 'Enter session' },
+];
+
+const ACTION_OF = new Map(WATCH_KEYS.flatMap((b) => b.keys.map((k) => [k, b.action] as const)));
+
+/** What a key does in the table, or null. */
+export const watchAction = (key: string): WatchAction | null => ACTION_OF.get(key) ?? null;
+
+const FOOTER = `${WATCH_KEYS.flatMap((b) => (b.help ? [b.help] : [])).join('  ')}  * checking`;

@@ -201,13 +201,19 @@ async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<num
   return exit;
 }
 
-/** One lookup per host, however many ports: a range must not become a thousand DNS queries. */
-export function memoResolver(resolver: Resolver): Resolver {
-  const cache = new Map<string, Promise<ResolvedAddress[]>>();
+/**
+ * One lookup per host, however many ports: a range must not become a thousand DNS queries. A
+ * watch passes `ttlMs` (its interval): a name is looked up again then, so a changed address is seen.
+ */
+export function memoResolver(resolver: Resolver, ttlMs = Infinity, clock: Clock = realClock): Resolver {
+  const cache = new Map<string, { at: number; p: Promise<ResolvedAddress[]> }>();
   return (host, family) => {
     const key = `${family}/${host}`;
-    let p = cache.get(key);
-    if (!p) cache.set(key, (p = resolver(host, family)));
+    const hit = cache.get(key);
+    // (A range asks once a port: no clock read when nothing expires.)
+    if (hit && (ttlMs === Infinity || clock.now() - hit.at < ttlMs)) return hit.p;
+    const p = resolver(host, family);
+    cache.set(key, { at: clock.now(), p });
     return p;
   };
 }

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import type { InputEvent } from '../core/key-decoder.js';
 import type { SessionPart } from '../core/options.js';
 import { wantsColour } from '../core/colour.js';
-import { paintViewLine, watchSummary, watchView } from '../core/watch-view.js';
+import { paintViewLine, watchAction, watchSummary, watchView } from '../core/watch-view.js';
 import { realClock } from '../io/clock.js';
 import { takeTerminal, type TerminalLease } from '../io/terminal.js';
 import type { ProbeOptions, ReadyTarget } from './probe.js';
@@ -107,29 +107,26 @@ export async function runWatchTable(opts: ProbeOptions, targets: ReadyTarget[]):
       }
     };
     const onKey = (key: string) => {
-      switch (key) {
-        case 'q':
-        case 'ctrl+c':
+      switch (watchAction(key)) {
+        case 'quit':
           return quit();
-        case 'p':
+        case 'pause':
           return run.pause(!run.watch.paused);
-        case 'r':
+        case 'recheck':
           return run.recheck();
         case 'up':
-        case 'k':
           return move(selected - 1);
         case 'down':
-        case 'j':
           return move(selected + 1);
-        case 'pageup':
+        case 'pageUp':
           return move(selected - pageRows);
-        case 'pagedown':
+        case 'pageDown':
           return move(selected + pageRows);
-        case 'home':
+        case 'first':
           return move(0);
-        case 'end':
+        case 'last':
           return move(n - 1);
-        case 'enter':
+        case 'session':
           return void openSession().catch((err: unknown) => {
             lease.release();
             process.stderr.write(`porthole: internal error: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -2,16 +2,14 @@
 // (stdin and stdout, no --json) a live table in the alternate screen (modes/watch-table); elsewhere
 // a line a check, written at once, for scripts and log collectors. Ink loads for the table only.
 
-import type { Clock } from '../core/clock.js';
 import { wantsColour } from '../core/colour.js';
 import { probeLine, probeRecord, safeJson, type ProbeResult } from '../core/report.js';
 import { formatHostPort } from '../core/target.js';
-import { Watch, type LogEntry, type WatchEvents } from '../core/watch.js';
+import { Watch, type WatchEvents } from '../core/watch.js';
 import { watchSummary } from '../core/watch-view.js';
 import { realClock } from '../io/clock.js';
-import type { ResolvedAddress, Resolver } from '../io/resolver.js';
 import { systemResolver } from '../io/resolver.js';
-import { expectMatcher, probeOne, type ProbeOptions, type ReadyTarget } from './probe.js';
+import { expectMatcher, memoResolver, probeOne, type ProbeOptions, type ReadyTarget } from './probe.js';
 
 /** One row of the watch: a target's host and one of its ports. */
 export interface WatchCheck {
@@ -33,21 +31,6 @@ export interface WatchRun {
   startedAt: number;
 }
 
-/** A name is looked up again each interval: a watch must see a changed address, not the first. */
-function freshResolver(resolver: Resolver, ttlMs: number, clock: Clock): Resolver {
-  const cache = new Map<string, { at: number; p: Promise<ResolvedAddress[]> }>();
-  return (host, family) => {
-    const key = `${family}/${host}`;
-    const hit = cache.get(key);
-    if (hit && clock.now() - hit.at < ttlMs) return hit.p;
-    const p = resolver(host, family);
-    cache.set(key, { at: clock.now(), p });
-    // A failed lookup is not kept: the next check asks again.
-    p.catch(() => cache.delete(key));
-    return p;
-  };
-}
-
 /** Local clock time of a wall-clock instant, as the table and the log show it. */
 export const timeOf = (ms: number): string => new Date(ms).toTimeString().slice(0, 8);
 
@@ -64,7 +47,7 @@ export function startWatch(
     opts.watch!,
     clock.now(),
   );
-  const resolver = freshResolver(opts.resolver ?? systemResolver, opts.watch!.intervalMs, clock);
+  const resolver = memoResolver(opts.resolver ?? systemResolver, opts.watch!.intervalMs, clock);
   const expect = expectMatcher(opts.expect);
   // Sockets in flight, bounded by --parallel; a due check waits its turn (and counts as running).
   const queue: number[] = [];
@@ -171,7 +154,7 @@ export async function runWatch(opts: ProbeOptions, targets: ReadyTarget[]): Prom
       out(opts.json ? safeJson({ ...probeRecord(r), round, time: new Date(at).toISOString() }) : `${iso(at)} ${probeLine(r, colour)}`);
     },
     events(e) {
-      for (const l of e.log as LogEntry[]) err(`porthole: ${iso(l.at)} ${l.text}`);
+      for (const l of e.log) err(`porthole: ${iso(l.at)} ${l.text}`);
     },
   });
   // SIGINT and SIGTERM end the watch as --count does: the summary, and the last round's code.
