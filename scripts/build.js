@@ -90,7 +90,8 @@ const fastInkOutput = {
 const inputs = sourceHash();
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli.ts', 'lab/lab': 'src/lab/lab.ts' },
+  // The range scanner's worker thread is its own entry: probe mode finds it beside its chunk.
+  entryPoints: { cli: 'src/cli.ts', 'lab/lab': 'src/lab/lab.ts', 'chunks/scan-worker': 'src/io/scan-worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

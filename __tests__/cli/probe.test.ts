@@ -124,6 +124,36 @@ test('a port range', async () => {
   expect(r.stdout.trimEnd().split('\n')).toHaveLength(3);
 });
 
+test('several refused ports: the explanation on the first refused line only, each line still says refused', async () => {
+  const more = [await closedPort(), await closedPort()];
+  const r = await runCli(['-z', '127.0.0.1', refused, ...more.map(String)]);
+  const lines = r.stdout.trimEnd().split('\n');
+  expect(lines).toHaveLength(3);
+  expect(lines.every((l) => /: Connection refused in [\d.]+ ms/.test(l))).toBe(true);
+  expect(lines.map((l) => /nothing listens/.test(l))).toEqual([true, false, false]);
+  // JSON keeps the hint in every record: a script reads one at a time.
+  const j = await runCli(['-z', '--json', '127.0.0.1', refused, ...more.map(String)]);
+  expect(j.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as { hint: string }).hint)).toEqual(Array(3).fill(expect.stringMatching(/nothing listens/)));
+});
+
+test('a range big enough for the worker thread: every port once and in order, the open ones with their banners; -v says the worker shared it', async () => {
+  const b = Number(banner);
+  const lo = Math.max(1, Math.min(b - 2048, 65535 - 4095));
+  const hi = lo + 4095;
+  const r = await runCli(['-z', '-v', '--banner-wait', '0.3', '127.0.0.1', `${lo}-${hi}`]);
+  const lines = r.stdout.trimEnd().split('\n');
+  expect(lines).toHaveLength(4096);
+  expect(lines.map((l) => Number(/^127\.0\.0\.1:(\d+)/.exec(l)?.[1]))).toEqual(Array.from({ length: 4096 }, (_, k) => lo + k));
+  expect(lines[b - lo]).toMatch(new RegExp(`^127\\.0\\.0\\.1:${b}: open in [\\d.]+ ms: 220 lab\\.test ESMTP ready$`));
+  for (const p of [refused, silent, fin].map(Number).filter((p) => p >= lo && p <= hi)) expect(lines[p - lo]).toMatch(new RegExp(`^127\\.0\\.0\\.1:${p}(?: \\(\\w+\\))?: (Connection refused|open|Connection closed)`));
+  const shared = /a worker thread shared the ports: it probed ([\d,]+) of 4,096/.exec(r.stderr);
+  expect(shared).not.toBeNull();
+  expect(Number(shared![1]!.replace(/,/g, ''))).toBeGreaterThan(0);
+  expect(r.stderr).toMatch(/porthole: 4,096 ports: [\d,]+ open, /);
+  // -v's attempt lines: one for each port, none twice.
+  expect(r.stderr.match(/^127\.0\.0\.1:\d+: Trying /gm)).toHaveLength(4096);
+});
+
 test('out of file descriptors over all 65,535 ports: no port is reported as the machine\'s limit; fewer at a time, said once', async () => {
   // ulimit -n 64: a few dozen sockets at most, against the 200 at a time asked for.
   const r = await runCli(['-z', '--parallel', '200', '-w', '1', '--banner-wait', '0', '127.0.0.1', '1-65535'], { prefix: ['sh', '-c', 'ulimit -n 64 && exec "$0" "$@"'], timeoutMs: 90_000 });

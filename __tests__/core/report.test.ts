@@ -33,3 +33,19 @@ test('the summary of several ports: the count and each outcome met, open always,
   expect(probeSummary({ timeout: 2 }, 3000)).toBe('2 ports: 0 open, 2 timed out (filtered?) in 3.00 s');
   expect(probeSummary({ open: 1, refused: 1 }, 12, true)).toBe('2 ports: \x1b[32m1 open\x1b[39m, \x1b[31m1 refused\x1b[39m in 12 ms');
 });
+
+test('lines of several ports: an explanation is given once, on the first line it ends; a different one is given too', () => {
+  const refused = makeOutcome('refused', 'ECONNREFUSED');
+  const line = (port: number, outcome = refused) =>
+    ({ name: null, host: '127.0.0.1', port, address: '127.0.0.1', family: 4 as const, ms: 0.1, resolveMs: 0, attempts: [], banner: null, bannerAwaited: true, tls: null, outcome });
+  const said = new Set<string>();
+  const first = probeLine(line(1), false, said);
+  expect(first).toMatch(/^127\.0\.0\.1:1: Connection refused in 0\.1 ms: .*nothing listens/);
+  // Another object with the same words (the general path makes one a port) is not said again.
+  expect(probeLine(line(2, makeOutcome('refused', 'ECONNREFUSED')), false, said)).toBe('127.0.0.1:2: Connection refused in 0.1 ms');
+  const unreachable = makeOutcome('unreachable', 'EHOSTUNREACH');
+  expect(probeLine(line(3, unreachable), false, said)).toMatch(/^127\.0\.0\.1:3: .+: .+/);
+  expect(probeLine(line(4, unreachable), false, said)).toBe(`127.0.0.1:4: ${unreachable.label} in 0.1 ms`);
+  // Without the set (one port, the watch's lines), every line has it.
+  expect(probeLine(line(5))).toBe(first.replace(':1:', ':5:'));
+});

@@ -1,4 +1,4 @@
-import { formatHostPort, parseHost, parsePort, parsePortSpec, serviceName } from '../../src/core/target.js';
+import { checkPortSpec, formatHostPort, parseHost, parsePort, parsePortSpec, serviceName, uniquePorts } from '../../src/core/target.js';
 import { UsageError } from '../../src/core/errors.js';
 
 const usage = (fn: () => unknown, code: string, text: RegExp) => {
@@ -40,6 +40,14 @@ describe('ports', () => {
     expect(parsePortSpec('7-7')).toEqual([7]);
     usage(() => parsePortSpec('30-20'), 'PH_BAD_RANGE', /reversed/);
     usage(() => parsePortSpec('1-70000'), 'PH_BAD_PORT', /out of range/);
+  });
+
+  test('several specs: each port once, where it first came; checked without being counted out', () => {
+    expect(uniquePorts(['25', '20-26', 'smtp,80', '80'])).toEqual([25, 20, 21, 22, 23, 24, 26, 80]);
+    expect(uniquePorts(['1-65535'])).toHaveLength(65535);
+    expect(() => checkPortSpec('1-65535')).not.toThrow();
+    usage(() => checkPortSpec('22,30-20'), 'PH_BAD_RANGE', /reversed/);
+    usage(() => uniquePorts(['22', 'nope']), 'PH_BAD_PORT', /"nope" is not a port/);
   });
 
   test('service names for display', () => {

@@ -4,7 +4,7 @@
 
 import { checkEncoding, type LineEnding } from './codec.js';
 import { UsageError } from './errors.js';
-import { parseHost, parsePort, parsePortSpec } from './target.js';
+import { parseHost, parsePort, uniquePorts } from './target.js';
 import { parseStartTlsProtocol, parseTlsVersion, STARTTLS_PROTOCOLS, TLS_VERSIONS, type StartTlsProtocol, type TlsVersion } from './tls-options.js';
 import { parseProto, PROTOS, type ProtoName } from './protocols/choose.js';
 import { COLOUR_CHOICES, type ColourChoice } from './colour.js';
@@ -393,7 +393,7 @@ export function resolveOptions(argv: RawArgs, terminal: Terminal, config: RawArg
       throw new UsageError('PH_BAD_PORT', `port given twice: in "${hostText}" and as ${portArgs.join(' ')}`);
     }
     // A port given twice (25 20-30) is probed once, where it first came.
-    ports = inlinePort !== undefined ? [inlinePort] : [...new Set(portArgs.flatMap(parsePortSpec))];
+    ports = inlinePort !== undefined ? [inlinePort] : uniquePorts(portArgs);
     if (ports.length === 0) throw new UsageError('PH_NO_PORT', 'probe mode (-z) needs at least one port or range');
   } else {
     if (portArgs.length > 1) {

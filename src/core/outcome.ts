@@ -302,3 +302,13 @@ export function exitCodeFor(outcomes: readonly Outcome[]): ExitCodeValue {
   const first = outcomes.find((o) => o.kind !== 'open');
   return first ? first.exit : ExitCode.ok;
 }
+
+/** Our connect timer ran out: no answer at all, the sign of a firewall that drops. */
+export function connectTimeoutOutcome(timeoutMs: number): Outcome {
+  return makeOutcome('timeout', PortholeCode.connectTimeout, { label: `Timed out after ${formatSeconds(timeoutMs)} (filtered?)` });
+}
+
+/** A timeout as its label says it: "10 s", "0.5 s". */
+export function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

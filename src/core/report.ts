@@ -52,8 +52,12 @@ export function bannerFirstLine(banner: string, max = 160): string {
   return shown.length > max ? `${shown.slice(0, max - 1)}…` : shown;
 }
 
-/** One human line per port: where, what (in its colour, with `colour`), how fast, and the banner or the next step. */
-export function probeLine(r: ProbeResult, colour = false): string {
+/**
+ * One human line per port: where, what (in its colour, with `colour`), how fast, and the banner or
+ * the next step. With `hintsSaid` (a probe of several ports), a failure's explanation is given on
+ * the first line that needs it and left out of the lines after that would repeat it word for word.
+ */
+export function probeLine(r: ProbeResult, colour = false, hintsSaid?: Set<string>): string {
   const svc = serviceName(r.port);
   const where = (r.name ? `${r.name}: ` : '') + formatHostPort(r.host, r.port) + (svc ? ` (${svc})` : '');
   const addr = r.address && r.address !== r.host ? ` [${r.address}]` : '';
@@ -68,7 +72,20 @@ export function probeLine(r: ProbeResult, colour = false): string {
   if (r.banner !== null) return `${head}: ${bannerFirstLine(r.banner)}`;
   if (r.outcome.kind === 'open' && !r.bannerAwaited) return `${head} (banner not awaited: --banner-wait 0)`;
   if (r.outcome.kind === 'open') return `${head} (no banner: the service waits for the client to speak)`;
-  return `${head}: ${hint(r.outcome)}`;
+  const h = hintsSaid ? sharedHint(r.outcome) : hint(r.outcome);
+  if (hintsSaid) {
+    if (hintsSaid.has(h)) return head;
+    hintsSaid.add(h);
+  }
+  return `${head}: ${h}`;
+}
+
+/** The hint of an outcome object met on thousands of lines (a range's refusals): made once. */
+const hints = new WeakMap<Outcome, string>();
+function sharedHint(o: Outcome): string {
+  let h = hints.get(o);
+  if (h === undefined) hints.set(o, (h = hint(o)));
+  return h;
 }
 
 export function hint(o: Outcome): string {

@@ -3,7 +3,7 @@
 // classic form `-z HOST PORT|A-B...` stays one group; `HOST:PORT [v6]:PORT NAME...` is a group each.
 
 import { UsageError } from './errors.js';
-import { parseHost, parsePortSpec } from './target.js';
+import { checkPortSpec, parseHost } from './target.js';
 
 /** One host as written and the port words that go with it (none: the host holds its port). */
 export interface TargetWords {
@@ -15,7 +15,7 @@ export interface TargetWords {
 
 const isPortSpec = (w: string): boolean => {
   try {
-    parsePortSpec(w);
+    checkPortSpec(w);
     return true;
   } catch {
     return false;

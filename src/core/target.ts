@@ -88,18 +88,47 @@ export function parsePort(text: string): number {
 
 /** Parse a port, a service name, a range "a-b" or a comma list of those (probe mode), in order. */
 export function parsePortSpec(text: string): number[] {
-  return text.split(',').flatMap(parseOneSpec);
+  const ports: number[] = [];
+  for (const part of text.split(',')) {
+    const [lo, hi] = specBounds(part);
+    for (let p = lo; p <= hi; p++) ports.push(p);
+  }
+  return ports;
 }
 
-function parseOneSpec(text: string): number[] {
+/** Throws as parsePortSpec would, without making the list: "1-65535" is checked, not counted out. */
+export function checkPortSpec(text: string): void {
+  for (const part of text.split(',')) specBounds(part);
+}
+
+/** Every port of these specs in the order given, each once (where it first came). */
+export function uniquePorts(specs: readonly string[]): number[] {
+  const seen = new Uint8Array(65536);
+  const ports: number[] = [];
+  for (const spec of specs) {
+    for (const part of spec.split(',')) {
+      const [lo, hi] = specBounds(part);
+      for (let p = lo; p <= hi; p++) {
+        if (seen[p]) continue;
+        seen[p] = 1;
+        ports.push(p);
+      }
+    }
+  }
+  return ports;
+}
+
+/** One element of a spec: a port or a service name (lo = hi), or a range "a-b". */
+function specBounds(text: string): [number, number] {
   const m = /^\s*(\w+)\s*-\s*(\w+)\s*$/.exec(text);
-  if (!m || SERVICES[text.trim().toLowerCase()] !== undefined) return [parsePort(text)];
+  if (!m || SERVICES[text.trim().toLowerCase()] !== undefined) {
+    const p = parsePort(text);
+    return [p, p];
+  }
   const lo = parsePort(m[1]!);
   const hi = parsePort(m[2]!);
   if (hi < lo) throw new UsageError('PH_BAD_RANGE', `port range ${text.trim()} is reversed (did you mean ${hi}-${lo}?)`);
-  const ports: number[] = [];
-  for (let p = lo; p <= hi; p++) ports.push(p);
-  return ports;
+  return [lo, hi];
 }
 
 export interface HostPort {

@@ -7,37 +7,14 @@
 
 import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
+import { tcpBinding } from './tcp-binding.js';
 import { tcpDial, TcpTransport, type Dial } from './transport.js';
 
-interface TcpHandle {
-  connect(req: ConnectReq, address: string, port: number): number;
-  connect6(req: ConnectReq, address: string, port: number): number;
-  close(cb?: () => void): void;
-  setNoDelay?(on: boolean): number;
-}
-interface ConnectReq {
-  oncomplete: (status: number, handle: TcpHandle, req: ConnectReq, readable: boolean, writable: boolean) => void;
-  address?: string;
-  port?: number;
-}
-interface TcpWrap {
-  TCP: new (type: number) => TcpHandle;
-  TCPConnectWrap: new () => ConnectReq;
-  constants: { SOCKET: number };
-}
-
-function binding(): TcpWrap | null {
-  try {
-    const b = (process as unknown as { binding(name: string): TcpWrap }).binding('tcp_wrap');
-    return typeof b?.TCP === 'function' && typeof b.TCPConnectWrap === 'function' && typeof b.constants?.SOCKET === 'number' ? b : null;
-  } catch {
-    return null;
-  }
-}
+export { tcpBinding, type ConnectReq, type TcpHandle, type TcpWrap } from './tcp-binding.js';
 
 /** The fast dial, or tcpDial where the binding is not as expected (or readBuffers are asked for). */
 export function probeDial(): Dial {
-  const b = binding();
+  const b = tcpBinding();
   if (!b) return tcpDial;
   return (target, done) => {
     if (target.readBuffers) return tcpDial(target, done);

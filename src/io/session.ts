@@ -5,6 +5,8 @@
 import type { Clock } from '../core/clock.js';
 import {
   classifyError,
+  connectTimeoutOutcome,
+  formatSeconds,
   OUTCOMES,
   makeOutcome,
   mostTelling,
@@ -73,17 +75,19 @@ export type ConnectResult =
 const aborted = (): Outcome =>
   makeOutcome('local-error', 'ABORT_ERR', { label: 'Cancelled', meaning: 'The connection attempt was cancelled.' });
 
-/** Resolve, then try each address in turn until one connects or a peer answers decisively. */
-export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
+export type Resolution =
+  | { ok: true; addresses: ResolvedAddress[]; resolveMs: number }
+  | { ok: false; outcome: Outcome; resolveMs: number };
+
+/**
+ * A name's addresses of the asked family, or the outcome that says why there are none: the first
+ * step of connect, and what a scan of many ports does once for all of them.
+ */
+export async function resolveTarget(opts: Pick<ConnectOptions, 'host' | 'family' | 'connectTimeoutMs' | 'resolver' | 'clock'>): Promise<Resolution> {
   const clock = opts.clock ?? realClock;
   const resolver = opts.resolver ?? systemResolver;
   const family = opts.family ?? 0;
-  const emit = opts.onProgress ?? (() => {});
-  const attempts: Attempt[] = [];
-
-  emit({ type: 'resolving', host: opts.host });
   const t0 = clock.now();
-  let addresses: ResolvedAddress[];
   // A resolver that never answers is bounded by -w as a SYN that is never answered is:
   // getaddrinfo's own retries (resolv.conf's timeout x attempts x servers) can run far longer.
   // (A lookup that timed out still holds one of libuv's threads until getaddrinfo gives up.)
@@ -93,28 +97,39 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
   });
   // The other family's lookup (is the name only IPv6?) is under the same deadline.
   const bounded: Resolver = (host, fam) => Promise.race([resolver(host, fam), lookupTimedOut]);
+  const failed = (outcome: Outcome): Resolution => ({ ok: false, outcome, resolveMs: clock.now() - t0 });
   try {
+    let addresses: ResolvedAddress[];
     try {
       addresses = (await bounded(opts.host, family)).filter((a) => family === 0 || a.family === family);
     } catch (err) {
       if ((err as ErrorLike).code === PortholeCode.resolveTimeout) {
-        const outcome = makeOutcome('dns-unavailable', PortholeCode.resolveTimeout, { label: `Name lookup timed out after ${formatSeconds(opts.connectTimeoutMs)}` });
-        return { ok: false, outcome, attempts, resolveMs: clock.now() - t0 };
+        return failed(makeOutcome('dns-unavailable', PortholeCode.resolveTimeout, { label: `Name lookup timed out after ${formatSeconds(opts.connectTimeoutMs)}` }));
       }
       let outcome = classifyError(err as ErrorLike, 'resolve');
       // Asked for one family, getaddrinfo says "no such name" when the name has only the other.
       if (family !== 0 && outcome.kind === 'dns-not-found') outcome = (await otherFamily(bounded, opts.host, family)) ?? outcome;
-      return { ok: false, outcome, attempts, resolveMs: clock.now() - t0 };
+      return failed(outcome);
     }
-    if (addresses.length === 0) {
-      const outcome = (await otherFamily(bounded, opts.host, family as Family)) ?? noAddressOf(opts.host, family as Family, []);
-      return { ok: false, outcome, attempts, resolveMs: clock.now() - t0 };
-    }
+    if (addresses.length === 0) return failed((await otherFamily(bounded, opts.host, family as Family)) ?? noAddressOf(opts.host, family as Family, []));
+    return { ok: true, addresses, resolveMs: clock.now() - t0 };
   } finally {
     // Every way out: a pending deadline would keep the process alive for -w.
     cancelLookupTimer();
   }
-  const resolveMs = clock.now() - t0;
+}
+
+/** Resolve, then try each address in turn until one connects or a peer answers decisively. */
+export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
+  const clock = opts.clock ?? realClock;
+  const emit = opts.onProgress ?? (() => {});
+  const attempts: Attempt[] = [];
+
+  emit({ type: 'resolving', host: opts.host });
+  const resolution = await resolveTarget(opts);
+  const resolveMs = resolution.resolveMs;
+  if (!resolution.ok) return { ok: false, outcome: resolution.outcome, attempts, resolveMs };
+  const addresses = resolution.addresses;
   if (opts.signal?.aborted) return { ok: false, outcome: aborted(), attempts, resolveMs };
   emit({ type: 'resolved', addresses, ms: resolveMs });
 
@@ -223,9 +238,7 @@ function attempt(a: ResolvedAddress, port: number, opts: ConnectOptions, clock: 
         fail(
           handshaking
             ? handshakeTimeoutOutcome(formatSeconds(opts.connectTimeoutMs))
-            : makeOutcome('timeout', PortholeCode.connectTimeout, {
-                label: `Timed out after ${formatSeconds(opts.connectTimeoutMs)} (filtered?)`,
-              }),
+            : connectTimeoutOutcome(opts.connectTimeoutMs),
         ),
       opts.connectTimeoutMs,
     );
@@ -254,10 +267,6 @@ function attempt(a: ResolvedAddress, port: number, opts: ConnectOptions, clock: 
       settle({ connection });
     });
   });
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 export type ConnectionEvent =

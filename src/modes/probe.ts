@@ -2,8 +2,6 @@
 // bound and reported in the order given. Never loads React or Ink.
 
 import type { Clock } from '../core/clock.js';
-import { createDecoder } from '../core/codec.js';
-import { LineAssembler, LineCollector } from '../core/line-assembler.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
 import { wantsColour } from '../core/colour.js';
@@ -14,9 +12,14 @@ import { formatHostPort } from '../core/target.js';
 import { realClock } from '../io/clock.js';
 import type { Family, ResolvedAddress, Resolver } from '../io/resolver.js';
 import { systemResolver } from '../io/resolver.js';
-import { connect, type Connection } from '../io/session.js';
+import { connect, resolveTarget, type Connection } from '../io/session.js';
 import type { Dial } from '../io/transport.js';
-import { probeDial } from '../io/fast-dial.js';
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { probeDial, tcpBinding, type TcpWrap } from '../io/fast-dial.js';
+import { PENDING, PLANES, PortScanner, RICH, scanArrays, settledResult, SETTLED, UNRESOLVED, type ScanArrays, type ScanTarget } from '../io/port-scan.js';
+import type { ScanMessage, ScanWork } from '../io/scan-worker.js';
+import { watchBanner } from '../io/banner.js';
 import type { TlsConfig } from '../io/tls.js';
 import { toVisible } from '../core/sanitize.js';
 
@@ -32,14 +35,6 @@ export interface ProbeOptions extends ProbePart {
   out?: (line: string) => void;
   err?: (line: string) => void;
 }
-
-/** A banner's first line rarely needs more; a flood must not grow the probe. */
-const BANNER_MAX_BYTES = 4096;
-/**
- * After the banner's first line, how long to wait for a close that follows it ("421 too many
- * connections" then FIN) before calling the port open; such a FIN trails the banner by one RTT.
- */
-const AFTER_BANNER_GRACE_MS = 150;
 
 /** A target made ready to probe: how to dial it and, for --starttls, the TLS material. */
 export interface ReadyTarget extends ProbeTarget {
@@ -79,6 +74,21 @@ export async function runProbe(opts: ProbeOptions): Promise<number> {
 
 /** The machine ran out of descriptors: a local limit, never the port's answer while others are open. */
 const outOfFds = (o: Outcome) => o.code === 'EMFILE' || o.code === 'ENFILE';
+
+/** Where the results of a probe of several ports go as they come, printed in the order given. */
+interface Report {
+  /** Port i's result is known (the general path); the scanner's are in its arrays. */
+  put(i: number, r: ProbeResult): void;
+  /** Print every result that is next in order and known. */
+  flush(): void;
+  /** The descriptor limit was met (the error's label): said once. */
+  fdLimit(label: string): void;
+  /** Port i's result came and waits to be printed, or was printed. */
+  has(i: number): boolean;
+  /** A line on stderr. */
+  note(line: string): void;
+  readonly stopped: () => boolean;
+}
 
 async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<number> {
   const total = targets.reduce((n, t) => n + t.ports.length, 0);
@@ -122,35 +132,67 @@ async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<num
   const err = opts.err ?? ((l: string) => process.stderr.write(l + '\n'));
   // Lines for a person (JSON never): coloured on a terminal, or as --color, NO_COLOR, FORCE_COLOR say.
   const colour = !opts.json && wantsColour(opts.colour, Boolean(process.stdout.isTTY), process.env);
+  // Of several ports, each outcome's explanation is said on the first line it ends, not 65,535 times.
+  const hintsSaid = total > 1 ? new Set<string>() : undefined;
   const clock = opts.clock ?? realClock;
   const started = clock.now();
-  const resolver = memoResolver(opts.resolver ?? systemResolver);
   const expect = expectMatcher(opts.expect);
-  // Results wait here only until every earlier one is printed: a range of 65,535 ports holds the
-  // few in flight, not all of them. The exit code and the summary are counted as they go.
-  const results: (ProbeResult | undefined)[] = new Array(total);
+  // Results wait only until every earlier one is printed: a range of 65,535 ports holds the few in
+  // flight, not all of them. The exit code and the summary are counted as they go.
+  const known = new Map<number, ProbeResult>();
   const counts: ProbeCounts = {};
   let exit: number = ExitCode.ok;
   let printed = 0;
-  const flush = () => {
-    // Results print in the order given, each as soon as every earlier one is known.
-    while (printed < results.length && results[printed]) {
-      const r = results[printed]!;
-      results[printed++] = undefined;
-      counts[r.outcome.kind] = (counts[r.outcome.kind] ?? 0) + 1;
-      if (exit === ExitCode.ok && r.outcome.kind !== 'open') exit = r.outcome.exit;
-      if (opts.verbose) for (const a of r.attempts) err(`${formatHostPort(r.host, r.port)}: ${attemptLine(a)}`);
-      if (opts.openOnly && r.outcome.kind !== 'open') continue;
-      out(opts.json ? safeJson(probeRecord(r)) : probeLine(r, colour));
-    }
+  const print = (r: ProbeResult) => {
+    counts[r.outcome.kind] = (counts[r.outcome.kind] ?? 0) + 1;
+    if (exit === ExitCode.ok && r.outcome.kind !== 'open') exit = r.outcome.exit;
+    if (opts.verbose) for (const a of r.attempts) err(`${formatHostPort(r.host, r.port)}: ${attemptLine(a)}`);
+    if (opts.openOnly && r.outcome.kind !== 'open') return;
+    out(opts.json ? safeJson(probeRecord(r)) : probeLine(r, colour, hintsSaid));
   };
+  let saidLimit = false;
+  const report = (settled?: (i: number) => ProbeResult | undefined): Report => ({
+    put: (i, r) => known.set(i, r),
+    flush() {
+      for (;;) {
+        let r = known.get(printed);
+        if (r) known.delete(printed);
+        else r = settled?.(printed);
+        if (!r) return;
+        printed++;
+        print(r);
+      }
+    },
+    fdLimit(label) {
+      if (saidLimit) return;
+      saidLimit = true;
+      err(`porthole: out of file descriptors (${label.toLowerCase()}; see ulimit -n): fewer ports are probed at a time, and each that met the limit is probed again.`);
+    },
+    has: (i) => i < printed || known.has(i),
+    note: err,
+    stopped: () => stdoutGone,
+  });
+  const tcp = scannable(opts, targets);
+  if (tcp) await scanTargets(opts, targets, total, tcp, expect, report);
+  else await probeEach(opts, targets, total, expect, report());
+  flushOut();
+  // What a slow reader has not taken yet is still queued: the process must not end before it goes.
+  if (!opts.out && !stdoutGone) await new Promise<void>((r) => process.stdout.write('', () => r()));
+  if (stdoutGone) return stdoutFailed ? ExitCode.internal : ExitCode.ok;
+  // Several ports: how they went, on stderr, so stdout stays one line (or object) a port.
+  if (total > 1) err(`porthole: ${probeSummary(counts, clock.now() - started, !opts.json && wantsColour(opts.colour, Boolean(process.stderr.isTTY), process.env), targets.length > 1 ? 'target' : 'port')}`);
+  return exit;
+}
+
+/** Each port by connect() (TLS, STARTTLS, an injected dial): a promise a port, bounded by --parallel. */
+async function probeEach(opts: ProbeOptions, targets: ReadyTarget[], total: number, expect: ExpectMatcher, report: Report): Promise<void> {
+  const resolver = memoResolver(opts.resolver ?? systemResolver);
   // Sockets in flight, bounded by --parallel, and lowered to what the machine allows once a
   // connect fails for want of descriptors (ulimit -n): that port waits for one to close and is
   // probed again, so a low limit costs time, never a wrong answer.
   let limit = Math.max(1, Math.min(opts.parallel, total));
   let inFlight = 0;
   const waiting: (() => void)[] = [];
-  let saidLimit = false;
   const slot = async () => {
     while (inFlight >= limit) await new Promise<void>((r) => waiting.push(r));
     inFlight++;
@@ -164,7 +206,7 @@ async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<num
   let ti = 0;
   let pi = 0;
   const worker = async () => {
-    while (next < total && !stdoutGone) {
+    while (next < total && !report.stopped()) {
       const i = next++;
       while (pi >= targets[ti]!.ports.length) {
         ti++;
@@ -179,26 +221,154 @@ async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<num
         // With nothing else open, the limit is the machine's own: that is this port's answer.
         if (outOfFds(r.outcome) && inFlight > 0) {
           limit = Math.max(1, inFlight);
-          if (!saidLimit) {
-            saidLimit = true;
-            err(`porthole: out of file descriptors (${r.outcome.label.toLowerCase()}; see ulimit -n): fewer ports are probed at a time, and each that met the limit is probed again.`);
-          }
+          report.fdLimit(r.outcome.label);
           continue;
         }
-        results[i] = r;
+        report.put(i, r);
         break;
       }
-      flush();
+      report.flush();
     }
   };
   await Promise.all(Array.from({ length: limit }, worker));
-  flushOut();
-  // What a slow reader has not taken yet is still queued: the process must not end before it goes.
-  if (!opts.out && !stdoutGone) await new Promise<void>((r) => process.stdout.write('', () => r()));
-  if (stdoutGone) return stdoutFailed ? ExitCode.internal : ExitCode.ok;
-  // Several ports: how they went, on stderr, so stdout stays one line (or object) a port.
-  if (total > 1) err(`porthole: ${probeSummary(counts, clock.now() - started, !opts.json && wantsColour(opts.colour, Boolean(process.stderr.isTTY), process.env), targets.length > 1 ? 'target' : 'port')}`);
-  return exit;
+}
+
+/** The range scanner's binding, when every target is plain TCP on the real dial; else null. */
+function scannable(opts: ProbeOptions, targets: readonly ReadyTarget[]): TcpWrap | null {
+  if (opts.dial) return null;
+  if (!targets.every((t) => !t.tls.implicit && t.tls.starttls === null)) return null;
+  return tcpBinding();
+}
+
+/** A range of this many ports or more is shared with a worker thread, where there is a second core. */
+const WORKER_MIN_PORTS = 4096;
+
+/** Plain TCP targets by the range scanner (io/port-scan), with a worker thread for a big range. */
+async function scanTargets(
+  opts: ProbeOptions,
+  targets: readonly ReadyTarget[],
+  total: number,
+  tcp: TcpWrap,
+  expect: ExpectMatcher,
+  makeReport: (settled: (i: number) => ProbeResult | undefined) => Report,
+): Promise<void> {
+  const clock = opts.clock ?? realClock;
+  const resolver = memoResolver(opts.resolver ?? systemResolver);
+  let first = 0;
+  const scanTargets: ScanTarget[] = targets.map((t) => {
+    const st: ScanTarget = { name: t.name, host: t.host, family: t.family, ports: t.ports, first, timeoutMs: t.connectTimeoutMs, bannerWaitMs: t.bannerWaitMs, encoding: t.encoding, addresses: null, resolveMs: 0, failure: null };
+    first += t.ports.length;
+    return st;
+  });
+  const lookups = new Map<ScanTarget, Promise<void>>();
+  const resolve = (t: ScanTarget) => {
+    let p = lookups.get(t);
+    if (!p) {
+      p = resolveTarget({ host: t.host, family: t.family, connectTimeoutMs: t.timeoutMs, resolver, clock }).then((r) => {
+        t.resolveMs = r.resolveMs;
+        if (r.ok) t.addresses = r.addresses;
+        else t.failure = r.outcome;
+      });
+      lookups.set(t, p);
+    }
+    return p;
+  };
+  const limit = Math.max(1, Math.min(opts.parallel, total));
+  // A worker costs ~30 ms and ~10 MB to start: worth it for a big range of one name, on a second core.
+  const workerFile = total >= WORKER_MIN_PORTS && limit >= 2 && !opts.clock && scanTargets.length === 1 ? scanWorkerFile() : null;
+  if (workerFile) await resolve(scanTargets[0]!);
+  const useWorker = workerFile !== null && (scanTargets[0]!.addresses?.length ?? 0) > 0 && scanTargets[0]!.addresses!.length <= PLANES;
+  const arrays = scanArrays(total, useWorker);
+  let scanner: PortScanner | null = null;
+  const report = makeReport((i) => {
+    if (i >= total) return undefined;
+    const state = Atomics.load(arrays.state, i);
+    if (state !== SETTLED && state !== UNRESOLVED) return undefined;
+    return settledResult(arrays, i, scanTargets[targetIndex(scanTargets, i)]!, scanner!.overflow);
+  });
+  const rich = (i: number, r: ProbeResult) => {
+    report.put(i, expectOutcome(r, expect));
+    report.flush();
+  };
+  scanner = new PortScanner(scanTargets, arrays, useWorker ? Math.ceil(limit / 2) : limit, clock, {
+    rich,
+    settled: () => {
+      if (report.stopped()) scanner?.stop();
+      report.flush();
+    },
+    fdLimit: (label) => report.fdLimit(label),
+    resolve,
+  }, tcp);
+  const helper = useWorker ? startScanWorker(workerFile!, scanTargets, arrays, Math.floor(limit / 2), rich, (label) => report.fdLimit(label), () => report.flush()) : null;
+  scanner.start();
+  await scanner.done;
+  const helped = helper ? await helper : null;
+  if (helped && opts.verbose) report.note(`porthole: a worker thread shared the ports: it probed ${helped.settled.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
+  if (helper && !helped?.ok) {
+    // The worker failed: what it claimed and did not settle is probed here, so no port goes unsaid.
+    if (opts.verbose) report.note('porthole: the worker thread failed; the ports it had not finished are probed again here');
+    const left: number[] = [];
+    for (let i = 0; i < total; i++) {
+      const state = Atomics.load(arrays.state, i);
+      if (state === PENDING || (state === RICH && !report.has(i))) left.push(i);
+    }
+    scanner.redo(left);
+    await scanner.done;
+  }
+  report.flush();
+}
+
+function targetIndex(ts: readonly ScanTarget[], i: number): number {
+  let lo = 0;
+  let hi = ts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ts[mid]!.first <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The built worker's file beside this module (dist/chunks), or none (the sources under jest). */
+function scanWorkerFile(): URL | null {
+  for (const rel of ['./scan-worker.js', './chunks/scan-worker.js']) {
+    const url = new URL(rel, import.meta.url);
+    if (existsSync(url)) return url;
+  }
+  return null;
+}
+
+/**
+ * The worker's half of a range: it claims ports from the same counter and writes the same arrays;
+ * a port it found open comes as a message. While it runs, what it settled is printed every 20 ms
+ * (its ports are between ours). Resolves when it has ended: true if it ended well.
+ */
+function startScanWorker(
+  file: URL,
+  targets: ScanTarget[],
+  arrays: ScanArrays,
+  limit: number,
+  rich: (i: number, r: ProbeResult) => void,
+  fdLimit: (label: string) => void,
+  flush: () => void,
+): Promise<{ ok: boolean; settled: number }> {
+  const worker = new Worker(file, { workerData: { targets, arrays, limit } satisfies ScanWork, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 3 } });
+  const tick = setInterval(flush, 20);
+  let failed = false;
+  let settled = 0;
+  return new Promise((resolve) => {
+    worker.on('message', (m: ScanMessage) => {
+      if (m.type === 'rich') rich(m.i, m.r);
+      else if (m.type === 'fd-limit') fdLimit(m.label);
+      else settled = m.settled;
+    });
+    // A worker that failed to start or crashed: its ports are probed by the main thread instead.
+    worker.on('error', () => (failed = true));
+    worker.on('exit', (code) => {
+      clearInterval(tick);
+      resolve({ ok: !failed && code === 0, settled });
+    });
+  });
 }
 
 /**
@@ -229,15 +399,16 @@ export function expectMatcher(pattern: string | null): ExpectMatcher {
 
 /** Probe one port of a target: connect, TLS or STARTTLS as asked, the banner, then hang up. */
 export async function probeOne(opts: ProbeOptions, target: ReadyTarget, port: number, resolver: Resolver, expect: ExpectMatcher = null): Promise<ProbeResult> {
-  const r = await probeConnect(opts, target, port, resolver);
-  // --expect: open, but not the service wanted, is a state of its own.
-  if (expect && r.outcome.kind === 'open' && !expect(r.banner)) {
-    return {
-      ...r,
-      outcome: makeOutcome('unexpected-banner', PortholeCode.unexpectedBanner, r.banner === null ? { meaning: 'The port is open, but the service said nothing within the banner wait, and --expect wants a banner.' } : {}),
-    };
-  }
-  return r;
+  return expectOutcome(await probeConnect(opts, target, port, resolver), expect);
+}
+
+/** --expect: open, but not the service wanted, is a state of its own. */
+function expectOutcome(r: ProbeResult, expect: ExpectMatcher): ProbeResult {
+  if (!expect || r.outcome.kind !== 'open' || expect(r.banner)) return r;
+  return {
+    ...r,
+    outcome: makeOutcome('unexpected-banner', PortholeCode.unexpectedBanner, r.banner === null ? { meaning: 'The port is open, but the service said nothing within the banner wait, and --expect wants a banner.' } : {}),
+  };
 }
 
 async function probeConnect(opts: ProbeOptions, target: ReadyTarget, port: number, resolver: Resolver): Promise<ProbeResult> {
@@ -294,51 +465,4 @@ async function upgrade(c: Connection, opts: ProbeOptions, target: ReadyTarget, p
   const banner = r.greeting === null ? null : `${r.greeting}\r\n`;
   if (!r.ok) return { outcome: r.outcome, banner, tls: r.tls ?? null };
   return { outcome: makeOutcome('open', PortholeCode.open), banner, tls: r.tls };
-}
-
-/** Listen for the first words of the service, or for it closing on us, then hang up. */
-function watchBanner(
-  c: Connection,
-  waitMs: number,
-  encoding: string,
-  clock: Clock,
-): Promise<{ outcome: Outcome; banner: string | null }> {
-  const open = makeOutcome('open', PortholeCode.open);
-  if (waitMs <= 0) {
-    c.close();
-    return Promise.resolve({ outcome: open, banner: null });
-  }
-  return new Promise((resolve) => {
-    const decoder = createDecoder(encoding);
-    // The session's line assembler says when the banner's first line has ended.
-    const assembler = new LineAssembler();
-    const lines = new LineCollector(BANNER_MAX_BYTES);
-    let text = '';
-    let size = 0;
-    let cancelGrace: (() => void) | null = null;
-    const done = (ending: Outcome | null) => {
-      cancelWait();
-      cancelGrace?.();
-      off();
-      c.close();
-      if (size > 0) text += decoder.end();
-      resolve({ outcome: ending ?? open, banner: size > 0 ? text : null });
-    };
-    const off = c.on((e) => {
-      if (e.type === 'data') {
-        const take = e.bytes.subarray(0, BANNER_MAX_BYTES - size);
-        size += take.length;
-        const chunk = decoder.write(take);
-        text += chunk;
-        assembler.push(chunk, lines);
-        if (size >= BANNER_MAX_BYTES) return done(null);
-        if (!cancelGrace && lines.take().length > 0) {
-          cancelGrace = clock.setTimer(() => done(null), Math.min(AFTER_BANNER_GRACE_MS, waitMs));
-        }
-      } else if (e.type === 'peer-eof' || e.type === 'closed') {
-        done(e.outcome);
-      }
-    });
-    const cancelWait = clock.setTimer(() => done(null), waitMs);
-  });
 }
