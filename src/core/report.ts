@@ -58,25 +58,41 @@ export function bannerFirstLine(banner: string, max = 160): string {
  * the first line that needs it and left out of the lines after that would repeat it word for word.
  */
 export function probeLine(r: ProbeResult, colour = false, hintsSaid?: Set<string>): string {
-  const svc = serviceName(r.port);
-  const where = (r.name ? `${r.name}: ` : '') + formatHostPort(r.host, r.port) + (svc ? ` (${svc})` : '');
-  const addr = r.address && r.address !== r.host ? ` [${r.address}]` : '';
-  // A timeout's label already says how long it waited.
-  const time = r.ms === null || r.outcome.kind === 'timeout' ? '' : ` in ${formatMs(r.ms)}`;
   // The certificate's fields are the peer's words: made visible like a banner.
   const tls = r.tls ? `, ${toVisible(tlsSummary(r.tls, { verdict: r.outcome.kind !== 'tls-failure' }))}` : '';
-  const head = `${where}${addr}: ${paintOutcome(r.outcome.kind, r.outcome.kind === 'open' ? 'open' : r.outcome.label, colour)}${time}${tls}`;
+  const head = lineHead(r.name, r.host, r.port, r.address, r.outcome, r.ms, colour) + tls;
   // A TLS failure's words are what to act on; the greeting that came before them is a detail.
   if (r.banner !== null && r.outcome.kind === 'tls-failure') return `${head}: ${hint(r.outcome)} (greeting: ${bannerFirstLine(r.banner)})`;
   if (r.banner !== null && r.outcome.kind === 'unexpected-banner') return `${head}: ${bannerFirstLine(r.banner)} (not what --expect wants)`;
   if (r.banner !== null) return `${head}: ${bannerFirstLine(r.banner)}`;
   if (r.outcome.kind === 'open' && !r.bannerAwaited) return `${head} (banner not awaited: --banner-wait 0)`;
   if (r.outcome.kind === 'open') return `${head} (no banner: the service waits for the client to speak)`;
-  const h = hintsSaid ? sharedHint(r.outcome) : hint(r.outcome);
-  if (hintsSaid) {
-    if (hintsSaid.has(h)) return head;
-    hintsSaid.add(h);
-  }
+  return withHint(head, r.outcome, hintsSaid);
+}
+
+/**
+ * The line of a port that did not connect and sent nothing (what probeLine says of it), from its
+ * parts: the range scanner prints most of a range this way, with no result object made a port.
+ */
+export function failedLine(name: string | null, host: string, port: number, address: string | null, outcome: Outcome, ms: number | null, colour: boolean, hintsSaid?: Set<string>): string {
+  return withHint(lineHead(name, host, port, address, outcome, ms, colour), outcome, hintsSaid);
+}
+
+/** Where, what (in its colour), how fast. */
+function lineHead(name: string | null, host: string, port: number, address: string | null, outcome: Outcome, ms: number | null, colour: boolean): string {
+  const svc = serviceName(port);
+  const where = (name ? `${name}: ` : '') + formatHostPort(host, port) + (svc ? ` (${svc})` : '');
+  const addr = address && address !== host ? ` [${address}]` : '';
+  // A timeout's label already says how long it waited.
+  const time = ms === null || outcome.kind === 'timeout' ? '' : ` in ${formatMs(ms)}`;
+  return `${where}${addr}: ${paintOutcome(outcome.kind, outcome.kind === 'open' ? 'open' : outcome.label, colour)}${time}`;
+}
+
+function withHint(head: string, outcome: Outcome, hintsSaid: Set<string> | undefined): string {
+  if (!hintsSaid) return `${head}: ${hint(outcome)}`;
+  const h = sharedHint(outcome);
+  if (hintsSaid.has(h)) return head;
+  hintsSaid.add(h);
   return `${head}: ${h}`;
 }
 

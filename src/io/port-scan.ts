@@ -146,7 +146,7 @@ export class PortScanner {
   }
 
   start(): void {
-    void this.openModule();
+    if (this.targets.some((t) => t.bannerWaitMs > 0)) void this.openModule();
     this.fill();
   }
 
@@ -313,7 +313,9 @@ export class PortScanner {
     const attempts = [...attemptsOf(this.arrays, i, t, this.overflow, a), { ...addr, outcome: makeOutcome('open', PortholeCode.open), ms }];
     // Counted as open until the banner wait ends: --parallel bounds sockets, not connects.
     Atomics.add(this.arrays.control, OPEN_FDS, 1);
-    void this.openModule()
+    // --banner-wait 0: open is all there is to say, and the handle is closed as it is.
+    const banner = t.bannerWaitMs > 0 ? this.openModule() : Promise.resolve(null);
+    void banner
       .then((m) => (m ? m.probeConnected(req.handle, readable, writable, t, i, addr, ms, attempts, this.clock) : connectedOnly(req.handle, t, i, addr, ms, attempts)))
       .then((r) => {
         Atomics.sub(this.arrays.control, OPEN_FDS, 1);
@@ -325,11 +327,12 @@ export class PortScanner {
   /**
    * The socket, the connection and the banner's decoder, loaded as the scan starts (while there are
    * descriptors to open a file with) but not waited for: a range that finds no open port, and the
-   * worker thread's start, do without them. A second try where the first failed; null if both did.
+   * worker thread's start, do without them. (A failed import stays failed in Node's module map, so
+   * it is not retried: null, and an open port is then said without its banner.)
    */
   private openLoad: Promise<OpenModule | null> | null = null;
   private openModule(): Promise<OpenModule | null> {
-    this.openLoad ??= import('./port-scan-open.js').catch(() => import('./port-scan-open.js').catch(() => null));
+    this.openLoad ??= import('./port-scan-open.js').catch(() => null);
     return this.openLoad;
   }
 
@@ -402,7 +405,7 @@ export function settledResult(arrays: ScanArrays, i: number, t: ScanTarget, over
   return { name: t.name, host: t.host, port, address: worst.address, family: worst.family, outcome: worst.outcome, ms: worst.ms, banner: null, bannerAwaited, attempts, resolveMs, tls: null };
 }
 
-/** A port that connected when the banner's code could not be loaded: open, its banner not read. */
+/** A port that connected, its banner not awaited (--banner-wait 0, or its code could not be loaded). */
 function connectedOnly(handle: TcpHandle, t: ScanTarget, i: number, addr: ResolvedAddress, ms: number, attempts: Attempt[]): ProbeResult {
   handle.close();
   const outcome = makeOutcome('open', PortholeCode.open);

@@ -6,7 +6,7 @@ import { ExitCode } from '../core/exit-codes.js';
 import { makeOutcome, PortholeCode, type Outcome } from '../core/outcome.js';
 import { wantsColour } from '../core/colour.js';
 import { needsTlsConfig } from '../core/options.js';
-import { attemptLine, probeLine, probeRecord, probeSummary, safeJson, type ProbeCounts, type ProbeResult } from '../core/report.js';
+import { attemptLine, failedLine, probeLine, probeRecord, probeSummary, safeJson, type ProbeCounts, type ProbeResult } from '../core/report.js';
 import type { ProbePart, ProbeTarget, SessionPart, TlsPart } from '../core/options.js';
 import { formatHostPort } from '../core/target.js';
 import { realClock } from '../io/clock.js';
@@ -17,7 +17,7 @@ import type { Dial } from '../io/transport.js';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { probeDial, tcpBinding, type TcpWrap } from '../io/fast-dial.js';
-import { PENDING, PLANES, PortScanner, RICH, scanArrays, settledResult, SETTLED, UNRESOLVED, type ScanArrays, type ScanTarget } from '../io/port-scan.js';
+import { attemptOutcome, PENDING, PLANES, PortScanner, RICH, scanArrays, settledResult, SETTLED, UNRESOLVED, type ScanArrays, type ScanTarget } from '../io/port-scan.js';
 import type { ScanMessage, ScanWork } from '../io/scan-worker.js';
 import { watchBanner } from '../io/banner.js';
 import type { TlsConfig } from '../io/tls.js';
@@ -87,6 +87,10 @@ interface Report {
   has(i: number): boolean;
   /** A line on stderr. */
   note(line: string): void;
+  /** Lines for a person without -v: a port that did not connect can be printed from its parts. */
+  readonly plainLines: boolean;
+  /** Prints (and counts) a port that did not connect, from its parts: see failedLine. */
+  failure(name: string | null, host: string, port: number, address: string | null, outcome: Outcome, ms: number | null): void;
   readonly stopped: () => boolean;
 }
 
@@ -143,25 +147,34 @@ async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<num
   const counts: ProbeCounts = {};
   let exit: number = ExitCode.ok;
   let printed = 0;
+  const tally = (o: Outcome) => {
+    counts[o.kind] = (counts[o.kind] ?? 0) + 1;
+    if (exit === ExitCode.ok && o.kind !== 'open') exit = o.exit;
+  };
   const print = (r: ProbeResult) => {
-    counts[r.outcome.kind] = (counts[r.outcome.kind] ?? 0) + 1;
-    if (exit === ExitCode.ok && r.outcome.kind !== 'open') exit = r.outcome.exit;
+    tally(r.outcome);
     if (opts.verbose) for (const a of r.attempts) err(`${formatHostPort(r.host, r.port)}: ${attemptLine(a)}`);
     if (opts.openOnly && r.outcome.kind !== 'open') return;
     out(opts.json ? safeJson(probeRecord(r)) : probeLine(r, colour, hintsSaid));
   };
   let saidLimit = false;
-  const report = (settled?: (i: number) => ProbeResult | undefined): Report => ({
+  // settled(i): port i's result from elsewhere (the scanner's arrays), or true if it printed it itself.
+  const report = (settled?: (i: number) => ProbeResult | true | undefined): Report => ({
     put: (i, r) => known.set(i, r),
     flush() {
       for (;;) {
-        let r = known.get(printed);
+        let r: ProbeResult | true | undefined = known.get(printed);
         if (r) known.delete(printed);
         else r = settled?.(printed);
         if (!r) return;
         printed++;
-        print(r);
+        if (r !== true) print(r);
       }
+    },
+    plainLines: !opts.json && !opts.verbose,
+    failure(name, host, port, address, outcome, ms) {
+      tally(outcome);
+      if (!opts.openOnly) out(failedLine(name, host, port, address, outcome, ms, colour, hintsSaid));
     },
     fdLimit(label) {
       if (saidLimit) return;
@@ -250,7 +263,7 @@ async function scanTargets(
   total: number,
   tcp: TcpWrap,
   expect: ExpectMatcher,
-  makeReport: (settled: (i: number) => ProbeResult | undefined) => Report,
+  makeReport: (settled: (i: number) => ProbeResult | true | undefined) => Report,
 ): Promise<void> {
   const clock = opts.clock ?? realClock;
   const resolver = memoResolver(opts.resolver ?? systemResolver);
@@ -280,11 +293,18 @@ async function scanTargets(
   const useWorker = workerFile !== null && (scanTargets[0]!.addresses?.length ?? 0) > 0 && scanTargets[0]!.addresses!.length <= PLANES;
   const arrays = scanArrays(total, useWorker);
   let scanner: PortScanner | null = null;
-  const report = makeReport((i) => {
+  const report: Report = makeReport((i) => {
     if (i >= total) return undefined;
     const state = Atomics.load(arrays.state, i);
     if (state !== SETTLED && state !== UNRESOLVED) return undefined;
-    return settledResult(arrays, i, scanTargets[targetIndex(scanTargets, i)]!, scanner!.overflow);
+    const t = scanTargets[targetIndex(scanTargets, i)]!;
+    // Most of a range: one address, refused. Its line from the arrays, no result object made.
+    if (report.plainLines && state === SETTLED && arrays.attempts[i] === 1) {
+      const addr = t.addresses![0]!;
+      report.failure(t.name, t.host, t.ports[i - t.first]!, addr.address, attemptOutcome(arrays.status[i]!, t.timeoutMs), arrays.ms[i]!);
+      return true;
+    }
+    return settledResult(arrays, i, t, scanner!.overflow);
   });
   const rich = (i: number, r: ProbeResult) => {
     report.put(i, expectOutcome(r, expect));
@@ -355,18 +375,22 @@ function startScanWorker(
   const worker = new Worker(file, { workerData: { targets, arrays, limit } satisfies ScanWork, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 3 } });
   const tick = setInterval(flush, 20);
   let failed = false;
-  let settled = 0;
   return new Promise((resolve) => {
+    // Its 'done' comes after every result it sent: the probe goes on without waiting for the
+    // thread to wind down (the process's exit ends it).
     worker.on('message', (m: ScanMessage) => {
       if (m.type === 'rich') rich(m.i, m.r);
       else if (m.type === 'fd-limit') fdLimit(m.label);
-      else settled = m.settled;
+      else {
+        clearInterval(tick);
+        resolve({ ok: true, settled: m.settled });
+      }
     });
     // A worker that failed to start or crashed: its ports are probed by the main thread instead.
     worker.on('error', () => (failed = true));
     worker.on('exit', (code) => {
       clearInterval(tick);
-      resolve({ ok: !failed && code === 0, settled });
+      resolve({ ok: !failed && code === 0, settled: 0 });
     });
   });
 }
