@@ -73,7 +73,9 @@ function violations(graph: Graph): string[] {
     for (const target of reach(graph, mode)) if (TUI.test(target)) out.push(`${mode} reaches ${target}: probe and pipe never load the TUI`);
   }
   // The CLI loads the TUI only lazily, so a probe never pays for it.
-  for (const target of reach(graph, 'cli.ts', true)) if (TUI.test(target)) out.push(`cli.ts statically reaches ${target}: the TUI is loaded lazily`);
+  for (const entry of ['cli.ts', 'main.ts']) {
+    for (const target of reach(graph, entry, true)) if (TUI.test(target)) out.push(`${entry} statically reaches ${target}: the TUI is loaded lazily`);
+  }
   for (const [name] of graph) {
     if (!name.startsWith('ui/')) continue;
     for (const target of reach(graph, name)) if (TRANSPORT.test(target)) out.push(`${name} reaches ${target}: the UI never reaches the transport`);

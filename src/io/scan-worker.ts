@@ -1,8 +1,9 @@
 // The range scanner's second thread: the same PortScanner over the same shared arrays, claiming
-// ports from the same counter as the main thread (modes/probe starts it for a big range). What it
-// cannot write in the arrays, a port that connected and its banner, it sends as a message.
+// ports from the same counter as the main thread (modes/probe gives it a big range). What it
+// cannot write in the arrays, a port that connected and its banner, it sends as a message. It may
+// be started before its work is known (io/scan-worker-pool): the work comes as the first message.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { ProbeResult } from '../core/report.js';
 import { realClock } from './clock.js';
 import { tcpBinding } from './tcp-binding.js';
@@ -14,14 +15,16 @@ export interface ScanWork {
   limit: number;
 }
 
+/** What the worker sends. (What it is sent: one ScanWork, its SharedArrayBuffers shared.) */
 export type ScanMessage = { type: 'rich'; i: number; r: ProbeResult } | { type: 'fd-limit'; label: string } | { type: 'done'; settled: number };
 
 if (parentPort) {
   const port = parentPort;
-  const work = workerData as ScanWork;
+  const work = await new Promise<ScanWork>((resolve) => port.once('message', resolve));
   const tcp = tcpBinding();
   // Without the binding this thread claims nothing: the main thread scans every port.
-  if (tcp) {
+  if (!tcp) port.postMessage({ type: 'done', settled: 0 } satisfies ScanMessage);
+  else {
     const scanner = new PortScanner(
       work.targets,
       work.arrays,
@@ -34,7 +37,13 @@ if (parentPort) {
       },
       tcp,
     );
+    // The clock's timers do not hold a thread open, and a port waiting for a descriptor (the other
+    // thread holds them all) has nothing else to: the thread stays until its scan is done.
+    const keep = setInterval(() => {}, 1 << 30);
     scanner.start();
-    void scanner.done.then(() => port.postMessage({ type: 'done', settled: scanner.settledCount } satisfies ScanMessage));
+    void scanner.done.then(() => {
+      clearInterval(keep);
+      port.postMessage({ type: 'done', settled: scanner.settledCount } satisfies ScanMessage);
+    });
   }
 }

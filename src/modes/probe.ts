@@ -14,11 +14,10 @@ import type { Family, ResolvedAddress, Resolver } from '../io/resolver.js';
 import { systemResolver } from '../io/resolver.js';
 import { connect, resolveTarget, type Connection } from '../io/session.js';
 import type { Dial } from '../io/transport.js';
-import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { probeDial, tcpBinding, type TcpWrap } from '../io/fast-dial.js';
 import { attemptOutcome, PENDING, PLANES, PortScanner, RICH, scanArrays, settledResult, SETTLED, UNRESOLVED, type ScanArrays, type ScanTarget } from '../io/port-scan.js';
 import type { ScanMessage, ScanWork } from '../io/scan-worker.js';
+import { canShare, dropSpareScanWorker, scanWorkerFile, takeScanWorker, WORKER_MIN_PORTS } from '../io/scan-worker-pool.js';
 import { watchBanner } from '../io/banner.js';
 import type { TlsConfig } from '../io/tls.js';
 import { toVisible } from '../core/sanitize.js';
@@ -186,6 +185,7 @@ async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<num
     stopped: () => stdoutGone,
   });
   const tcp = scannable(opts, targets);
+  if (!tcp) dropSpareScanWorker();
   if (tcp) await scanTargets(opts, targets, total, tcp, expect, report);
   else await probeEach(opts, targets, total, expect, report());
   flushOut();
@@ -253,9 +253,6 @@ function scannable(opts: ProbeOptions, targets: readonly ReadyTarget[]): TcpWrap
   return tcpBinding();
 }
 
-/** A range of this many ports or more is shared with a worker thread, where there is a second core. */
-const WORKER_MIN_PORTS = 4096;
-
 /** Plain TCP targets by the range scanner (io/port-scan), with a worker thread for a big range. */
 async function scanTargets(
   opts: ProbeOptions,
@@ -288,9 +285,10 @@ async function scanTargets(
   };
   const limit = Math.max(1, Math.min(opts.parallel, total));
   // A worker costs ~30 ms and ~10 MB to start: worth it for a big range of one name, on a second core.
-  const workerFile = total >= WORKER_MIN_PORTS && limit >= 2 && !opts.clock && scanTargets.length === 1 ? scanWorkerFile() : null;
+  const workerFile = total >= WORKER_MIN_PORTS && limit >= 2 && !opts.clock && scanTargets.length === 1 && canShare() ? scanWorkerFile() : null;
   if (workerFile) await resolve(scanTargets[0]!);
   const useWorker = workerFile !== null && (scanTargets[0]!.addresses?.length ?? 0) > 0 && scanTargets[0]!.addresses!.length <= PLANES;
+  if (!useWorker) dropSpareScanWorker();
   const arrays = scanArrays(total, useWorker);
   let scanner: PortScanner | null = null;
   const report: Report = makeReport((i) => {
@@ -349,19 +347,10 @@ function targetIndex(ts: readonly ScanTarget[], i: number): number {
   return lo;
 }
 
-/** The built worker's file beside this module (dist/chunks), or none (the sources under jest). */
-function scanWorkerFile(): URL | null {
-  for (const rel of ['./scan-worker.js', './chunks/scan-worker.js']) {
-    const url = new URL(rel, import.meta.url);
-    if (existsSync(url)) return url;
-  }
-  return null;
-}
-
 /**
  * The worker's half of a range: it claims ports from the same counter and writes the same arrays;
  * a port it found open comes as a message. While it runs, what it settled is printed every 20 ms
- * (its ports are between ours). Resolves when it has ended: true if it ended well.
+ * (its ports are between ours). Resolves with its 'done' (ok) or its end before one (not ok).
  */
 function startScanWorker(
   file: URL,
@@ -372,9 +361,9 @@ function startScanWorker(
   fdLimit: (label: string) => void,
   flush: () => void,
 ): Promise<{ ok: boolean; settled: number }> {
-  const worker = new Worker(file, { workerData: { targets, arrays, limit } satisfies ScanWork, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 3 } });
+  const worker = takeScanWorker(file);
+  worker.postMessage({ targets, arrays, limit } satisfies ScanWork);
   const tick = setInterval(flush, 20);
-  let failed = false;
   return new Promise((resolve) => {
     // Its 'done' comes after every result it sent: the probe goes on without waiting for the
     // thread to wind down (the process's exit ends it).
@@ -387,10 +376,11 @@ function startScanWorker(
       }
     });
     // A worker that failed to start or crashed: its ports are probed by the main thread instead.
-    worker.on('error', () => (failed = true));
-    worker.on('exit', (code) => {
+    worker.on('error', () => {});
+    // Ended before its 'done' (a crash, a limit): not a success, whatever its exit code.
+    worker.on('exit', () => {
       clearInterval(tick);
-      resolve({ ok: !failed && code === 0, settled: 0 });
+      resolve({ ok: false, settled: 0 });
     });
   });
 }

@@ -1,0 +1,81 @@
+// The range scanner's worker thread: where its file is, and a spare one started by the entry
+// (cli.ts) as soon as the command line looks like a probe of a big range, before the rest of the
+// CLI loads. Whether the probe takes it is decided later, by modes/probe on the parsed options; a
+// spare not taken is ended. The guess reads the words only: a wrong guess costs a thread's start
+// on a free core, never a different result.
+
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** A range of this many ports or more of one name is shared with a worker thread. */
+export const WORKER_MIN_PORTS = 4096;
+
+/** The built worker's file (dist/chunks), or none (the sources under jest). */
+export function scanWorkerFile(): URL | null {
+  for (const rel of ['./scan-worker.js', './chunks/scan-worker.js']) {
+    const url = new URL(rel, import.meta.url);
+    if (existsSync(url)) return url;
+  }
+  return null;
+}
+
+/** Worth a second thread: there is a second core. */
+export const canShare = (): boolean => availableParallelism() >= 2;
+
+function spawn(file: URL): Worker {
+  // Its heap holds a few requests in flight and the banner's code. A young generation of 2 MB (V8
+  // grows it to 16 MB and more at this allocation rate): a full range's peak RSS ~3 MB lower.
+  return new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 2 } });
+}
+
+let spare: { worker: Worker; gone: boolean } | null = null;
+
+/** Does this command line probe (-z) a range of WORKER_MIN_PORTS or more, over plain TCP? */
+export function looksLikeBigScan(argv: readonly string[]): boolean {
+  let probe = false;
+  let ports = 0;
+  for (const w of argv) {
+    if (w === '--') break;
+    if (w === '--probe' || /^-[A-Za-z]*z[A-Za-z]*$/.test(w)) probe = true;
+    // A watch checks each target, TLS needs its own dial: neither uses the range scanner.
+    else if (/^--(watch|count|tls|ssl|starttls)(=|$)/.test(w)) return false;
+    else
+      for (const part of w.split(',')) {
+        const m = /^(\d{1,5})-(\d{1,5})$/.exec(part);
+        if (m) ports += Math.max(0, Number(m[2]) - Number(m[1]) + 1);
+      }
+  }
+  return probe && ports >= WORKER_MIN_PORTS;
+}
+
+/** Starts a spare worker when the words look like a big scan and a second core is there. */
+export function prespawnScanWorker(argv: readonly string[]): void {
+  if (spare || !looksLikeBigScan(argv) || !canShare()) return;
+  const file = scanWorkerFile();
+  if (!file) return;
+  const s = { worker: spawn(file), gone: false };
+  // Not taken, it must not keep the process alive; failed, it is not handed out.
+  s.worker.unref();
+  s.worker.once('error', () => (s.gone = true));
+  s.worker.once('exit', () => (s.gone = true));
+  spare = s;
+}
+
+/** The spare if one is up, else a new worker: it waits for its work as a message. */
+export function takeScanWorker(file: URL): Worker {
+  const s = spare;
+  spare = null;
+  if (s && !s.gone) {
+    s.worker.ref();
+    return s.worker;
+  }
+  return spawn(file);
+}
+
+/** The probe will not share its ports: a spare is ended. */
+export function dropSpareScanWorker(): void {
+  const s = spare;
+  spare = null;
+  if (s && !s.gone) void s.worker.terminate();
+}
