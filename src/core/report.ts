@@ -8,6 +8,7 @@ import { isVisibleSafe, toVisible } from './sanitize.js';
 import { formatHostPort, serviceName } from './target.js';
 import { tlsRecord, tlsSummary, type TlsReport } from './tls.js';
 import { paintOutcome } from './colour.js';
+import { formatCount } from './count.js';
 
 /** What probing one port found. */
 export interface ProbeResult {
@@ -132,8 +133,8 @@ export type ProbeCounts = Partial<Record<Outcome['kind'], number>>;
 /** "65535 ports: 2 open, 65533 refused in 2.1 s": open always said, other outcomes when met. */
 export function probeSummary(counts: ProbeCounts, ms: number, colour = false, noun = 'port'): string {
   const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
-  const parts = SUMMARY_WORDS.filter(([k]) => k === 'open' || counts[k]).map(([k, w]) => paintOutcome(k, `${(counts[k] ?? 0).toLocaleString('en-US')} ${w}`, colour));
-  return `${total.toLocaleString('en-US')} ${noun}${total === 1 ? '' : 's'}: ${parts.join(', ')} in ${formatMs(ms)}`;
+  const parts = SUMMARY_WORDS.filter(([k]) => k === 'open' || counts[k]).map(([k, w]) => paintOutcome(k, `${formatCount(counts[k] ?? 0)} ${w}`, colour));
+  return `${formatCount(total)} ${noun}${total === 1 ? '' : 's'}: ${parts.join(', ')} in ${formatMs(ms)}`;
 }
 
 /** The JSON record of one probe, as documented for `--json`. */

@@ -9,6 +9,7 @@ import { avgMs, fmtSeconds, jitterMs, lossPct, sparkline, stateWords } from './w
 import { SUMMARY_WORDS } from './report.js';
 import { OUTCOME_COLOURS } from './colour.js';
 import { DIM_SGR } from './styles.js';
+import { formatCount } from './count.js';
 
 export type Tone = LogTone | 'dim' | 'head' | 'plain';
 
@@ -128,7 +129,7 @@ export function watchView(watch: Watch, v: ViewInput): { lines: ViewLine[]; scro
 
 function statusRuns(watch: Watch, cols: number): Run[] {
   const n = watch.targets.length;
-  const runs: Run[] = [{ text: `porthole watch: ${n.toLocaleString('en-US')} target${n === 1 ? '' : 's'} every ${fmtSeconds(watch.settings.intervalMs)}`, tone: 'head' }];
+  const runs: Run[] = [{ text: `porthole watch: ${formatCount(n)} target${n === 1 ? '' : 's'} every ${fmtSeconds(watch.settings.intervalMs)}`, tone: 'head' }];
   const r = watch.lastRound;
   if (watch.settings.count !== null) runs.push({ text: `, round ${Math.min(watch.roundsDone + 1, watch.settings.count)} of ${watch.settings.count}`, tone: 'plain' });
   else runs.push({ text: `, round ${watch.roundsDone + 1}`, tone: 'plain' });
@@ -136,7 +137,7 @@ function statusRuns(watch: Watch, cols: number): Run[] {
     runs.push({ text: ` · last round ${formatMs(r.ms)}:`, tone: 'plain' });
     for (const [kind, words] of SUMMARY_WORDS) {
       const c = r.counts[kind];
-      if (c) runs.push({ text: ` ${c.toLocaleString('en-US')} ${words}`, tone: kind });
+      if (c) runs.push({ text: ` ${formatCount(c)} ${words}`, tone: kind });
     }
     if (r.skipped > 0) runs.push({ text: ` · ${r.skipped} skipped (overran)`, tone: 'note' });
   }
@@ -157,10 +158,10 @@ export function watchSummary(watch: Watch, elapsedMs: number, timeOf: ViewInput[
   const r = watch.lastRound;
   const last = r
     ? SUMMARY_WORDS.filter(([k]) => r.counts[k])
-        .map(([k, w]) => `${r.counts[k]!.toLocaleString('en-US')} ${w}`)
+        .map(([k, w]) => `${formatCount(r.counts[k]!)} ${w}`)
         .join(', ')
     : 'no round finished';
-  const lines = [`watched ${n.toLocaleString('en-US')} target${n === 1 ? '' : 's'} for ${formatMs(elapsedMs)}, ${watch.roundsDone} round${watch.roundsDone === 1 ? '' : 's'}; the last: ${last}`];
+  const lines = [`watched ${formatCount(n)} target${n === 1 ? '' : 's'} for ${formatMs(elapsedMs)}, ${watch.roundsDone} round${watch.roundsDone === 1 ? '' : 's'}; the last: ${last}`];
   const troubled = watch.targets.filter((t) => t.checks > 0 && (t.kind !== 'open' || t.changes > 0 || t.connected < t.checks || t.skipped > 0));
   for (const t of troubled.slice(0, most)) {
     const stats = t.connected > 0 ? `, connect ${num(t.minMs)}/${num(avgMs(t))}/${num(t.maxMs)} ms` : '';

@@ -9,6 +9,7 @@ import { ExitCode } from './exit-codes.js';
 import type { OutcomeKind } from './outcome.js';
 import type { ProbeResult } from './report.js';
 import { STATE_WORDS } from './report.js';
+import { formatCount } from './count.js';
 
 export interface WatchSettings {
   intervalMs: number;
@@ -198,7 +199,7 @@ export class Watch {
     if (!this.scheduledAll() && late > this.settings.intervalMs) {
       const missed = Math.floor(late / this.settings.intervalMs);
       this.base += missed * this.settings.intervalMs;
-      this.say(events, { at: wall, text: `${missed.toLocaleString('en-US')} interval${missed === 1 ? '' : 's'} missed (porthole was stopped or the machine stalled): not made up, the schedule goes on from now`, tone: 'note' });
+      this.say(events, { at: wall, text: `${formatCount(missed)} interval${missed === 1 ? '' : 's'} missed (porthole was stopped or the machine stalled): not made up, the schedule goes on from now`, tone: 'note' });
     }
     while (!this.scheduledAll() && this.dueAt(this.cursorRound, this.cursorTarget) <= now) {
       const round = this.cursorRound;
@@ -335,7 +336,7 @@ export class Watch {
     if (end.skipped > 0) {
       this.say(events, {
         at: wall,
-        text: `round ${round} overran its ${fmtSeconds(this.settings.intervalMs)} interval: ${end.skipped.toLocaleString('en-US')} of ${this.targets.length.toLocaleString('en-US')} checks skipped, their previous check (or its wait for a socket, --parallel) still running`,
+        text: `round ${round} overran its ${fmtSeconds(this.settings.intervalMs)} interval: ${formatCount(end.skipped)} of ${formatCount(this.targets.length)} checks skipped, their previous check (or its wait for a socket, --parallel) still running`,
         tone: 'note',
       });
     }

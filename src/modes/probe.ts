@@ -21,6 +21,7 @@ import { canShare, dropSpareScanWorker, scanWorkerFile, takeScanWorker, WORKER_M
 import { watchBanner } from '../io/banner.js';
 import type { TlsConfig } from '../io/tls.js';
 import { toVisible } from '../core/sanitize.js';
+import { formatCount } from '../core/count.js';
 
 export interface ProbeOptions extends ProbePart {
   /** How to open each connection: TCP by default, TLS with --tls (made by runProbe). */
@@ -321,7 +322,7 @@ async function scanTargets(
   scanner.start();
   await scanner.done;
   const helped = helper ? await helper : null;
-  if (helped && opts.verbose) report.note(`porthole: a worker thread shared the ports: it probed ${helped.settled.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
+  if (helped && opts.verbose) report.note(`porthole: a worker thread shared the ports: it probed ${formatCount(helped.settled)} of ${formatCount(total)}`);
   if (helper && !helped?.ok) {
     // The worker failed: what it claimed and did not settle is probed here, so no port goes unsaid.
     if (opts.verbose) report.note('porthole: the worker thread failed; the ports it had not finished are probed again here');

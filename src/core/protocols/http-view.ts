@@ -6,6 +6,7 @@
 // what to show out.
 
 import type { PaneView, ViewItem } from './pane-view.js';
+import { formatCount } from '../count.js';
 
 /** Longest head (status line and headers) read for its framing; past it the answer is shown as it comes. */
 const MAX_HEAD = 64 * 1024;
@@ -317,7 +318,7 @@ export class HttpView implements PaneView {
     const ms = (t: number) => `${t.toFixed(1)} ms`;
     const sent = a.request?.sentAt ?? null;
     const timing = sent !== null ? `request sent -> first byte ${ms(a.firstByteAt - sent)} -> last byte ${ms(now - sent)}` : null;
-    const size = `${a.body.toLocaleString('en-US')} byte${a.body === 1 ? '' : 's'}`;
+    const size = `${formatCount(a.body)} byte${a.body === 1 ? '' : 's'}`;
     const body =
       a.framing === 'none'
         ? 'no body'

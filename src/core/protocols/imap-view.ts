@@ -4,6 +4,7 @@
 // literal costs one slice per read.
 
 import type { PaneView, ViewItem } from './pane-view.js';
+import { formatCount } from '../count.js';
 
 const LF = 0x0a;
 /** The end of a line that announces a literal: "{342}" and the line end. */
@@ -36,7 +37,7 @@ export class ImapView implements PaneView {
         lit.left -= take;
         if (lit.left > 0) continue;
         emit(i);
-        items.push({ type: 'note', text: `\u21b3 (end of the ${lit.size.toLocaleString('en-US')}-byte literal)` });
+        items.push({ type: 'note', text: `\u21b3 (end of the ${formatCount(lit.size)}-byte literal)` });
         this.literal = null;
         this.tail = '';
         continue;
@@ -51,7 +52,7 @@ export class ImapView implements PaneView {
       if (!m || Number(m[1]) === 0) continue;
       emit(i);
       const size = Number(m[1]);
-      items.push({ type: 'note', text: `\u21b3 A literal of ${size.toLocaleString('en-US')} bytes follows, as one block (the server's data as it is):` });
+      items.push({ type: 'note', text: `\u21b3 A literal of ${formatCount(size)} bytes follows, as one block (the server's data as it is):` });
       this.literal = { left: size, size };
     }
     emit(data.length);
@@ -61,6 +62,6 @@ export class ImapView implements PaneView {
   end(): ViewItem[] {
     const lit = this.literal;
     this.literal = null;
-    return lit ? [{ type: 'note', text: `\u21b3 The connection closed inside a literal: ${lit.left.toLocaleString('en-US')} of its ${lit.size.toLocaleString('en-US')} bytes never came.` }] : [];
+    return lit ? [{ type: 'note', text: `\u21b3 The connection closed inside a literal: ${formatCount(lit.left)} of its ${formatCount(lit.size)} bytes never came.` }] : [];
   }
 }

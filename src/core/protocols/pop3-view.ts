@@ -5,6 +5,7 @@
 
 import type { PaneView, ViewItem } from './pane-view.js';
 import { pop3Multi } from './walk.js';
+import { formatCount } from '../count.js';
 
 /** RFC 2449 and 3206 response codes, in words. */
 const CODES: Readonly<Record<string, string>> = {
@@ -79,7 +80,7 @@ export class Pop3View implements PaneView {
         i++;
         if (b !== LF) continue;
         emit(i);
-        items.push({ type: 'note', text: `\u21b3 ${m.verb}: ${m.lines.toLocaleString('en-US')} line${m.lines === 1 ? '' : 's'}, ${m.bytes.toLocaleString('en-US')} bytes, to the "."; lines sent as ".." are shown with one.` });
+        items.push({ type: 'note', text: `\u21b3 ${m.verb}: ${formatCount(m.lines)} line${m.lines === 1 ? '' : 's'}, ${formatCount(m.bytes)} bytes, to the "."; lines sent as ".." are shown with one.` });
         this.multi = null;
         this.ending = false;
         continue;
