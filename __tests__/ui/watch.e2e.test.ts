@@ -1,5 +1,6 @@
 // The watch's live table in a real terminal (tmux): rows in the outcome's words, keys q p r,
 // Up/Down and Enter (a session to the row, back to the table), the summary after it quits.
+import { execFileSync } from 'node:child_process';
 import type net from 'node:net';
 import { describeRequiring } from '../helpers/prerequisite.js';
 import { closedPort, serve, type Fixture } from '../helpers/servers.js';
@@ -34,6 +35,22 @@ describeRequiring(tmuxMissing(), 'the watch table', () => {
     const after = await tui.waitFor(/EXIT=\d+/);
     expect(after).toMatch(/EXIT=4/);
     expect(after).toMatch(/porthole: watched 2 targets for/);
+    expect(after).toMatch(/TTY=icanon/);
+    expect(tui.alternateScreen()).toBe(false);
+  });
+
+  test('SIGTERM (kill, timeout) ends the table as q does: the terminal back, the summary, the last round\'s exit code', async () => {
+    const tui = new Tui(['--watch', '0.3', `127.0.0.1:${fixture.port}`, `127.0.0.1:${refused}`], 110, 20);
+    tuis.push(tui);
+    await tui.waitFor(/ open +[\d.]+ ms[^]*refused .*100%/);
+    // The pane runs sh, which runs porthole (env execs node): sh's child is porthole.
+    const sh = tui.tmux('display-message', '-p', '-t', 't', '#{pane_pid}').trim();
+    const pid = Number(execFileSync('pgrep', ['-P', sh], { encoding: 'utf8' }).trim().split('\n')[0]);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGTERM');
+    const after = await tui.waitFor(/EXIT=\d+/);
+    expect(after).toMatch(/porthole: watched 2 targets for/);
+    expect(after).toMatch(/EXIT=4/);
     expect(after).toMatch(/TTY=icanon/);
     expect(tui.alternateScreen()).toBe(false);
   });

@@ -69,6 +69,12 @@ export interface TerminalLease {
    * terminal is given back and the process stops, `resume` once `fg` (SIGCONT) has it back.
    */
   onSuspend(hooks: { stop(): void; resume(): void }): void;
+  /**
+   * Who ends on a signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT): `handler` returning true has taken it
+   * (the watch's table quits as q does); else, or with none, the terminal is given back and the
+   * process exits 128 + the signal's number.
+   */
+  onSignal?(handler: ((signal: string) => boolean) | null): void;
 }
 
 export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream): TerminalLease {
@@ -137,8 +143,10 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
     hooks?.resume();
   };
   process.on('SIGTSTP', onStop);
+  let signalHook: ((signal: string) => boolean) | null = null;
   const handlers = Object.entries(SIGNALS).map(([sig, n]) => {
     const handler = () => {
+      if (signalHook?.(sig)) return;
       release();
       process.exit(128 + n);
     };
@@ -164,6 +172,9 @@ export function takeTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStrea
     release,
     onSuspend(h) {
       hooks = h;
+    },
+    onSignal(h) {
+      signalHook = h;
     },
   };
 }

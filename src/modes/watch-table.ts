@@ -141,12 +141,21 @@ export async function runWatchTable(opts: ProbeOptions, targets: ReadyTarget[]):
       }
     };
     lease.keyboard.attach(onKeys);
+    // kill or timeout(1) ends the table as q does: the terminal back, the summary, the last
+    // round's exit code (what the lines say on SIGTERM and SIGINT too). With a session open from
+    // the table, the session ends as a session does on a signal (the terminal back, 128 + n).
+    lease.onSignal?.((sig) => {
+      if ((sig !== 'SIGTERM' && sig !== 'SIGINT') || inSession) return false;
+      quit();
+      return true;
+    });
     ink = mount();
     // --count: the table ends with the last round, as the lines do; a session open then is not
     // cut short: the table ends when it does.
     let endedInSession = false;
     void run.ended.then(() => (inSession ? (endedInSession = true) : quit()));
     await quitting;
+    lease.onSignal?.(null);
     run.stop();
     (pending as (() => void) | null)?.();
     process.stdout.off('resize', onResize);
