@@ -10,6 +10,7 @@ import { loadConfig } from './io/config-file.js';
 import { UsageError } from './core/errors.js';
 // Static: a message must be shown even when nothing more can be loaded (out of descriptors).
 import { toVisible } from './core/sanitize.js';
+import { dropSpareScanWorker } from './io/scan-worker-pool.js';
 import { paintOutline, takeTerminal } from './io/terminal.js';
 import { wantsColour } from './core/colour.js';
 
@@ -86,6 +87,8 @@ async function checkCommands(commands: readonly string[], script = false): Promi
 
 async function run(opts: Options): Promise<number> {
   if (opts.modeNote) process.stderr.write(`porthole: ${opts.modeNote}\n`);
+  // The entry may have started a scanner thread on the words' look: only a plain probe takes it.
+  if (opts.mode !== 'probe' || opts.probe.watch) void dropSpareScanWorker();
   switch (opts.mode) {
     case 'probe': {
       const { runProbe, readyTargets } = await import('./modes/probe.js');

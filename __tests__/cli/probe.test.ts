@@ -1,4 +1,5 @@
 // Probe mode (-z) as scripts run it: a line or a JSON record per port, and the exit code.
+import { availableParallelism } from 'node:os';
 import { runCli } from '../helpers/cli.js';
 import { startFiltered } from '../../src/lab/filtered-listener.js';
 import { closedPort, serve, type Fixture } from '../helpers/servers.js';
@@ -147,8 +148,9 @@ test('a range big enough for the worker thread: every port once and in order, th
   expect(lines[b - lo]).toMatch(new RegExp(`^127\\.0\\.0\\.1:${b}: open in [\\d.]+ ms: 220 lab\\.test ESMTP ready$`));
   for (const p of [refused, silent, fin].map(Number).filter((p) => p >= lo && p <= hi)) expect(lines[p - lo]).toMatch(new RegExp(`^127\\.0\\.0\\.1:${p}(?: \\(\\w+\\))?: (Connection refused|open|Connection closed)`));
   const shared = /a worker thread shared the ports: it probed ([\d,]+) of 4,096/.exec(r.stderr);
-  expect(shared).not.toBeNull();
-  expect(Number(shared![1]!.replace(/,/g, ''))).toBeGreaterThan(0);
+  // With one core there is no second thread: the same lines, and -v says nothing of one.
+  if (availableParallelism() < 2) expect(shared).toBeNull();
+  else expect(Number(shared?.[1]?.replace(/,/g, ''))).toBeGreaterThan(0);
   expect(r.stderr).toMatch(/porthole: 4,096 ports: [\d,]+ open, /);
   // -v's attempt lines: one for each port, none twice.
   expect(r.stderr.match(/^127\.0\.0\.1:\d+: Trying /gm)).toHaveLength(4096);
@@ -164,6 +166,15 @@ test('out of file descriptors over all 65,535 ports: no port is reported as the 
   expect(lines[Number(refused) - 1]).toMatch(new RegExp(`^127\\.0\\.0\\.1:${refused}: Connection refused`));
   expect(r.stderr.match(/out of file descriptors \(too many open files; see ulimit -n\): fewer ports are probed at a time, and each that met the limit is probed again\./g)).toHaveLength(1);
   expect(r.stderr).not.toMatch(/\n\s+at /);
+}, 120_000);
+
+test('out of file descriptors with banners awaited: the open ports still get their banner wait (its code was loaded before the sockets)', async () => {
+  const r = await runCli(['-z', '--parallel', '200', '-w', '1', '--banner-wait', '0.3', '127.0.0.1', '1-65535'], { prefix: ['sh', '-c', 'ulimit -n 64 && exec "$0" "$@"'], timeoutMs: 90_000 });
+  const lines = r.stdout.trimEnd().split('\n');
+  expect(lines).toHaveLength(65535);
+  expect(lines[Number(banner) - 1]).toMatch(new RegExp(`^127\\.0\\.0\\.1:${banner}: open in [\\d.]+ m?s: 220 lab\\.test ESMTP ready$`));
+  expect(lines[Number(fin) - 1]).toMatch(/Connection closed by foreign host/);
+  expect(r.stdout).not.toMatch(/banner not awaited|Too many open files/);
 }, 120_000);
 
 test('stdout closed early (| head -1): the probe ends quietly, exit 0, no stack trace', async () => {

@@ -1,5 +1,5 @@
 import { makeOutcome } from '../../src/core/outcome.js';
-import { bannerFirstLine, probeLine, probeSummary, safeJson } from '../../src/core/report.js';
+import { bannerFirstLine, failedLine, probeLine, probeSummary, safeJson } from '../../src/core/report.js';
 
 test('safeJson escapes what could act on a terminal, keeps the value, leaves ordinary text alone', () => {
   const value = { banner: 'a\u202eb\u009b31m\u2028c\x7f é 😀 世' };
@@ -48,4 +48,25 @@ test('lines of several ports: an explanation is given once, on the first line it
   expect(probeLine(line(4, unreachable), false, said)).toBe(`127.0.0.1:4: ${unreachable.label} in 0.1 ms`);
   // Without the set (one port, the watch's lines), every line has it.
   expect(probeLine(line(5))).toBe(first.replace(':1:', ':5:'));
+});
+
+test('a failed port\'s line from its parts (the range scanner\'s) is the line probeLine makes of its result', () => {
+  const outcomes = [makeOutcome('refused', 'ECONNREFUSED'), makeOutcome('timeout', 'PH_CONNECT_TIMEOUT', { label: 'Timed out after 2 s (filtered?)' }), makeOutcome('unreachable', 'EHOSTUNREACH'), makeOutcome('dns-not-found', 'ENOTFOUND')];
+  const cases = [
+    { name: null, host: '127.0.0.1', port: 25, address: '127.0.0.1' as string | null, ms: 0.4 as number | null },
+    { name: 'mail', host: 'mail.test', port: 2525, address: '::1', ms: 12.25 },
+    { name: null, host: '::1', port: 65535, address: '::1', ms: 1500 },
+    { name: null, host: 'nosuch.invalid', port: 80, address: null, ms: null },
+  ];
+  for (const colour of [false, true]) {
+    for (const o of outcomes) {
+      for (const c of cases) {
+        const r = { ...c, family: c.address === null ? null : c.address.includes(':') ? (6 as const) : (4 as const), outcome: o, banner: null, bannerAwaited: true, attempts: [], resolveMs: 0, tls: null };
+        const [a, b] = [new Set<string>(), new Set<string>()];
+        // Twice each: with the explanation, then without it.
+        for (let k = 0; k < 2; k++) expect(failedLine(c.name, c.host, c.port, c.address, o, c.ms, colour, a)).toBe(probeLine(r, colour, b));
+        expect(failedLine(c.name, c.host, c.port, c.address, o, c.ms, colour)).toBe(probeLine(r, colour));
+      }
+    }
+  }
 });

@@ -1,4 +1,4 @@
-import { checkPortSpec, formatHostPort, parseHost, parsePort, parsePortSpec, serviceName, uniquePorts } from '../../src/core/target.js';
+import { checkPortSpec, formatHostPort, parseHost, parsePort, serviceName, uniquePorts } from '../../src/core/target.js';
 import { UsageError } from '../../src/core/errors.js';
 
 const usage = (fn: () => unknown, code: string, text: RegExp) => {
@@ -33,13 +33,13 @@ describe('ports', () => {
   });
 
   test('ranges and lists keep the order given', () => {
-    expect(parsePortSpec('20-23')).toEqual([20, 21, 22, 23]);
-    expect(parsePortSpec('80,25,443')).toEqual([80, 25, 443]);
-    expect(parsePortSpec('smtp-26')).toEqual([25, 26]);
-    expect(parsePortSpec('http-alt')).toEqual([8080]);
-    expect(parsePortSpec('7-7')).toEqual([7]);
-    usage(() => parsePortSpec('30-20'), 'PH_BAD_RANGE', /reversed/);
-    usage(() => parsePortSpec('1-70000'), 'PH_BAD_PORT', /out of range/);
+    expect(uniquePorts(['20-23'])).toEqual([20, 21, 22, 23]);
+    expect(uniquePorts(['80,25,443'])).toEqual([80, 25, 443]);
+    expect(uniquePorts(['smtp-26'])).toEqual([25, 26]);
+    expect(uniquePorts(['http-alt'])).toEqual([8080]);
+    expect(uniquePorts(['7-7'])).toEqual([7]);
+    usage(() => uniquePorts(['30-20']), 'PH_BAD_RANGE', /reversed/);
+    usage(() => uniquePorts(['1-70000']), 'PH_BAD_PORT', /out of range/);
   });
 
   test('several specs: each port once, where it first came; checked without being counted out', () => {

@@ -1,4 +1,4 @@
-// Every command-line option once, as data: --help (yargs, in cli.ts), the man page
+// Every command-line option once, as data: --help (yargs, in main.ts), the man page
 // (core/manpage.ts, written at build) and the shell completions (core/completion.ts) are all
 // made from this table, so none of them can say what the others do not.
 

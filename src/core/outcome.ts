@@ -179,6 +179,8 @@ export const PortholeCode = {
   /** A reset that answered what we sent after the peer's FIN: it had closed completely. */
   refusedAfterClose: 'PH_REFUSED_AFTER_CLOSE',
   unknown: 'PH_UNKNOWN',
+  /** Our own code failed where a port's answer was expected (a bug, said as one). */
+  internal: 'PH_INTERNAL',
 } as const;
 
 /** A classified outcome: kind, stable code and the words to show. */
@@ -264,6 +266,15 @@ const TELLING: readonly OutcomeKind[] = [
   'dns-unavailable',
   'dns-not-found',
 ];
+
+/**
+ * An address's answer that ends the walk of a name's addresses: a reset means a host took the
+ * connection and threw it away, a TLS failure that the service's TLS answered; it has spoken, so
+ * another address of the same name would only hide it. (connect and the range scanner both.)
+ */
+export function endsAddressWalk(o: Outcome): boolean {
+  return o.kind === 'reset-by-peer' || o.kind === 'tls-failure' || o.code === 'ABORT_ERR';
+}
 
 /** Of several failed attempts, the one to report: refused, then unreachable, then timed out. */
 export function mostTelling<T extends { outcome: Outcome }>(attempts: readonly T[]): T | undefined {

@@ -86,17 +86,10 @@ export function parsePort(text: string): number {
   return known;
 }
 
-/** Parse a port, a service name, a range "a-b" or a comma list of those (probe mode), in order. */
-export function parsePortSpec(text: string): number[] {
-  const ports: number[] = [];
-  for (const part of text.split(',')) {
-    const [lo, hi] = specBounds(part);
-    for (let p = lo; p <= hi; p++) ports.push(p);
-  }
-  return ports;
-}
-
-/** Throws as parsePortSpec would, without making the list: "1-65535" is checked, not counted out. */
+/**
+ * A port spec (probe mode): a port, a service name, a range "a-b" or a comma list of those. This
+ * checks one as uniquePorts reads it, without making the list: "1-65535" is not counted out.
+ */
 export function checkPortSpec(text: string): void {
   for (const part of text.split(',')) specBounds(part);
 }

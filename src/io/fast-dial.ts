@@ -1,16 +1,14 @@
-// A TCP dial for probing many ports: libuv's TCP handle connected directly, as node:net does
-// inside, and made a net.Socket only once it is connected. A refused port (nearly every port of a
-// range) then costs a handle and a request, not a Socket with its two streams, event emitters and
-// an Error with a stack: measured over 65,535 loopback ports, 0.45 s and 49 MB against net.connect's
-// 1.37 s and ~90 MB. The binding is Node's own and internal (process.binding is deprecated in the
-// documentation only); where it is missing or differs, the probe uses tcpDial.
+// A TCP dial for a probe's connect() (the watch's checks; a probe that mixes TLS and plain
+// targets): libuv's TCP handle connected directly, as node:net does inside, and made a net.Socket
+// only once it is connected, so a refused port costs a handle and a request, not a Socket with its
+// streams, emitters and an Error with a stack. (A plain range goes to io/port-scan, leaner still.)
+// The binding is Node's own and internal (process.binding is deprecated in the documentation
+// only); where it is missing or differs, the probe uses tcpDial.
 
 import net from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { tcpBinding } from './tcp-binding.js';
 import { tcpDial, TcpTransport, type Dial } from './transport.js';
-
-export { tcpBinding, type ConnectReq, type TcpHandle, type TcpWrap } from './tcp-binding.js';
 
 /** The fast dial, or tcpDial where the binding is not as expected (or readBuffers are asked for). */
 export function probeDial(): Dial {

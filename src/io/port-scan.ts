@@ -2,7 +2,8 @@
 // nearly every port of a range is refused. Each connect is libuv's TCP handle and request with the
 // port's state on the request itself (no closure, no promise, no timer of its own: one timer for
 // every connect in flight), and a port that did not connect is a few numbers in typed arrays until
-// it is printed. A port that connects becomes a net.Socket and gets the probe's banner wait.
+// it is printed. A port that connects gets the probe's banner wait through the `banner` hook
+// (io/port-scan-open: a net.Socket over the handle), loaded by its thread before any socket opens.
 //
 // The same code runs on the main thread and in a worker (io/scan-worker): both claim ports from
 // one counter, so a range is shared between two cores as they are free. The arrays are then a
@@ -10,12 +11,11 @@
 
 import { getSystemErrorName } from 'node:util';
 import type { Clock } from '../core/clock.js';
-import { classifyError, connectTimeoutOutcome, makeOutcome, mostTelling, PortholeCode, type Attempt, type Outcome } from '../core/outcome.js';
+import { classifyError, connectTimeoutOutcome, endsAddressWalk, makeOutcome, mostTelling, PortholeCode, type Attempt, type Outcome } from '../core/outcome.js';
 import type { ProbeResult } from '../core/report.js';
 import type { ConnectReq, TcpHandle, TcpWrap } from './tcp-binding.js';
 import type { Family, ResolvedAddress } from './resolver.js';
 
-type OpenModule = typeof import('./port-scan-open.js');
 
 /** A port's state, in `state`. */
 export const PENDING = 0;
@@ -61,7 +61,7 @@ export interface ScanArrays {
   state: Int32Array;
   /** Attempt `a` of port `i` at [a * total + i]: a plane an address, so one address touches one. */
   status: Int32Array;
-  ms: Float32Array;
+  ms: Float64Array;
   attempts: Uint8Array;
 }
 
@@ -72,10 +72,13 @@ export function scanArrays(total: number, shared: boolean): ScanArrays {
     control: new Int32Array(new Buf(3 * 4)),
     state: new Int32Array(new Buf(total * 4)),
     status: new Int32Array(new Buf(total * PLANES * 4)),
-    ms: new Float32Array(new Buf(total * PLANES * 4)),
+    ms: new Float64Array(new Buf(total * PLANES * 8)),
     attempts: new Uint8Array(new Buf(total)),
   };
 }
+
+/** A connected port's banner wait and result (io/port-scan-open's probeConnected). */
+export type BannerProbe = (handle: TcpHandle, readable: boolean, writable: boolean, t: ScanTarget, i: number, addr: ResolvedAddress, ms: number, attempts: Attempt[], clock: Clock) => Promise<ProbeResult>;
 
 export interface ScanHooks {
   /** A port connected and its banner wait ended: its whole result. */
@@ -86,6 +89,8 @@ export interface ScanHooks {
   fdLimit(label: string): void;
   /** Resolves a target's name (main thread): sets its addresses or its failure. */
   resolve?(t: ScanTarget): Promise<void>;
+  /** The banner wait of a port that connected; needed unless every target's wait is 0. */
+  banner?: BannerProbe;
 }
 
 /**
@@ -110,10 +115,9 @@ interface ScanReq extends ConnectReq {
   flight: Flight;
 }
 
-const isFdLimit = (status: number) => {
-  const code = getSystemErrorName(status);
-  return code === 'EMFILE' || code === 'ENFILE';
-};
+/** The machine's descriptors ran out: a local limit, never a port's answer while others are open. */
+export const FD_LIMIT_CODES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE']);
+const isFdLimit = (status: number) => FD_LIMIT_CODES.has(getSystemErrorName(status));
 
 export class PortScanner {
   private limit: number;
@@ -133,6 +137,7 @@ export class PortScanner {
   private finished = false;
   private filling = false;
   private readonly socketType: number;
+  private saidLimit = false;
   /** Ports this thread settled: what -v says of the worker's share. */
   settledCount = 0;
 
@@ -158,12 +163,16 @@ export class PortScanner {
   }
 
   start(): void {
-    if (this.targets.some((t) => t.bannerWaitMs > 0)) void this.openModule();
     this.fill();
   }
 
-  /** Probes these ports (claimed by a thread that failed before settling them), then any left to claim. */
+  /**
+   * Probes these ports (claimed by a thread that ended before settling them), then any left to
+   * claim; called once this scanner is done too, so no socket of either thread is still open.
+   */
   redo(indexes: readonly number[]): void {
+    // What the ended thread counted open died with it.
+    Atomics.store(this.arrays.control, OPEN_FDS, 0);
     if (this.finished) {
       this.finished = false;
       this.ending = this.newEnding();
@@ -179,24 +188,13 @@ export class PortScanner {
   }
 
   private claim(): number {
-    if (this.again.length > 0) return this.again.pop()!;
     const c = this.arrays.control;
     if (Atomics.load(c, STOP)) return -1;
+    if (this.again.length > 0) return this.again.pop()!;
     const i = Atomics.add(c, NEXT, 1);
     return i < this.arrays.total ? i : -1;
   }
 
-  private targetOf(i: number): ScanTarget {
-    const ts = this.targets;
-    let lo = 0;
-    let hi = ts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ts[mid]!.first <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return ts[lo]!;
-  }
 
   /** Starts ports while slots are free; ends the scan when nothing is left anywhere in this thread. */
   private fill(): void {
@@ -207,7 +205,7 @@ export class PortScanner {
       const i = this.claim();
       if (i < 0) break;
       this.busy++;
-      this.begin(i, this.targetOf(i));
+      this.begin(i, targetAt(this.targets, i));
     }
     this.filling = false;
     if (this.busy === 0 && !this.retrying && !this.finished && this.claimable() === false) {
@@ -222,10 +220,20 @@ export class PortScanner {
   }
 
   private begin(i: number, t: ScanTarget): void {
-    if (t.addresses) return this.dial(i, t, 0);
+    if (t.addresses) {
+      // A port probed again (it met the descriptor limit) starts its walk of the addresses afresh.
+      this.overflow.delete(i);
+      return this.dial(i, t, 0);
+    }
     if (t.failure || !this.hooks.resolve) return this.settle(i, UNRESOLVED);
     // The first port of a name waits for its lookup; the ports claimed meanwhile wait for the same one.
-    void this.hooks.resolve(t).then(() => this.begin(i, t));
+    void this.hooks.resolve(t).then(
+      () => this.begin(i, t),
+      (err: unknown) => {
+        t.failure ??= internalError(err);
+        this.begin(i, t);
+      },
+    );
   }
 
   private dial(i: number, t: ScanTarget, a: number): void {
@@ -254,9 +262,13 @@ export class PortScanner {
 
   private metLimit(i: number, status: number): void {
     this.busy--;
-    this.limit = Math.max(1, this.busy);
+    // What this thread holds, or its share of what every thread holds (the other may hold them all).
+    this.limit = Math.max(1, this.busy, Math.floor(Atomics.load(this.arrays.control, OPEN_FDS) / 2));
     this.again.push(i);
-    this.hooks.fdLimit(attemptOutcome(status, 0).label);
+    if (!this.saidLimit) {
+      this.saidLimit = true;
+      this.hooks.fdLimit(attemptOutcome(status, 0).label);
+    }
     // Nothing of ours will close to make room (the other thread holds them): look again shortly.
     if (this.busy === 0 && !this.retrying) {
       this.retrying = true;
@@ -300,8 +312,8 @@ export class PortScanner {
       this.overflow.set(i, extra);
     }
     arrays.attempts[i] = a + 1;
-    // As connect does: the next address, unless a host took the connection and threw it away.
-    if (a + 1 < t.addresses!.length && attemptOutcome(status, t.timeoutMs).kind !== 'reset-by-peer') return this.dial(i, t, a + 1);
+    // As connect does: the next address, unless this one's answer ends the walk.
+    if (a + 1 < t.addresses!.length && !endsAddressWalk(attemptOutcome(status, t.timeoutMs))) return this.dial(i, t, a + 1);
     this.settle(i, SETTLED);
   }
 
@@ -316,30 +328,20 @@ export class PortScanner {
   private connected(f: Flight, readable: boolean, writable: boolean, ms: number): void {
     const { i, target: t, a, handle } = f;
     const addr = t.addresses![a]!;
-    const attempts = [...attemptsOf(this.arrays, i, t, this.overflow, a), { ...addr, outcome: makeOutcome('open', PortholeCode.open), ms }];
+    const attempts = attemptsOf(this.arrays, i, t, this.overflow, a);
+    attempts.push({ address: addr.address, family: addr.family, outcome: OPEN, ms });
     // Counted as open until the banner wait ends: --parallel bounds sockets, not connects.
     Atomics.add(this.arrays.control, OPEN_FDS, 1);
+    const banner = this.hooks.banner;
     // --banner-wait 0: open is all there is to say, and the handle is closed as it is.
-    const banner = t.bannerWaitMs > 0 ? this.openModule() : Promise.resolve(null);
-    void banner
-      .then((m) => (m ? m.probeConnected(handle, readable, writable, t, i, addr, ms, attempts, this.clock) : connectedOnly(handle, t, i, addr, ms, attempts)))
+    const result = t.bannerWaitMs > 0 && banner ? banner(handle, readable, writable, t, i, addr, ms, attempts, this.clock) : Promise.resolve(openResult(handle, t, i, addr, ms, attempts));
+    void result
+      .catch((err: unknown) => scanResult(t, i, { address: addr.address, family: addr.family, outcome: internalError(err), ms, attempts }))
       .then((r) => {
         Atomics.sub(this.arrays.control, OPEN_FDS, 1);
         this.hooks.rich(i, r);
         this.settle(i, RICH);
       });
-  }
-
-  /**
-   * The socket, the connection and the banner's decoder, loaded as the scan starts (while there are
-   * descriptors to open a file with) but not waited for: a range that finds no open port, and the
-   * worker thread's start, do without them. (A failed import stays failed in Node's module map, so
-   * it is not retried: null, and an open port is then said without its banner.)
-   */
-  private openLoad: Promise<OpenModule | null> | null = null;
-  private openModule(): Promise<OpenModule | null> {
-    this.openLoad ??= import('./port-scan-open.js').catch(() => null);
-    return this.openLoad;
   }
 
   private arm(at: number): void {
@@ -377,9 +379,15 @@ function onComplete(status: number, _handle: TcpHandle, req: ScanReq, readable: 
 }
 
 const outcomes = new Map<number, Outcome>();
-/** An attempt's outcome from its status: the same object for the same error (never changed). */
+const timeouts = new Map<number, Outcome>();
+const OPEN = makeOutcome('open', PortholeCode.open);
+/** An attempt's outcome from its status: the same object for the same error or wait (never changed). */
 export function attemptOutcome(status: number, timeoutMs: number): Outcome {
-  if (status === TIMED_OUT) return connectTimeoutOutcome(timeoutMs);
+  if (status === TIMED_OUT) {
+    let o = timeouts.get(timeoutMs);
+    if (!o) timeouts.set(timeoutMs, (o = connectTimeoutOutcome(timeoutMs)));
+    return o;
+  }
   let o = outcomes.get(status);
   if (!o) outcomes.set(status, (o = classifyError({ code: getSystemErrorName(status), syscall: 'connect' }, 'connect')));
   return o;
@@ -399,21 +407,56 @@ function attemptsOf(arrays: ScanArrays, i: number, t: ScanTarget, overflow: Read
 
 /** The result of a port that settled in the arrays (read after its state said so), as probe prints it. */
 export function settledResult(arrays: ScanArrays, i: number, t: ScanTarget, overflow: ReadonlyMap<number, Attempt[]>): ProbeResult {
-  const port = t.ports[i - t.first]!;
-  // The lookup's time belongs to the first port of the name; the rest reused it.
-  const resolveMs = i === t.first ? t.resolveMs : 0;
-  const bannerAwaited = t.bannerWaitMs > 0;
-  if (Atomics.load(arrays.state, i) === UNRESOLVED || !t.addresses) {
-    return { name: t.name, host: t.host, port, address: null, family: null, outcome: t.failure!, ms: null, banner: null, bannerAwaited, attempts: [], resolveMs, tls: null };
-  }
+  if (Atomics.load(arrays.state, i) === UNRESOLVED || !t.addresses) return scanResult(t, i, { address: null, family: null, outcome: t.failure!, ms: null, attempts: [] });
   const attempts = attemptsOf(arrays, i, t, overflow);
   const worst = attempts.length === 1 ? attempts[0]! : mostTelling(attempts)!;
-  return { name: t.name, host: t.host, port, address: worst.address, family: worst.family, outcome: worst.outcome, ms: worst.ms, banner: null, bannerAwaited, attempts, resolveMs, tls: null };
+  return scanResult(t, i, { address: worst.address, family: worst.family, outcome: worst.outcome, ms: worst.ms, attempts });
 }
 
-/** A port that connected, its banner not awaited (--banner-wait 0, or its code could not be loaded). */
-function connectedOnly(handle: TcpHandle, t: ScanTarget, i: number, addr: ResolvedAddress, ms: number, attempts: Attempt[]): ProbeResult {
+/** A port that connected with --banner-wait 0: open, its banner not awaited; the handle closed. */
+function openResult(handle: TcpHandle, t: ScanTarget, i: number, addr: ResolvedAddress, ms: number, attempts: Attempt[]): ProbeResult {
   handle.close();
-  const outcome = makeOutcome('open', PortholeCode.open);
-  return { name: t.name, host: t.host, port: t.ports[i - t.first]!, address: addr.address, family: addr.family, outcome, ms, banner: null, bannerAwaited: false, attempts, resolveMs: i === t.first ? t.resolveMs : 0, tls: null };
+  return scanResult(t, i, { address: addr.address, family: addr.family, outcome: OPEN, ms, attempts });
+}
+
+/**
+ * A scanned port's result from what its probe found: the rest is its target's. The lookup's
+ * time belongs to the first port of a name; the others reused it (0).
+ */
+export function scanResult(
+  t: ScanTarget,
+  i: number,
+  found: Pick<ProbeResult, 'address' | 'family' | 'outcome' | 'ms' | 'attempts'> & { banner?: string | null },
+): ProbeResult {
+  return {
+    name: t.name,
+    host: t.host,
+    port: t.ports[i - t.first]!,
+    address: found.address,
+    family: found.family,
+    outcome: found.outcome,
+    ms: found.ms,
+    banner: found.banner ?? null,
+    bannerAwaited: t.bannerWaitMs > 0,
+    attempts: found.attempts,
+    resolveMs: i === t.first ? t.resolveMs : 0,
+    tls: null,
+  };
+}
+
+/** The target port i belongs to (targets in order of their first index). */
+export function targetAt<T extends { first: number }>(targets: readonly T[], i: number): T {
+  let lo = 0;
+  let hi = targets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (targets[mid]!.first <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return targets[lo]!;
+}
+
+/** Something of ours failed where a port's answer was expected: said as such, not as the port's. */
+function internalError(err: unknown): Outcome {
+  return makeOutcome('local-error', PortholeCode.internal, { label: `Internal error: ${(err as Error)?.message ?? String(err)}` });
 }

@@ -37,7 +37,8 @@ export function looksLikeBigScan(argv: readonly string[]): boolean {
   let ports = 0;
   for (const w of argv) {
     if (w === '--') break;
-    if (w === '--probe' || /^-[A-Za-z]*z[A-Za-z]*$/.test(w)) probe = true;
+    // -z alone or among short flags (-zv, -4z).
+    if (w === '--probe' || /^-[A-Za-z0-9]*z[A-Za-z0-9]*$/.test(w)) probe = true;
     // A watch checks each target, TLS needs its own dial: neither uses the range scanner.
     else if (/^--(watch|count|tls|ssl|starttls)(=|$)/.test(w)) return false;
     else
@@ -50,11 +51,11 @@ export function looksLikeBigScan(argv: readonly string[]): boolean {
 }
 
 /** Starts a spare worker when the words look like a big scan and a second core is there. */
-export function prespawnScanWorker(argv: readonly string[]): void {
+export function prespawnScanWorker(argv: readonly string[], file?: URL | null): void {
   if (spare || !looksLikeBigScan(argv) || !canShare()) return;
-  const file = scanWorkerFile();
-  if (!file) return;
-  const s = { worker: spawn(file), gone: false };
+  const f = file === undefined ? scanWorkerFile() : file;
+  if (!f) return;
+  const s = { worker: spawn(f), gone: false };
   // Not taken, it must not keep the process alive; failed, it is not handed out.
   s.worker.unref();
   s.worker.once('error', () => (s.gone = true));
@@ -73,9 +74,11 @@ export function takeScanWorker(file: URL): Worker {
   return spawn(file);
 }
 
-/** The probe will not share its ports: a spare is ended. */
-export function dropSpareScanWorker(): void {
+/** The probe will not share its ports: a spare is ended. True once its thread has, if there was one. */
+export async function dropSpareScanWorker(): Promise<boolean> {
   const s = spare;
   spare = null;
-  if (s && !s.gone) void s.worker.terminate();
+  if (!s || s.gone) return false;
+  await s.worker.terminate();
+  return true;
 }

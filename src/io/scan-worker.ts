@@ -20,10 +20,18 @@ export type ScanMessage = { type: 'rich'; i: number; r: ProbeResult } | { type: 
 
 if (parentPort) {
   const port = parentPort;
+  // The banner's code is loaded while the thread starts, before its work (and the main thread's
+  // sockets): out of descriptors later, an import would fail, and stay failed.
+  const opening = import('./port-scan-open.js').then(
+    (m) => m.probeConnected,
+    () => null,
+  );
   const work = await new Promise<ScanWork>((resolve) => port.once('message', resolve));
   const tcp = tcpBinding();
-  // Without the binding this thread claims nothing: the main thread scans every port.
-  if (!tcp) port.postMessage({ type: 'done', settled: 0 } satisfies ScanMessage);
+  const banner = await opening;
+  // Without the binding, or without the banner's code where a banner is awaited, this thread
+  // claims nothing: the main thread probes every port.
+  if (!tcp || (!banner && work.targets.some((t) => t.bannerWaitMs > 0))) port.postMessage({ type: 'done', settled: 0 } satisfies ScanMessage);
   else {
     const scanner = new PortScanner(
       work.targets,
@@ -34,6 +42,7 @@ if (parentPort) {
         rich: (i, r) => port.postMessage({ type: 'rich', i, r } satisfies ScanMessage),
         settled: () => {},
         fdLimit: (label) => port.postMessage({ type: 'fd-limit', label } satisfies ScanMessage),
+        ...(banner ? { banner } : {}),
       },
       tcp,
     );

@@ -6,6 +6,7 @@ import type { Clock } from '../core/clock.js';
 import {
   classifyError,
   connectTimeoutOutcome,
+  endsAddressWalk,
   formatSeconds,
   OUTCOMES,
   makeOutcome,
@@ -146,9 +147,7 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
     attempts.push({ ...a, outcome: r.outcome, ms: r.ms });
     emit({ type: 'attempt', attempt: attempts.at(-1)! });
     if (r.tls) tlsSeen = r.tls;
-    // A reset means a host took the connection and threw it away, and a TLS failure that the
-    // service's TLS answered: it has spoken, so another address of the same name would only hide it.
-    if (r.outcome.kind === 'reset-by-peer' || r.outcome.kind === 'tls-failure' || r.outcome.code === 'ABORT_ERR') break;
+    if (endsAddressWalk(r.outcome)) break;
   }
   const worst = mostTelling(attempts)!;
   return { ok: false, outcome: worst.outcome, attempts, address: worst.address, family: worst.family, resolveMs, ...(tlsSeen ? { tls: tlsSeen } : {}) };

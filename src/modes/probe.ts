@@ -14,8 +14,10 @@ import type { Family, ResolvedAddress, Resolver } from '../io/resolver.js';
 import { systemResolver } from '../io/resolver.js';
 import { connect, resolveTarget, type Connection } from '../io/session.js';
 import type { Dial } from '../io/transport.js';
-import { probeDial, tcpBinding, type TcpWrap } from '../io/fast-dial.js';
-import { attemptOutcome, PENDING, PLANES, PortScanner, RICH, scanArrays, settledResult, SETTLED, UNRESOLVED, type ScanArrays, type ScanTarget } from '../io/port-scan.js';
+import { probeDial } from '../io/fast-dial.js';
+import { tcpBinding, type TcpWrap } from '../io/tcp-binding.js';
+import { attemptOutcome, FD_LIMIT_CODES, PLANES, PortScanner, scanArrays, settledResult, SETTLED, targetAt, UNRESOLVED, type ScanArrays, type ScanTarget } from '../io/port-scan.js';
+import { probeConnected } from '../io/port-scan-open.js';
 import type { ScanMessage, ScanWork } from '../io/scan-worker.js';
 import { canShare, dropSpareScanWorker, scanWorkerFile, takeScanWorker, WORKER_MIN_PORTS } from '../io/scan-worker-pool.js';
 import { watchBanner } from '../io/banner.js';
@@ -45,8 +47,7 @@ export interface ReadyTarget extends ProbeTarget {
 /**
  * Each target's dial: TLS material read once for each set of TLS options (a file that cannot be
  * read is a usage error, said before anything connects). Loaded only for TLS: a plain probe does
- * not pay for node:tls, and connects through libuv's handle directly (io/fast-dial): a range is
- * mostly refused ports.
+ * not pay for node:tls. (Plain targets all: the range scanner, which dials for itself.)
  */
 export async function readyTargets(opts: ProbeOptions): Promise<ReadyTarget[]> {
   const plain = opts.dial ?? probeDial();
@@ -72,8 +73,7 @@ export async function runProbe(opts: ProbeOptions): Promise<number> {
   return probeAll(opts, targets);
 }
 
-/** The machine ran out of descriptors: a local limit, never the port's answer while others are open. */
-const outOfFds = (o: Outcome) => o.code === 'EMFILE' || o.code === 'ENFILE';
+const outOfFds = (o: Outcome) => FD_LIMIT_CODES.has(o.code);
 
 /** Where the results of a probe of several ports go as they come, printed in the order given. */
 interface Report {
@@ -186,12 +186,11 @@ async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<num
     stopped: () => stdoutGone,
   });
   const tcp = scannable(opts, targets);
-  if (!tcp) dropSpareScanWorker();
+  if (!tcp) void dropSpareScanWorker();
   if (tcp) await scanTargets(opts, targets, total, tcp, expect, report);
   else await probeEach(opts, targets, total, expect, report());
   flushOut();
-  // What a slow reader has not taken yet is still queued: the process must not end before it goes.
-  if (!opts.out && !stdoutGone) await new Promise<void>((r) => process.stdout.write('', () => r()));
+  // (What a slow reader has not taken yet goes before the exit: cli.ts waits for it.)
   if (stdoutGone) return stdoutFailed ? ExitCode.internal : ExitCode.ok;
   // Several ports: how they went, on stderr, so stdout stays one line (or object) a port.
   if (total > 1) err(`porthole: ${probeSummary(counts, clock.now() - started, !opts.json && wantsColour(opts.colour, Boolean(process.stderr.isTTY), process.env), targets.length > 1 ? 'target' : 'port')}`);
@@ -266,7 +265,7 @@ async function scanTargets(
   const clock = opts.clock ?? realClock;
   const resolver = memoResolver(opts.resolver ?? systemResolver);
   let first = 0;
-  const scanTargets: ScanTarget[] = targets.map((t) => {
+  const scan: ScanTarget[] = targets.map((t) => {
     const st: ScanTarget = { name: t.name, host: t.host, family: t.family, ports: t.ports, first, timeoutMs: t.connectTimeoutMs, bannerWaitMs: t.bannerWaitMs, encoding: t.encoding, addresses: null, resolveMs: 0, failure: null };
     first += t.ports.length;
     return st;
@@ -286,17 +285,17 @@ async function scanTargets(
   };
   const limit = Math.max(1, Math.min(opts.parallel, total));
   // A worker costs ~30 ms and ~10 MB to start: worth it for a big range of one name, on a second core.
-  const workerFile = total >= WORKER_MIN_PORTS && limit >= 2 && !opts.clock && scanTargets.length === 1 && canShare() ? scanWorkerFile() : null;
-  if (workerFile) await resolve(scanTargets[0]!);
-  const useWorker = workerFile !== null && (scanTargets[0]!.addresses?.length ?? 0) > 0 && scanTargets[0]!.addresses!.length <= PLANES;
-  if (!useWorker) dropSpareScanWorker();
+  const workerFile = total >= WORKER_MIN_PORTS && limit >= 2 && !opts.clock && scan.length === 1 && canShare() ? scanWorkerFile() : null;
+  if (workerFile) await resolve(scan[0]!);
+  const useWorker = workerFile !== null && (scan[0]!.addresses?.length ?? 0) > 0 && scan[0]!.addresses!.length <= PLANES;
+  if (!useWorker) void dropSpareScanWorker();
   const arrays = scanArrays(total, useWorker);
   let scanner: PortScanner | null = null;
   const report: Report = makeReport((i) => {
     if (i >= total) return undefined;
     const state = Atomics.load(arrays.state, i);
     if (state !== SETTLED && state !== UNRESOLVED) return undefined;
-    const t = scanTargets[targetIndex(scanTargets, i)]!;
+    const t = targetAt(scan, i);
     // Most of a range: one address, refused. Its line from the arrays, no result object made.
     if (report.plainLines && state === SETTLED && arrays.attempts[i] === 1) {
       const addr = t.addresses![0]!;
@@ -309,7 +308,7 @@ async function scanTargets(
     report.put(i, expectOutcome(r, expect));
     report.flush();
   };
-  scanner = new PortScanner(scanTargets, arrays, useWorker ? Math.ceil(limit / 2) : limit, clock, {
+  scanner = new PortScanner(scan, arrays, useWorker ? Math.ceil(limit / 2) : limit, clock, {
     rich,
     settled: () => {
       if (report.stopped()) scanner?.stop();
@@ -317,35 +316,29 @@ async function scanTargets(
     },
     fdLimit: (label) => report.fdLimit(label),
     resolve,
+    banner: probeConnected,
   }, tcp);
-  const helper = useWorker ? startScanWorker(workerFile!, scanTargets, arrays, Math.floor(limit / 2), rich, (label) => report.fdLimit(label), () => report.flush()) : null;
-  scanner.start();
-  await scanner.done;
-  const helped = helper ? await helper : null;
-  if (helped && opts.verbose) report.note(`porthole: a worker thread shared the ports: it probed ${formatCount(helped.settled)} of ${formatCount(total)}`);
-  if (helper && !helped?.ok) {
-    // The worker failed: what it claimed and did not settle is probed here, so no port goes unsaid.
-    if (opts.verbose) report.note('porthole: the worker thread failed; the ports it had not finished are probed again here');
-    const left: number[] = [];
-    for (let i = 0; i < total; i++) {
-      const state = Atomics.load(arrays.state, i);
-      if (state === PENDING || (state === RICH && !report.has(i))) left.push(i);
-    }
-    scanner.redo(left);
+  const helper = useWorker ? startScanWorker(workerFile!, scan, arrays, Math.floor(limit / 2), rich, (label) => report.fdLimit(label), () => report.flush()) : null;
+  // The clock's timers hold nothing open, and a port waiting for a descriptor that the worker
+  // holds has nothing else to: the process stays until the scan is done.
+  const keep = setInterval(() => {}, 1 << 30);
+  try {
+    scanner.start();
     await scanner.done;
+    const helped = helper ? await helper : null;
+    if (helped?.ok && opts.verbose) report.note(`porthole: a worker thread shared the ports: it probed ${formatCount(helped.settled)} of ${formatCount(total)}`);
+    if (helped && !helped.ok) {
+      // The worker failed: what it claimed and did not settle is probed here, so no port goes unsaid.
+      if (opts.verbose) report.note('porthole: the worker thread failed; the ports it had not finished are probed again here');
+      const left: number[] = [];
+      for (let i = 0; i < total; i++) if (!report.has(i) && Atomics.load(arrays.state, i) !== SETTLED && Atomics.load(arrays.state, i) !== UNRESOLVED) left.push(i);
+      scanner.redo(left);
+      await scanner.done;
+    }
+    report.flush();
+  } finally {
+    clearInterval(keep);
   }
-  report.flush();
-}
-
-function targetIndex(ts: readonly ScanTarget[], i: number): number {
-  let lo = 0;
-  let hi = ts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ts[mid]!.first <= i) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /**
