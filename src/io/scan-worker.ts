@@ -7,7 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ProbeResult } from '../core/report.js';
 import { realClock } from './clock.js';
 import { tcpBinding } from './tcp-binding.js';
-import { PortScanner, type ScanArrays, type ScanTarget } from './port-scan.js';
+import { PortScanner, type BannerProbe, type ScanArrays, type ScanTarget } from './port-scan.js';
 
 export interface ScanWork {
   targets: ScanTarget[];
@@ -20,18 +20,23 @@ export type ScanMessage = { type: 'rich'; i: number; r: ProbeResult } | { type: 
 
 if (parentPort) {
   const port = parentPort;
-  // The banner's code is loaded while the thread starts, before its work (and the main thread's
-  // sockets): out of descriptors later, an import would fail, and stay failed.
+  // The banner's code is loaded as the thread starts, before the main thread's sockets (out of
+  // descriptors later, an import would fail, and stay failed), and waited for only by the first
+  // open port. Should it have failed all the same, the thread ends before its 'done': the main
+  // thread then probes again every port this one had not settled, that one included.
   const opening = import('./port-scan-open.js').then(
     (m) => m.probeConnected,
     () => null,
   );
+  const banner: BannerProbe = async (...args) => {
+    const probe = await opening;
+    if (!probe) process.exit(70);
+    return probe(...args);
+  };
   const work = await new Promise<ScanWork>((resolve) => port.once('message', resolve));
   const tcp = tcpBinding();
-  const banner = await opening;
-  // Without the binding, or without the banner's code where a banner is awaited, this thread
-  // claims nothing: the main thread probes every port.
-  if (!tcp || (!banner && work.targets.some((t) => t.bannerWaitMs > 0))) port.postMessage({ type: 'done', settled: 0 } satisfies ScanMessage);
+  // Without the binding this thread claims nothing: the main thread probes every port.
+  if (!tcp) port.postMessage({ type: 'done', settled: 0 } satisfies ScanMessage);
   else {
     const scanner = new PortScanner(
       work.targets,
@@ -42,7 +47,7 @@ if (parentPort) {
         rich: (i, r) => port.postMessage({ type: 'rich', i, r } satisfies ScanMessage),
         settled: () => {},
         fdLimit: (label) => port.postMessage({ type: 'fd-limit', label } satisfies ScanMessage),
-        ...(banner ? { banner } : {}),
+        banner,
       },
       tcp,
     );
