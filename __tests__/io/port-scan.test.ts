@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { Outcome } from '../../src/core/outcome.js';
 import type { ProbeResult } from '../../src/core/report.js';
 import { realClock } from '../../src/io/clock.js';
-import { PortScanner, RICH, scanArrays, settledResult, SETTLED, UNRESOLVED, type ScanArrays, type ScanHooks, type ScanTarget } from '../../src/io/port-scan.js';
+import { PortScanner, RICH, scanArrays, settledResult, SETTLED, threadEnded, UNRESOLVED, type ScanArrays, type ScanHooks, type ScanTarget } from '../../src/io/port-scan.js';
 import { probeConnected } from '../../src/io/port-scan-open.js';
 import { tcpBinding } from '../../src/io/tcp-binding.js';
 import { startFiltered } from '../../src/lab/filtered-listener.js';
@@ -298,4 +298,33 @@ test('targets with different timeouts: a shorter one started later still ends on
   expect(result(0).outcome.label).toBe('Timed out after 0.6 s (filtered?)');
   expect(result(0).ms!).toBeGreaterThanOrEqual(590);
   expect(fake.open()).toBe(0);
+});
+
+test('a stop while ports wait for a descriptor: the scan ends (those ports are not probed)', async () => {
+  const fake = fakeTcp(() => 'never', 2);
+  const ports = Array.from({ length: 20 }, (_, k) => 2000 + k);
+  const arrays = scanArrays(20, false);
+  const s: PortScanner = new PortScanner([target(ports, { timeoutMs: 200 })], arrays, 6, realClock, { rich: () => {}, settled: () => {}, fdLimit: () => s.stop() }, fake.tcp);
+  s.start();
+  await s.done;
+  // The two that had a descriptor timed out; nothing after the stop.
+  expect(s.settledCount).toBe(2);
+  expect(fake.open()).toBe(0);
+});
+
+test('a thread that ended takes its sockets with it: its count no longer makes a descriptor limit someone else\'s', async () => {
+  const fake = fakeTcp(() => -111, 0);
+  const arrays = scanArrays(1, true);
+  // The worker (thread 1) held 5 sockets when it died.
+  Atomics.store(arrays.control, 2 + 1, 5);
+  const fdLimits: string[] = [];
+  const s = new PortScanner([target([1])], arrays, 2, realClock, { rich: () => {}, settled: () => {}, fdLimit: (l) => fdLimits.push(l) }, fake.tcp);
+  s.start();
+  // While its count stands, the limit is taken as the other thread's: this port waits.
+  await new Promise((r) => setTimeout(r, 30));
+  expect(s.settledCount).toBe(0);
+  expect(fdLimits).toHaveLength(1);
+  threadEnded(arrays, 1);
+  await s.done;
+  expect(settledResult(arrays, 0, target([1]), s.overflow).outcome.code).toBe('EMFILE');
 });

@@ -64,10 +64,10 @@ describe('the spare', () => {
     const fresh = takeScanWorker(pathToFileURL(dies));
     expect(await exited(fresh)).toBe(3);
 
-    prespawnScanWorker(big, pathToFileURL(dies));
-    // (A thread starts and ends in ~20-80 ms here: a second is ample.)
-    await new Promise((r) => setTimeout(r, 1000));
+    const dying = prespawnScanWorker(big, pathToFileURL(dies));
+    if (dying) expect(await exited(dying)).toBe(3);
     const replaced = takeScanWorker(pathToFileURL(waits));
+    expect(replaced).not.toBe(dying);
     replaced.postMessage('x');
     expect(await new Promise((r) => replaced.once('message', r))).toEqual({ got: 'x' });
     await replaced.terminate();

@@ -3,7 +3,7 @@
 // port's state on the request itself (no closure, no promise, no timer of its own: one timer for
 // every connect in flight), and a port that did not connect is a few numbers in typed arrays until
 // it is printed. A port that connects gets the probe's banner wait through the `banner` hook
-// (io/port-scan-open: a net.Socket over the handle), loaded by its thread before any socket opens.
+// (io/port-scan-open: a net.Socket over the handle).
 //
 // The same code runs on the main thread and in a worker (io/scan-worker): both claim ports from
 // one counter, so a range is shared between two cores as they are free. The arrays are then a
@@ -31,10 +31,15 @@ export const TIMED_OUT = 1;
 /** Addresses of a name whose attempts are kept in the arrays; a further one's go to a map. */
 export const PLANES = 4;
 
-/** `control`'s cells: the next port to claim, a stop flag, and the sockets open in every thread. */
+/**
+ * `control`'s cells: the next port to claim, a stop flag, then the sockets open in each thread (a
+ * cell a thread: a thread that dies takes its sockets with it, and its cell is cleared).
+ */
 const NEXT = 0;
 const STOP = 1;
-const OPEN_FDS = 2;
+const OPEN = 2;
+/** The threads a scan can have: the main thread (0) and its worker (1). */
+export const THREADS = 2;
 
 export interface ScanTarget {
   /** The config target's name, or null. */
@@ -69,7 +74,7 @@ export function scanArrays(total: number, shared: boolean): ScanArrays {
   const Buf = shared ? SharedArrayBuffer : ArrayBuffer;
   return {
     total,
-    control: new Int32Array(new Buf(3 * 4)),
+    control: new Int32Array(new Buf((OPEN + THREADS) * 4)),
     state: new Int32Array(new Buf(total * 4)),
     status: new Int32Array(new Buf(total * PLANES * 4)),
     ms: new Float64Array(new Buf(total * PLANES * 8)),
@@ -133,6 +138,7 @@ export class PortScanner {
   /** Attempts past the arrays' planes (a name with many addresses): port -> its extra attempts. */
   readonly overflow = new Map<number, Attempt[]>();
   private resolveDone!: () => void;
+  private rejectDone!: (err: unknown) => void;
   private ending = this.newEnding();
   private finished = false;
   private filling = false;
@@ -141,6 +147,9 @@ export class PortScanner {
   /** Ports this thread settled: what -v says of the worker's share. */
   settledCount = 0;
 
+  private readonly openCell: number;
+
+  /** `thread`: which of the THREADS this one is (its cell of open sockets). */
   constructor(
     private readonly targets: readonly ScanTarget[],
     private readonly arrays: ScanArrays,
@@ -148,9 +157,11 @@ export class PortScanner {
     private readonly clock: Clock,
     private readonly hooks: ScanHooks,
     private readonly tcp: TcpWrap,
+    thread = 0,
   ) {
     this.limit = Math.max(1, limit);
     this.socketType = tcp.constants.SOCKET;
+    this.openCell = OPEN + thread;
   }
 
   /** Resolves when this thread has nothing left in flight and nothing left to claim. */
@@ -159,20 +170,28 @@ export class PortScanner {
   }
 
   private newEnding(): Promise<void> {
-    return new Promise((r) => (this.resolveDone = r));
+    return new Promise((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
   }
+
+  /** A bug of ours in a callback: the scan ends with it (said as an internal error by the caller). */
+  private fatal = (err: unknown): void => {
+    this.finished = true;
+    this.disarm();
+    this.rejectDone(err);
+  };
 
   start(): void {
     this.fill();
   }
 
   /**
-   * Probes these ports (claimed by a thread that ended before settling them), then any left to
-   * claim; called once this scanner is done too, so no socket of either thread is still open.
+   * Probes these ports (claimed by a thread that ended before settling them; see threadEnded),
+   * then any left to claim.
    */
   redo(indexes: readonly number[]): void {
-    // What the ended thread counted open died with it.
-    Atomics.store(this.arrays.control, OPEN_FDS, 0);
     if (this.finished) {
       this.finished = false;
       this.ending = this.newEnding();
@@ -216,7 +235,9 @@ export class PortScanner {
   }
 
   private claimable(): boolean {
-    return this.again.length > 0 || (!Atomics.load(this.arrays.control, STOP) && Atomics.load(this.arrays.control, NEXT) < this.arrays.total);
+    // After a stop, nothing is: not even a port waiting for a descriptor.
+    if (Atomics.load(this.arrays.control, STOP)) return false;
+    return this.again.length > 0 || Atomics.load(this.arrays.control, NEXT) < this.arrays.total;
   }
 
   private begin(i: number, t: ScanTarget): void {
@@ -227,13 +248,16 @@ export class PortScanner {
     }
     if (t.failure || !this.hooks.resolve) return this.settle(i, UNRESOLVED);
     // The first port of a name waits for its lookup; the ports claimed meanwhile wait for the same one.
-    void this.hooks.resolve(t).then(
-      () => this.begin(i, t),
-      (err: unknown) => {
-        t.failure ??= internalError(err);
-        this.begin(i, t);
-      },
-    );
+    void this.hooks
+      .resolve(t)
+      .then(
+        () => this.begin(i, t),
+        (err: unknown) => {
+          t.failure ??= internalError(err);
+          this.begin(i, t);
+        },
+      )
+      .catch(this.fatal);
   }
 
   private dial(i: number, t: ScanTarget, a: number): void {
@@ -250,10 +274,10 @@ export class PortScanner {
       handle.close();
       // Out of descriptors while other sockets are open (in any thread): a local limit, never this
       // port's answer. Fewer at a time, and this port again once one closes.
-      if (isFdLimit(status) && Atomics.load(this.arrays.control, OPEN_FDS) > 0) return this.metLimit(i, status);
+      if (isFdLimit(status) && openSockets(this.arrays) > 0) return this.metLimit(i, status);
       return this.failed(i, t, a, status, this.clock.now() - t0);
     }
-    Atomics.add(this.arrays.control, OPEN_FDS, 1);
+    Atomics.add(this.arrays.control, this.openCell, 1);
     f.deadline = t0 + t.timeoutMs;
     f.slot = this.live.length;
     this.live.push(f);
@@ -262,8 +286,8 @@ export class PortScanner {
 
   private metLimit(i: number, status: number): void {
     this.busy--;
-    // What this thread holds, or its share of what every thread holds (the other may hold them all).
-    this.limit = Math.max(1, this.busy, Math.floor(Atomics.load(this.arrays.control, OPEN_FDS) / 2));
+    // What this thread holds now is what it may hold: more would only meet the limit again.
+    this.limit = Math.max(1, this.busy);
     this.again.push(i);
     if (!this.saidLimit) {
       this.saidLimit = true;
@@ -287,7 +311,7 @@ export class PortScanner {
       last.slot = f.slot;
     }
     f.slot = -1;
-    Atomics.sub(this.arrays.control, OPEN_FDS, 1);
+    Atomics.sub(this.arrays.control, this.openCell, 1);
   }
 
   answered(f: Flight, status: number, readable: boolean, writable: boolean): void {
@@ -329,19 +353,24 @@ export class PortScanner {
     const { i, target: t, a, handle } = f;
     const addr = t.addresses![a]!;
     const attempts = attemptsOf(this.arrays, i, t, this.overflow, a);
-    attempts.push({ address: addr.address, family: addr.family, outcome: OPEN, ms });
+    attempts.push({ address: addr.address, family: addr.family, outcome: OPEN_OUTCOME, ms });
     // Counted as open until the banner wait ends: --parallel bounds sockets, not connects.
-    Atomics.add(this.arrays.control, OPEN_FDS, 1);
+    Atomics.add(this.arrays.control, this.openCell, 1);
     const banner = this.hooks.banner;
     // --banner-wait 0: open is all there is to say, and the handle is closed as it is.
     const result = t.bannerWaitMs > 0 && banner ? banner(handle, readable, writable, t, i, addr, ms, attempts, this.clock) : Promise.resolve(openResult(handle, t, i, addr, ms, attempts));
     void result
-      .catch((err: unknown) => scanResult(t, i, { address: addr.address, family: addr.family, outcome: internalError(err), ms, attempts }))
+      .catch((err: unknown) => {
+        // (A handle closed already, by its socket, is let be: Node's close is a no-op then.)
+        handle.close();
+        return scanResult(t, i, { address: addr.address, family: addr.family, outcome: internalError(err), ms, attempts });
+      })
       .then((r) => {
-        Atomics.sub(this.arrays.control, OPEN_FDS, 1);
+        Atomics.sub(this.arrays.control, this.openCell, 1);
         this.hooks.rich(i, r);
         this.settle(i, RICH);
-      });
+      })
+      .catch(this.fatal);
   }
 
   private arm(at: number): void {
@@ -373,6 +402,18 @@ export class PortScanner {
   }
 }
 
+/** Sockets open now in every thread. */
+function openSockets(a: ScanArrays): number {
+  let n = 0;
+  for (let t = 0; t < THREADS; t++) n += Atomics.load(a.control, OPEN + t);
+  return n;
+}
+
+/** A thread of the scan ended (its sockets closed with it): its count of open sockets is cleared. */
+export function threadEnded(a: ScanArrays, thread: number): void {
+  Atomics.store(a.control, OPEN + thread, 0);
+}
+
 /** Every connect's completion, with its state on the request: one function, not a closure a port. */
 function onComplete(status: number, _handle: TcpHandle, req: ScanReq, readable: boolean, writable: boolean): void {
   req.flight.scan.answered(req.flight, status, readable, writable);
@@ -380,7 +421,7 @@ function onComplete(status: number, _handle: TcpHandle, req: ScanReq, readable: 
 
 const outcomes = new Map<number, Outcome>();
 const timeouts = new Map<number, Outcome>();
-const OPEN = makeOutcome('open', PortholeCode.open);
+const OPEN_OUTCOME = makeOutcome('open', PortholeCode.open);
 /** An attempt's outcome from its status: the same object for the same error or wait (never changed). */
 export function attemptOutcome(status: number, timeoutMs: number): Outcome {
   if (status === TIMED_OUT) {
@@ -413,10 +454,10 @@ export function settledResult(arrays: ScanArrays, i: number, t: ScanTarget, over
   return scanResult(t, i, { address: worst.address, family: worst.family, outcome: worst.outcome, ms: worst.ms, attempts });
 }
 
-/** A port that connected with --banner-wait 0: open, its banner not awaited; the handle closed. */
+/** A port that connected, its banner not awaited (--banner-wait 0, or no banner hook): the handle closed. */
 function openResult(handle: TcpHandle, t: ScanTarget, i: number, addr: ResolvedAddress, ms: number, attempts: Attempt[]): ProbeResult {
   handle.close();
-  return scanResult(t, i, { address: addr.address, family: addr.family, outcome: OPEN, ms, attempts });
+  return { ...scanResult(t, i, { address: addr.address, family: addr.family, outcome: OPEN_OUTCOME, ms, attempts }), bannerAwaited: false };
 }
 
 /**

@@ -50,17 +50,18 @@ export function looksLikeBigScan(argv: readonly string[]): boolean {
   return probe && ports >= WORKER_MIN_PORTS;
 }
 
-/** Starts a spare worker when the words look like a big scan and a second core is there. */
-export function prespawnScanWorker(argv: readonly string[], file?: URL | null): void {
-  if (spare || !looksLikeBigScan(argv) || !canShare()) return;
+/** Starts a spare worker when the words look like a big scan and a second core is there; returns it. */
+export function prespawnScanWorker(argv: readonly string[], file?: URL | null): Worker | null {
+  if (spare || !looksLikeBigScan(argv) || !canShare()) return null;
   const f = file === undefined ? scanWorkerFile() : file;
-  if (!f) return;
+  if (!f) return null;
   const s = { worker: spawn(f), gone: false };
   // Not taken, it must not keep the process alive; failed, it is not handed out.
   s.worker.unref();
   s.worker.once('error', () => (s.gone = true));
   s.worker.once('exit', () => (s.gone = true));
   spare = s;
+  return s.worker;
 }
 
 /** The spare if one is up, else a new worker: it waits for its work as a message. */

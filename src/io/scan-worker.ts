@@ -20,10 +20,10 @@ export type ScanMessage = { type: 'rich'; i: number; r: ProbeResult } | { type: 
 
 if (parentPort) {
   const port = parentPort;
-  // The banner's code is loaded as the thread starts, before the main thread's sockets (out of
-  // descriptors later, an import would fail, and stay failed), and waited for only by the first
-  // open port. Should it have failed all the same, the thread ends before its 'done': the main
-  // thread then probes again every port this one had not settled, that one included.
+  // The banner's code is loaded as the thread starts (a spare the entry started: before anyone's
+  // sockets; out of descriptors, an import fails, and stays failed), and waited for only by the
+  // first open port. Should it have failed, the thread ends before its 'done': the main thread
+  // then probes again every port this one had not settled, that one included.
   const opening = import('./port-scan-open.js').then(
     (m) => m.probeConnected,
     () => null,
@@ -50,6 +50,7 @@ if (parentPort) {
         banner,
       },
       tcp,
+      1,
     );
     // The clock's timers do not hold a thread open, and a port waiting for a descriptor (the other
     // thread holds them all) has nothing else to: the thread stays until its scan is done.

@@ -16,7 +16,7 @@ import { connect, resolveTarget, type Connection } from '../io/session.js';
 import type { Dial } from '../io/transport.js';
 import { probeDial } from '../io/fast-dial.js';
 import { tcpBinding, type TcpWrap } from '../io/tcp-binding.js';
-import { attemptOutcome, FD_LIMIT_CODES, PLANES, PortScanner, scanArrays, settledResult, SETTLED, targetAt, UNRESOLVED, type ScanArrays, type ScanTarget } from '../io/port-scan.js';
+import { attemptOutcome, FD_LIMIT_CODES, PLANES, PortScanner, scanArrays, settledResult, SETTLED, targetAt, threadEnded, UNRESOLVED, type ScanArrays, type ScanTarget } from '../io/port-scan.js';
 import { probeConnected } from '../io/port-scan-open.js';
 import type { ScanMessage, ScanWork } from '../io/scan-worker.js';
 import { canShare, dropSpareScanWorker, scanWorkerFile, takeScanWorker, WORKER_MIN_PORTS } from '../io/scan-worker-pool.js';
@@ -327,7 +327,8 @@ async function scanTargets(
     await scanner.done;
     const helped = helper ? await helper : null;
     if (helped?.ok && opts.verbose) report.note(`porthole: a worker thread shared the ports: it probed ${formatCount(helped.settled)} of ${formatCount(total)}`);
-    if (helped && !helped.ok) {
+    // (A reader that went away wants no more lines: nothing is probed again for it.)
+    if (helped && !helped.ok && !report.stopped()) {
       // The worker failed: what it claimed and did not settle is probed here, so no port goes unsaid.
       if (opts.verbose) report.note('porthole: the worker thread failed; the ports it had not finished are probed again here');
       const left: number[] = [];
@@ -371,9 +372,11 @@ function startScanWorker(
     });
     // A worker that failed to start or crashed: its ports are probed by the main thread instead.
     worker.on('error', () => {});
-    // Ended before its 'done' (a crash, a limit): not a success, whatever its exit code.
+    // Ended before its 'done' (a crash, a limit): not a success, whatever its exit code. Its
+    // sockets closed with it: the main thread no longer counts them against the descriptor limit.
     worker.on('exit', () => {
       clearInterval(tick);
+      threadEnded(arrays, 1);
       resolve({ ok: false, settled: 0 });
     });
   });
