@@ -1,8 +1,8 @@
 // The range scanner: a probe of many plain TCP ports with as little as possible per port, since
-// nearly every port of a range is refused. Each connect is libuv's TCP handle and request with the
-// port's state on the request itself (no closure, no promise, no timer of its own: one timer for
-// every connect in flight), and a port that did not connect is a few numbers in typed arrays until
-// it is printed. A port that connects gets the probe's banner wait through the `banner` hook
+// nearly every port of a range is refused. Each connect is libuv's TCP handle and request, its
+// state a plain object the request points to (no closure, no promise, no timer of its own: one
+// timer for every connect in flight), and a port that did not connect is a few numbers in typed
+// arrays until it is printed. A port that connects gets the probe's banner wait through the `banner` hook
 // (io/port-scan-open: a net.Socket over the handle).
 //
 // The same code runs on the main thread and in a worker (io/scan-worker): both claim ports from
@@ -15,7 +15,6 @@ import { classifyError, connectTimeoutOutcome, endsAddressWalk, makeOutcome, mos
 import type { ProbeResult } from '../core/report.js';
 import type { ConnectReq, TcpHandle, TcpWrap } from './tcp-binding.js';
 import type { Family, ResolvedAddress } from './resolver.js';
-
 
 /** A port's state, in `state`. */
 export const PENDING = 0;
@@ -98,10 +97,7 @@ export interface ScanHooks {
   banner?: BannerProbe;
 }
 
-/**
- * A connect in flight, reached from its request (one property on it: a host object takes new
- * properties slower than a plain one takes its fixed fields, ~1 us a port over nine).
- */
+/** A connect in flight, reached from its request: one property added to the host object, not nine. */
 class Flight {
   /** Its place in the scanner's list for the timer; -1 once answered or timed out. */
   slot = -1;
@@ -146,7 +142,6 @@ export class PortScanner {
   private saidLimit = false;
   /** Ports this thread settled: what -v says of the worker's share. */
   settledCount = 0;
-
   private readonly openCell: number;
 
   /** `thread`: which of the THREADS this one is (its cell of open sockets). */
@@ -213,7 +208,6 @@ export class PortScanner {
     const i = Atomics.add(c, NEXT, 1);
     return i < this.arrays.total ? i : -1;
   }
-
 
   /** Starts ports while slots are free; ends the scan when nothing is left anywhere in this thread. */
   private fill(): void {
