@@ -25,7 +25,7 @@ round: as users type it (each open port's banner awaited, up to 1 s for a silent
 
   --range A-B     the ports                                 [default: 1-65535]
   --rounds N      rounds                                    [default: 3]
-  --porthole P    the cli.js to bench                       [default: dist/cli.js here]
+  --porthole P    the command to bench                      [default: dist/porthole.cjs here]
   --json          the results as JSON
   -h, --help`;
 
@@ -48,7 +48,7 @@ const range = values.range ?? '1-65535';
 if (!/^\d+-\d+$/.test(range)) usage(`--range is A-B, not "${range}"`);
 const rounds = Number(values.rounds ?? 3);
 if (!Number.isInteger(rounds) || rounds < 1) usage('--rounds is a whole number from 1');
-const cli = path.resolve(values.porthole ?? path.join(ROOT, 'dist', 'cli.js'));
+const cli = path.resolve(values.porthole ?? path.join(ROOT, 'dist', 'porthole.cjs'));
 if (!fs.existsSync(cli)) usage(`${cli} is missing: npm run build first`);
 
 const gnuTime = ['/usr/bin/time'].find((p) => fs.existsSync(p));
@@ -66,7 +66,7 @@ function run(argv) {
 }
 
 const clients = [
-  // The CLI itself, not `node cli.js`: its first line carries the heap cap users get.
+  // The command itself, not `node porthole.cjs`: its first line carries the heap cap users get.
   { name: 'porthole -z', argv: [cli, '-z', HOST, range] },
   { name: 'porthole -z --banner-wait 0', argv: [cli, '-z', '--banner-wait', '0', HOST, range] },
   ...(hasNc ? [{ name: 'nc -z -v', argv: ['nc', '-z', '-v', HOST, range] }] : []),

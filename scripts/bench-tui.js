@@ -56,7 +56,7 @@ is faster). The default run takes about 4 minutes on 2 cores; --quick, about a m
   --binary-mb N     MiB of random bytes, and of the text flood beside it, for porthole's peak
                     RSS and rate on each (5.)                      [default: 200; --quick: 100]
   --only LIST       parts, comma-separated: flood,memory,keys,startup,binary [default: all]
-  --porthole P      the cli.js to bench [default: a copy of this checkout's dist/, taken at start,
+  --porthole P      the command to bench [default: a copy of this checkout's dist/, taken at start,
                     so that a rebuild by someone else during the run cannot break it]
   --quick           a short run: 2 rounds, 100 MiB floods for memory and binary, 3 keys a round
   --json            the results as JSON on stdout (progress stays on stderr)
@@ -184,14 +184,14 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
  */
 function snapshotDist(tmp) {
   const dist = path.join(ROOT, 'dist');
-  if (!fs.existsSync(path.join(dist, 'cli.js')) || !fs.existsSync(path.join(dist, 'lab', 'lab.js'))) {
-    throw new Error('dist/cli.js or dist/lab/lab.js is missing: run npm run build first');
+  if (!fs.existsSync(path.join(dist, 'porthole.cjs')) || !fs.existsSync(path.join(dist, 'lab', 'lab.js'))) {
+    throw new Error('dist/porthole.cjs or dist/lab/lab.js is missing: run npm run build first');
   }
   const home = path.join(tmp, 'porthole');
   fs.cpSync(dist, path.join(home, 'dist'), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(home, 'package.json'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(home, 'node_modules'));
-  return { cli: path.join(home, 'dist', 'cli.js'), labJs: path.join(home, 'dist', 'lab', 'lab.js') };
+  return { cli: path.join(home, 'dist', 'porthole.cjs'), labJs: path.join(home, 'dist', 'lab', 'lab.js') };
 }
 
 async function startLab(labJs, sizes) {
@@ -401,7 +401,7 @@ async function floodRun(o, tmp, client, port, bytes, random = false) {
       r.doneMs = t.last === null ? (r.lastLineHidden ? t.closed : null) : Math.min(t.last, t.closed ?? Infinity);
       if (r.lastSeen !== expected && !r.lastLineHidden) r.problems.push(`the last flood line on screen is ${r.lastSeen}, not ${expected}`);
       r.valid = r.doneMs !== null && (r.lastSeen === expected || r.lastLineHidden);
-      Object.assign(r, memoryOf(pid, 'cli.js'));
+      Object.assign(r, memoryOf(pid, path.basename(o.cli)));
       if (r.error) r.problems.push(`no memory figure: ${r.error}`);
       await quitPorthole(term, o, r);
     } else {
@@ -542,6 +542,8 @@ async function main() {
   const snap = snapshotDist(tmp);
   const cli = o.porthole ?? snap.cli;
   if (!fs.existsSync(cli)) usage(`--porthole: ${cli} not found`);
+  // (Its memory is read off the process whose command line names it.)
+  o.cli = cli;
   const c = clients(cli);
   // Neither the tmux server nor what it runs sees CI (Ink would draw only the last frame) or the
   // TMUX of a terminal the bench itself may run in.
@@ -754,7 +756,7 @@ async function main() {
       pollMs: o.pollMs,
       finePollMs: o.finePollMs,
       captureRoundTripMs: capture,
-      porthole: o.porthole ?? 'dist/cli.js (a copy taken at start)',
+      porthole: o.porthole ?? 'dist/porthole.cjs (a copy taken at start)',
       quick: o.quick,
     },
     durationS: +((now() - started0) / 1000).toFixed(1),

@@ -103,7 +103,7 @@ refused one has nothing listening. The targets, one HOST:PORT a line, go to a te
   --interval S        the watch's interval                      [default: 5]
   --addresses N       loopback addresses, 127.0.0.1..N          [default: 10]
   --ports N           ports on each address                     [default: 100]
-  --porthole P        the cli.js to bench                       [default: dist/cli.js here]
+  --porthole P        the command to bench                      [default: dist/porthole.cjs here]
   --json              the results as JSON
   -h, --help`;
 
@@ -149,9 +149,9 @@ refused one has nothing listening. The targets, one HOST:PORT a line, go to a te
   const interval = whole('interval', 5, 1);
   const nAddr = whole('addresses', 10, 1, 254);
   const nPorts = whole('ports', 100, 1, 5000);
-  const cli = path.resolve(values.porthole ?? path.join(ROOT, 'dist', 'cli.js'));
+  const cli = path.resolve(values.porthole ?? path.join(ROOT, 'dist', 'porthole.cjs'));
   if (!fs.existsSync(cli)) usage(`${cli} is missing: npm run build first`);
-  // The CLI itself, not `node cli.js`, as bench:probe: its first line carries the heap cap users get.
+  // The command itself, not `node porthole.cjs`, as bench:probe: its first line carries the heap cap users get.
   const clientArgv = (() => {
     try {
       fs.accessSync(cli, fs.constants.X_OK);

@@ -32,7 +32,7 @@ stdin from /dev/null and stdout to each sink; medians of the rounds are reported
   --only LIST     clients, comma-separated: porthole,nc,socat [default: those installed]
   --sinks LIST    null: stdout to /dev/null; pipe: stdout through a pipe into wc -c, which
                   counts every byte and pushes back as a real reader does [default: null,pipe]
-  --porthole P    the cli.js to bench                         [default: dist/cli.js here]
+  --porthole P    the command to bench                        [default: dist/porthole.cjs here]
   --candidate N=P also bench P (run as porthole is: node P --pipe HOST PORT) as N, in the same
                   rounds, with porthole's ratios to it; repeatable. To measure a change to pipe
                   mode, build it in a scratch copy and compare it here.
@@ -99,7 +99,7 @@ function options() {
     rounds: whole(values.rounds, '--rounds', quick ? 3 : 5),
     only: list(values.only, contenders.map((c) => c.name), '--only'),
     sinks: list(values.sinks, ['null', 'pipe'], '--sinks'),
-    porthole: path.resolve(values.porthole ?? path.join(ROOT, 'dist', 'cli.js')),
+    porthole: path.resolve(values.porthole ?? path.join(ROOT, 'dist', 'porthole.cjs')),
     candidates: values.candidate.map((spec) => {
       const m = /^([^=\s]+)=(.+)$/.exec(spec);
       if (!m) usage(`--candidate needs NAME=PATH, not "${spec}"`);

@@ -17,7 +17,7 @@ export const STAMP = path.join('dist', '.build-stamp');
 export const INPUTS = ['src', 'scripts/build.js', 'scripts/ink-output-patch.js', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
 /** The entries the tests run; a dist/ without one of them is not a build. */
-const OUTPUTS = ['dist/cli.js', 'dist/lab/lab.js'];
+const OUTPUTS = ['dist/porthole.cjs', 'dist/cli.js', 'dist/lab/lab.js'];
 
 function filesUnder(root, rel) {
   const full = path.join(root, rel);

@@ -2,7 +2,7 @@
 // Node's loader is slow over ink's and yargs' hundreds of small modules (start-up is a feature).
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { sourceHash, writeStamp } from './build-stamp.js';
 import { fastOutput } from './ink-output-patch.js';
@@ -111,7 +111,10 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   plugins: [lazyStringWidth, yogaWithoutFetch, boundedInkCaches, fastInkOutput],
 });
-chmodSync('dist/cli.js', 0o755);
+// The command (package.json's bin): CommonJS, on its own, so that it runs before any ES module
+// loads (see its comments); it imports dist/cli.js.
+copyFileSync('src/porthole.cjs', 'dist/porthole.cjs');
+chmodSync('dist/porthole.cjs', 0o755);
 await writeManPage();
 writeStamp(inputs);
 

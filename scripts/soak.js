@@ -47,7 +47,7 @@ const prompt = async (command) => {
 };
 
 const probe = process.env.SOAK_PROBE ?? path.join(HERE, 'soak-probe.mjs');
-const cli = path.join(ROOT, 'dist', 'cli.js');
+const cli = path.join(ROOT, 'dist', 'porthole.cjs');
 tmux('new-session', '-d', '-s', 's', '-x', '120', '-y', '40', 'env', '-u', 'CI', `SOAK_HEAP_LOG=${heapLog}`, process.execPath, '--expose-gc', '--import', probe, cli, '127.0.0.1', String(lab.ports.echo));
 const started = Date.now();
 let cycles = 0;

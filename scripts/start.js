@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/porthole.cjs', import.meta.url));
 const { startLab, LAB_CA } = await import(new URL('../dist/lab/lab.js', import.meta.url).href).catch(() => {
   process.stderr.write('start: dist/ is missing: run `npm install` (it builds) or `npm run build` first.\n');
   process.exit(1);
@@ -17,7 +17,7 @@ const port = (name) => String(lab.ports[name]);
 
 function porthole(args, input) {
   return new Promise((resolve) => {
-    // Run the CLI itself, not `node cli.js`: its first line carries the heap cap.
+    // Run the command itself, not `node porthole.cjs`: its first line carries the heap cap.
     const child = spawn(cli, args, { stdio: [input === undefined ? 'inherit' : 'pipe', 'inherit', 'inherit'] });
     if (input !== undefined) child.stdin.end(input);
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));

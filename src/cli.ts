@@ -1,7 +1,4 @@
-#!/usr/bin/env -S node --max-old-space-size=128
-// The entry. The heap cap on the first line: V8 grows its heap with the allocation rate, and a
-// flood allocates fast; capped, a session's peak RSS stays near 130 MB whatever the flood's size.
-// Node takes it only at start.
+// The CLI's entry, loaded by the command (porthole.cjs, which carries the heap cap).
 //
 // Kept this small so that a probe of a big range can start its scanner's worker thread (see
 // io/scan-worker-pool) before the rest of the command line loads: that is ~60 ms of modules and

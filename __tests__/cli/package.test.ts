@@ -43,14 +43,14 @@ afterAll(async () => {
 test('npm pack: under 3 MB, holding the bundle, the man page, the licence and the README, and nothing of the sources', () => {
   expect(size).toBeLessThan(3 * 1024 * 1024);
   const names = files.map((f) => f.path);
-  expect(names).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/porthole.1', 'LICENSE', 'README.md', 'package.json']));
+  expect(names).toEqual(expect.arrayContaining(['dist/porthole.cjs', 'dist/cli.js', 'dist/porthole.1', 'LICENSE', 'README.md', 'package.json']));
   // The practice lab is the clone's (npm run lab, npm start), with its test key: not the user's.
   expect(names.filter((n) => /^(src|__tests__|scripts|lab|dist\/lab)\//.test(n) || n.endsWith('.map') || n.endsWith('.ts'))).toEqual([]);
 });
 
 test('installed: porthole on the prefix bin, its version, and a probe and a pipe that run from there', async () => {
   const bin = path.join(prefix, 'bin', 'porthole');
-  expect(realpathSync(bin)).toBe(path.join(prefix, 'lib', 'node_modules', 'porthole', 'dist', 'cli.js'));
+  expect(realpathSync(bin)).toBe(path.join(prefix, 'lib', 'node_modules', 'porthole', 'dist', 'porthole.cjs'));
   // Not spawnSync: the loopback server below answers from this process's event loop.
   const run = (args: string[]) =>
     new Promise<{ status: number | null; stdout: string }>((resolve) => {

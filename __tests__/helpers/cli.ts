@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-export const CLI = path.resolve('dist/cli.js');
+// The command as installed (package.json's bin), which loads dist/cli.js.
+export const CLI = path.resolve('dist/porthole.cjs');
 
 export interface Run {
   code: number | null;

@@ -63,6 +63,7 @@ test('files outside the inputs do not change the hash', () => {
 describe('buildState', () => {
   const state = () => run(root, 's.buildState(root)');
   const built = () => {
+    write(root, 'dist/porthole.cjs', '');
     write(root, 'dist/cli.js', '');
     write(root, 'dist/lab/lab.js', '');
   };

@@ -386,7 +386,7 @@ describeRequiring(tmuxMissing(), 'the interactive session in a terminal', () => 
   };
   /** Suspended: the shell has its terminal back, cooked, on the main screen; fg brings the session back drawn whole, still connected. */
   const suspendedThenBack = async (t: Tui) => {
-    let s = await t.waitFor(/Stopped\s+.*cli\.js/);
+    let s = await t.waitFor(/Stopped\s+.*porthole\.cjs/);
     expect(t.alternateScreen()).toBe(false);
     t.type("stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'");
     t.keys('Enter');
