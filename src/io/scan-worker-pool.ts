@@ -23,10 +23,15 @@ export function scanWorkerFile(): URL | null {
 /** Worth a second thread: there is a second core. */
 export const canShare = (): boolean => availableParallelism() >= 2;
 
-function spawn(file: URL): Worker {
+/** What a worker is told as it starts, before its work: whether to load the banner's code then. */
+export interface ScanWorkerData {
+  banners: boolean;
+}
+
+function spawn(file: URL, banners: boolean): Worker {
   // Its heap holds a few requests in flight and the banner's code. A young generation of 2 MB (V8
   // grows it to 16 MB and more at this allocation rate): a full range's peak RSS ~3 MB lower.
-  return new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 2 } });
+  return new Worker(file, { workerData: { banners } satisfies ScanWorkerData, resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 2 } });
 }
 
 let spare: { worker: Worker; gone: boolean } | null = null;
@@ -50,12 +55,27 @@ export function looksLikeBigScan(argv: readonly string[]): boolean {
   return probe && ports >= WORKER_MIN_PORTS;
 }
 
+/**
+ * Will an open port's banner be awaited? Not when the words end the wait at 0 (--banner-wait 0,
+ * the same work as nc -z): the thread then does not load the banner's code (~30 ms of its CPU,
+ * spent while it scans). A wrong guess costs that load, or makes it later (see io/scan-worker).
+ */
+export function looksLikeBanners(argv: readonly string[]): boolean {
+  let wait: string | undefined;
+  for (let k = 0; k < argv.length && argv[k] !== '--'; k++) {
+    const w = argv[k]!;
+    if (w === '--banner-wait') wait = argv[k + 1];
+    else if (w.startsWith('--banner-wait=')) wait = w.slice('--banner-wait='.length);
+  }
+  return wait === undefined || wait.trim() === '' || Number(wait) !== 0;
+}
+
 /** Starts a spare worker when the words look like a big scan and a second core is there; returns it. */
 export function prespawnScanWorker(argv: readonly string[], file?: URL | null): Worker | null {
   if (spare || !looksLikeBigScan(argv) || !canShare()) return null;
   const f = file === undefined ? scanWorkerFile() : file;
   if (!f) return null;
-  const s = { worker: spawn(f), gone: false };
+  const s = { worker: spawn(f, looksLikeBanners(argv)), gone: false };
   // Not taken, it must not keep the process alive; failed, it is not handed out.
   s.worker.unref();
   s.worker.once('error', () => (s.gone = true));
@@ -64,15 +84,15 @@ export function prespawnScanWorker(argv: readonly string[], file?: URL | null): 
   return s.worker;
 }
 
-/** The spare if one is up, else a new worker: it waits for its work as a message. */
-export function takeScanWorker(file: URL): Worker {
+/** The spare if one is up, else a new worker (told `banners`): it waits for its work as a message. */
+export function takeScanWorker(file: URL, banners: boolean): Worker {
   const s = spare;
   spare = null;
   if (s && !s.gone) {
     s.worker.ref();
     return s.worker;
   }
-  return spawn(file);
+  return spawn(file, banners);
 }
 
 /** The probe will not share its ports: a spare is ended. True once its thread has, if there was one. */

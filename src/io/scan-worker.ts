@@ -3,8 +3,9 @@
 // cannot write in the arrays, a port that connected and its banner, it sends as a message. It may
 // be started before its work is known (io/scan-worker-pool): the work comes as the first message.
 
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { ProbeResult } from '../core/report.js';
+import type { ScanWorkerData } from './scan-worker-pool.js';
 import { realClock } from './clock.js';
 import { tcpBinding } from './tcp-binding.js';
 import { PortScanner, type BannerProbe, type ScanArrays, type ScanTarget } from './port-scan.js';
@@ -23,13 +24,17 @@ if (parentPort) {
   // The banner's code is loaded as the thread starts (a spare the entry started: before anyone's
   // sockets; out of descriptors, an import fails, and stays failed), and waited for only by the
   // first open port. Should it have failed, the thread ends before its 'done': the main thread
-  // then probes again every port this one had not settled, that one included.
-  const opening = import('./port-scan-open.js').then(
-    (m) => m.probeConnected,
-    () => null,
-  );
+  // then probes again every port this one had not settled, that one included. Told that no
+  // banner will be awaited (--banner-wait 0), it loads nothing; if one is after all, the first
+  // open port loads it then.
+  const load = () =>
+    import('./port-scan-open.js').then(
+      (m) => m.probeConnected,
+      () => null,
+    );
+  let opening = (workerData as ScanWorkerData | null)?.banners === false ? null : load();
   const banner: BannerProbe = async (...args) => {
-    const probe = await opening;
+    const probe = await (opening ??= load());
     if (!probe) process.exit(70);
     return probe(...args);
   };

@@ -356,7 +356,7 @@ function startScanWorker(
   fdLimit: (label: string) => void,
   flush: () => void,
 ): Promise<{ ok: boolean; settled: number }> {
-  const worker = takeScanWorker(file);
+  const worker = takeScanWorker(file, targets.some((t) => t.bannerWaitMs > 0));
   worker.postMessage({ targets, arrays, limit } satisfies ScanWork);
   const tick = setInterval(flush, 20);
   return new Promise((resolve) => {
