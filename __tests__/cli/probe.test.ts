@@ -188,6 +188,22 @@ test('stdout closed early (| head -1): the probe ends quietly, exit 0, no stack 
   expect(r.stderr).toBe('');
 });
 
+test('a port\'s line is written as it is known, not when the probe ends: the refused port is said while the silent one is still awaited', async () => {
+  const { spawn } = await import('node:child_process');
+  const { CLI } = await import('../helpers/cli.js');
+  const child = spawn(process.execPath, [CLI, '-z', '--banner-wait', '3', '127.0.0.1', refused, silent], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  let ended = false;
+  void exited.then(() => (ended = true));
+  const first = await new Promise<string>((r) => child.stdout.once('data', (d: Buffer) => r(d.toString())));
+  // The silent port holds the probe for its 3 s banner wait: the first line came before that.
+  expect(ended).toBe(false);
+  expect(first).toMatch(new RegExp(`^127\\.0\\.0\\.1:${refused}: Connection refused in [\\d.]+ ms: `));
+  expect(first).not.toContain(`:${silent}:`);
+  child.kill();
+  await exited;
+});
+
 test('several ports: a summary on stderr counts each outcome; stdout stays a line a port', async () => {
   const r = await runCli(['-z', '127.0.0.1', banner, refused, fin]);
   expect(r.stdout.trimEnd().split('\n')).toHaveLength(3);

@@ -1,5 +1,6 @@
 import { makeOutcome } from '../../src/core/outcome.js';
-import { bannerFirstLine, failedLine, probeLine, probeSummary, safeJson } from '../../src/core/report.js';
+import { bannerFirstLine, failedLine, hint, probeLine, probeSummary, safeJson } from '../../src/core/report.js';
+import { paintOutcome } from '../../src/core/colour.js';
 
 test('safeJson escapes what could act on a terminal, keeps the value, leaves ordinary text alone', () => {
   const value = { banner: 'a\u202eb\u009b31m\u2028c\x7f é 😀 世' };
@@ -48,6 +49,31 @@ test('lines of several ports: an explanation is given once, on the first line it
   expect(probeLine(line(4, unreachable), false, said)).toBe(`127.0.0.1:4: ${unreachable.label} in 0.1 ms`);
   // Without the set (one port, the watch's lines), every line has it.
   expect(probeLine(line(5))).toBe(first.replace(':1:', ':5:'));
+});
+
+test('lines of one outcome object for different targets, made in turn, each say their own target', () => {
+  const o = makeOutcome('refused', 'ECONNREFUSED');
+  const said = new Set<string>([hint(o)]);
+  const lines = [
+    failedLine(null, '127.0.0.1', 25, '127.0.0.1', o, 0.4, false, said),
+    failedLine(null, '127.0.0.1', 26, '127.0.0.1', o, 1.25, false, said),
+    failedLine('mail', 'mail.test', 2525, '::1', o, 12, false, said),
+    failedLine('mail', 'mail.test', 2526, '192.0.2.7', o, 12, false, said),
+    failedLine(null, '::1', 80, '::1', o, 1500, false, said),
+    failedLine(null, '::1', 81, '::1', o, null, false, said),
+    failedLine(null, '::1', 81, '::1', o, 0.4, true, said),
+    failedLine(null, '127.0.0.1', 27, '127.0.0.1', o, 0.4, false, said),
+  ];
+  expect(lines).toEqual([
+    '127.0.0.1:25 (smtp): Connection refused in 0.4 ms',
+    '127.0.0.1:26: Connection refused in 1.3 ms',
+    'mail: mail.test:2525 [::1]: Connection refused in 12 ms',
+    'mail: mail.test:2526 [192.0.2.7]: Connection refused in 12 ms',
+    '[::1]:80 (http): Connection refused in 1.50 s',
+    '[::1]:81: Connection refused',
+    `[::1]:81: ${paintOutcome('refused', o.label, true)} in 0.4 ms`,
+    '127.0.0.1:27: Connection refused in 0.4 ms',
+  ]);
 });
 
 test('a failed port\'s line from its parts (the range scanner\'s) is the line probeLine makes of its result', () => {
