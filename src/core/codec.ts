@@ -2,7 +2,7 @@
 // ending that a typed line is sent with. iconv-lite is pure JavaScript, so this stays in core.
 
 import { isAscii } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
 import { UsageError } from './errors.js';
 import { createUtf8Decoder } from './utf8-decoder.js';
 
@@ -10,12 +10,25 @@ export type LineEnding = 'crlf' | 'lf';
 
 export const LINE_ENDINGS: Readonly<Record<LineEnding, string>> = { crlf: '\r\n', lf: '\n' };
 
+type IconvLite = typeof import('iconv-lite');
+let iconvLib: IconvLite | undefined;
+
+/**
+ * iconv-lite, loaded the first time an encoding other than UTF-8 is named or text is encoded:
+ * UTF-8 (the default) is decoded here, and the load is ~6 ms of a start (Node reads the CommonJS
+ * package's exports from its source when an ES module imports it). An encoding given on the
+ * command line is checked, so loaded, before any socket is opened.
+ */
+export function iconvLite(): IconvLite {
+  return (iconvLib ??= createRequire(import.meta.url)('iconv-lite') as IconvLite);
+}
+
 /** Check an encoding name early, so a typo is a usage error and not a crash mid-session. */
 export function checkEncoding(name: string): string {
   // UTF-8 is ours (utf8-decoder): asking iconv-lite would load its tables, a require() that fails
   // when the process is out of descriptors (a wide probe), and would then read "unknown".
   if (isUtf8Name(name)) return name;
-  if (!iconv.encodingExists(name)) {
+  if (!iconvLite().encodingExists(name)) {
     throw new UsageError('PH_BAD_ENCODING', `unknown encoding "${name}" (try utf-8, latin1, cp1252, cp437, koi8-r, shift_jis)`);
   }
   return name;
@@ -33,7 +46,7 @@ export interface Decoder {
 
 export function createDecoder(encoding: string): Decoder {
   if (isUtf8Name(checkEncoding(encoding))) return createFastUtf8Decoder();
-  const d = iconv.getDecoder(encoding);
+  const d = iconvLite().getDecoder(encoding);
   return {
     write: (bytes) => d.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
     end: () => d.end() ?? '',
@@ -70,7 +83,7 @@ function createFastUtf8Decoder(): Decoder {
 }
 
 export function encode(text: string, encoding: string): Buffer {
-  return iconv.encode(text, encoding);
+  return iconvLite().encode(text, encoding);
 }
 
 /**

@@ -8,8 +8,7 @@
 // lets through (telnet's IAC sequences are not data). A filter may answer the peer (telnet's option
 // replies): those bytes go out through the capture tap, never through the encoder or the transform.
 
-import { createDecoder, type Decoder } from './codec.js';
-import iconv from 'iconv-lite';
+import { createDecoder, iconvLite, type Decoder } from './codec.js';
 
 export type ByteTap = (bytes: Uint8Array) => void;
 
@@ -135,6 +134,7 @@ export type Encoded = { ok: true; bytes: Buffer } | { ok: false; char: string; i
  * (iconv-lite would send '?' for it while the pane showed the character).
  */
 export function encodeText(text: string, encoding: string): Encoded {
+  const iconv = iconvLite();
   const bytes = iconv.encode(text, encoding);
   if (iconv.decode(bytes, encoding) === text) return { ok: true, bytes };
   // Find the first character that does not survive the round trip, to name it.
