@@ -115,6 +115,7 @@ await build({
 // loads (see its comments); it imports dist/cli.js.
 copyFileSync('src/porthole.cjs', 'dist/porthole.cjs');
 chmodSync('dist/porthole.cjs', 0o755);
+chmodSync('dist/cli.js', 0o755);
 await writeManPage();
 writeStamp(inputs);
 

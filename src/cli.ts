@@ -1,4 +1,7 @@
-// The CLI's entry, loaded by the command (porthole.cjs, which carries the heap cap).
+#!/usr/bin/env node
+// The CLI's entry, loaded by the command (porthole.cjs, which carries the heap cap). Still
+// executable on its own (no cap): a bin link made before the command moved (npx's cache of a
+// checkout) points here.
 //
 // Kept this small so that a probe of a big range can start its scanner's worker thread (see
 // io/scan-worker-pool) before the rest of the command line loads: that is ~60 ms of modules and

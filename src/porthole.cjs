@@ -9,9 +9,13 @@
 // to its default afterwards leaves the cap in place (V8 still stops at 128 MB) and lets every
 // module loaded from here on take its cache. Hence this file: plain CommonJS, so that nothing
 // loads before that line (an ES module entry brings Node's ES module loader first); then the CLI
-// itself (cli.ts, built to dist/cli.js). Copied to dist/ as it is.
+// itself (cli.ts, built to dist/cli.js). Copied to dist/ as it is. (A Worker created from here on
+// without resourceLimits gets V8's default heap: the scan worker sets its own.)
 
 'use strict';
 
 require('node:v8').setFlagsFromString('--max-old-space-size=0');
-void import('./cli.js');
+import('./cli.js').catch((err) => {
+  process.stderr.write(`porthole: cannot load ${__dirname}/cli.js: ${err?.message ?? err}\n`);
+  process.exit(70);
+});

@@ -17,7 +17,8 @@ let iconvLib: IconvLite | undefined;
  * iconv-lite, loaded the first time an encoding other than UTF-8 is named or text is encoded:
  * UTF-8 (the default) is decoded here, and the load is ~6 ms of a start (Node reads the CommonJS
  * package's exports from its source when an ES module imports it). An encoding given on the
- * command line is checked, so loaded, before any socket is opened.
+ * command line is checked, so loaded, before any socket is opened (and the scan worker loads it
+ * with its banner code, as it starts).
  */
 export function iconvLite(): IconvLite {
   return (iconvLib ??= createRequire(import.meta.url)('iconv-lite') as IconvLite);

@@ -27,9 +27,11 @@ if (parentPort) {
   // then probes again every port this one had not settled, that one included. Told that no
   // banner will be awaited (--banner-wait 0), it loads nothing; if one is after all, the first
   // open port loads it then.
+  // With it, iconv-lite (a banner in latin1 decodes through it): a load of its own in this thread,
+  // made here, not by an open port's banner mid-scan when descriptors may be short.
   const load = () =>
-    import('./port-scan-open.js').then(
-      (m) => m.probeConnected,
+    Promise.all([import('./port-scan-open.js'), import('../core/codec.js')]).then(
+      ([m, codec]) => (codec.iconvLite(), m.probeConnected),
       () => null,
     );
   let opening = (workerData as ScanWorkerData | null)?.banners === false ? null : load();

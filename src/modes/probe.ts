@@ -133,7 +133,13 @@ async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<num
       if (pendingChars >= 65536) flushOut();
       else timer ??= setTimeout(flushOut, 10);
     });
-  const err = opts.err ?? ((l: string) => process.stderr.write(l + '\n'));
+  // What waits for stdout goes first: -v's lines and a note keep their place among the results.
+  const err =
+    opts.err ??
+    ((l: string) => {
+      flushOut();
+      process.stderr.write(l + '\n');
+    });
   // Lines for a person (JSON never): coloured on a terminal, or as --color, NO_COLOR, FORCE_COLOR say.
   const colour = !opts.json && wantsColour(opts.colour, Boolean(process.stdout.isTTY), process.env);
   // Of several ports, each outcome's explanation is said on the first line it ends, not 65,535 times.
@@ -187,9 +193,13 @@ async function probeAll(opts: ProbeOptions, targets: ReadyTarget[]): Promise<num
   });
   const tcp = scannable(opts, targets);
   if (!tcp) void dropSpareScanWorker();
-  if (tcp) await scanTargets(opts, targets, total, tcp, expect, report);
-  else await probeEach(opts, targets, total, expect, report());
-  flushOut();
+  try {
+    if (tcp) await scanTargets(opts, targets, total, tcp, expect, report);
+    else await probeEach(opts, targets, total, expect, report());
+  } finally {
+    // (Failed too: what was printed so far goes before the internal error is said.)
+    flushOut();
+  }
   // (What a slow reader has not taken yet goes before the exit: cli.ts waits for it.)
   if (stdoutGone) return stdoutFailed ? ExitCode.internal : ExitCode.ok;
   // Several ports: how they went, on stderr, so stdout stays one line (or object) a port.
