@@ -58,7 +58,8 @@ export function looksLikeBigScan(argv: readonly string[]): boolean {
 /**
  * Will an open port's banner be awaited? Not when the words end the wait at 0 (--banner-wait 0,
  * the same work as nc -z): the thread then does not load the banner's code (~30 ms of its CPU,
- * spent while it scans; ~15 ms of a full range). A wrong guess costs that load, or makes it later (see io/scan-worker).
+ * spent while it scans; ~15 ms of a full range). A wrong guess costs that load, or makes it
+ * later (see io/scan-worker).
  */
 export function looksLikeBanners(argv: readonly string[]): boolean {
   let wait: string | undefined;

@@ -24,11 +24,10 @@ if (parentPort) {
   // The banner's code is loaded as the thread starts (a spare the entry started: before anyone's
   // sockets; out of descriptors, an import fails, and stays failed), and waited for only by the
   // first open port. Should it have failed, the thread ends before its 'done': the main thread
-  // then probes again every port this one had not settled, that one included. Told that no
-  // banner will be awaited (--banner-wait 0), it loads nothing; if one is after all, the first
-  // open port loads it then.
-  // With it, iconv-lite (a banner in latin1 decodes through it): a load of its own in this thread,
-  // made here, not by an open port's banner mid-scan when descriptors may be short.
+  // then probes again every port this one had not settled, that one included. iconv-lite comes
+  // with it (a latin1 banner decodes through it: this thread's own load, not one mid-scan). Told
+  // that no banner will be awaited (--banner-wait 0), it loads nothing until its work says
+  // otherwise.
   const load = () =>
     Promise.all([import('./port-scan-open.js'), import('../core/codec.js')]).then(
       ([m, codec]) => (codec.iconvLite(), m.probeConnected),
@@ -41,6 +40,7 @@ if (parentPort) {
     return probe(...args);
   };
   const work = await new Promise<ScanWork>((resolve) => port.once('message', resolve));
+  if (work.targets.some((t) => t.bannerWaitMs > 0)) opening ??= load();
   const tcp = tcpBinding();
   // Without the binding this thread claims nothing: the main thread probes every port.
   if (!tcp) port.postMessage({ type: 'done', settled: 0 } satisfies ScanMessage);
